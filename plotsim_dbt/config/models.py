@@ -1,0 +1,350 @@
+"""Typed, immutable configuration. One model serves ``create(**kw)``, builder YAML and the
+engine-direct spellings (``params``, ``value_range: {min, max}``) the requirement documents use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..plan.archetypes import parse_archetype
+from ..plan.periods import GRAINS, period_axis
+from .vocabulary import (
+    CONNECTION_WORDS,
+    DEFAULT_FAMILY,
+    FAMILY_ALIASES,
+    FAMILY_PARAMS,
+    METRIC_TYPES,
+    NOISE_ALIASES,
+    NOISE_PRESETS,
+)
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Window(Frozen):
+    start: str = Field(description="First period, YYYY-MM or YYYY-MM-DD.")
+    end: str = Field(description="Last period, YYYY-MM or YYYY-MM-DD (inclusive).")
+    every: Literal["monthly", "weekly", "daily"] = Field("monthly", description="Period grain.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_sequence(cls, data: Any) -> Any:
+        if isinstance(data, (list, tuple)):
+            if len(data) not in (2, 3):
+                raise ValueError("write the window as (start, end) or (start, end, every)")
+            return dict(zip(("start", "end", "every"), data))
+        return data
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        return str(value)  # YAML reads 2024-01-15 as a date
+
+    @model_validator(mode="after")
+    def _parses(self) -> Window:
+        period_axis(self.start, self.end, self.every)
+        return self
+
+    @property
+    def periods(self) -> int:
+        return period_axis(self.start, self.end, self.every).count
+
+
+class Metric(Frozen):
+    name: Identifier
+    type: Literal["score", "amount", "count", "index"] | None = Field(
+        None, description="score (0-1 or a range), amount (money-like, needs range), count, index (needs range)."
+    )
+    polarity: Literal["positive", "negative"] = Field(
+        "positive", description="negative metrics fall as the trajectory rises (churn risk, tickets)."
+    )
+    label: str | None = None
+    range: tuple[float, float] | None = Field(
+        None,
+        alias="value_range",
+        description="[low, high]. Values are clamped into it; for count it is the span of the expected count.",
+    )
+    follows: str | None = Field(None, description="Metric this one trails; needs delay.")
+    delay: int | None = Field(None, ge=1, description="Periods by which this metric trails `follows`.")
+    seasonal_sensitivity: float = Field(1.0, description="Multiplies the seasonal lift: 0 immune, -0.5 inverted.")
+    distribution: str | None = Field(None, description="logitnormal, normal, lognormal, beta, gamma, poisson, weibull.")
+    distribution_params: dict[str, float] = Field(default_factory=dict, alias="params")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _engine_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("range", "value_range"):
+                value = data.get(key)
+                if isinstance(value, dict):
+                    data = {**data, key: (value.get("min"), value.get("max"))}
+        return data
+
+    @field_validator("distribution")
+    @classmethod
+    def _family(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = FAMILY_ALIASES.get(value, value)
+        if value not in FAMILY_PARAMS:
+            raise ValueError(f"unknown distribution {value!r}; use one of {', '.join(FAMILY_PARAMS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Metric:
+        if self.type is None and self.distribution is None:
+            raise ValueError(f"type: metric {self.name!r} needs a type ({', '.join(METRIC_TYPES)}) or a distribution")
+        if self.range is not None:
+            low, high = self.range
+            if low is None or high is None or not low < high:
+                raise ValueError(f"range: {self.name!r} needs [low, high] with low < high, got {list(self.range)}")
+        elif self.type in ("amount", "index") or (self.type is None and self.distribution != "poisson"):
+            raise ValueError(f"range: metric {self.name!r} of type {self.type or self.family} needs a range, e.g. range: [10, 500]")
+        if (self.follows is None) != (self.delay is None):
+            raise ValueError(f"delay: {self.name!r} needs follows and delay together (follows: other_metric, delay: 2)")
+        if self.follows == self.name:
+            raise ValueError(f"follows: metric {self.name!r} cannot follow itself")
+        allowed = FAMILY_PARAMS[self.family]
+        for key, value in self.distribution_params.items():
+            if key not in allowed:
+                expected = ", ".join(allowed) or "no parameters"
+                raise ValueError(f"distribution_params: {self.family} of {self.name!r} takes {expected}, not {key!r}")
+            if value <= 0 and not (key == "sigma" and value == 0):
+                raise ValueError(f"distribution_params: {self.family} parameter {key} of {self.name!r} must be positive")
+        return self
+
+    @property
+    def family(self) -> str:
+        return self.distribution or DEFAULT_FAMILY[self.type or "score"]
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range the centre moves across (defaults: score [0, 1], count [0, 10])."""
+        if self.range is not None:
+            return self.range
+        return (0.0, 10.0) if self.family == "poisson" else (0.0, 1.0)
+
+
+class Segment(Frozen):
+    name: Identifier
+    count: int = Field(ge=1, description="Number of entities in the segment. No upper cap.")
+    archetype: str = Field(description="A word (growth, decline, ...), a curve call, or 'a > b @ period'.")
+    label: str | None = None
+    attributes: dict[str, str | int | float | bool | list[str | int | float | bool]] = Field(
+        default_factory=dict, description="Columns of the entity dimension; a list draws one value per entity."
+    )
+    seasonal_sensitivity: float = 1.0
+
+    @field_validator("attributes")
+    @classmethod
+    def _non_empty_lists(cls, value: dict) -> dict:
+        for key, item in value.items():
+            if isinstance(item, list) and not item:
+                raise ValueError(f"attribute {key!r} has an empty list; give at least one value")
+        return value
+
+
+class Connection(Frozen):
+    metric_a: str
+    metric_b: str
+    coefficient: float = Field(ge=-1.0, le=1.0)
+    word: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _forms(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            parts = data.split()
+            if len(parts) != 3:
+                raise ValueError(f"write a connection as 'a WORD b' or 'a 0.42 b', got {data!r}")
+            data = list(parts)
+        if isinstance(data, (list, tuple)):
+            if len(data) != 3:
+                raise ValueError(f"a connection list has three items [a, WORD, b], got {list(data)}")
+            a, middle, b = data
+            data = {"metric_a": a, "metric_b": b, "relationship": middle}
+        if isinstance(data, dict) and "relationship" in data:
+            data = dict(data)
+            middle = data.pop("relationship")
+            if "coefficient" in data:
+                raise ValueError("give a relationship word or a coefficient, not both")
+            if isinstance(middle, bool):
+                raise ValueError("a connection needs a word or a number between -1 and 1, not true/false")
+            if isinstance(middle, str) and middle in CONNECTION_WORDS:
+                data.update(coefficient=CONNECTION_WORDS[middle], word=middle)
+            else:
+                try:
+                    data["coefficient"] = float(middle)
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"unknown relationship {middle!r}; use a number in [-1, 1] or one of {', '.join(CONNECTION_WORDS)}"
+                    ) from None
+        return data
+
+
+class SeasonalEffect(Frozen):
+    months: list[int] = Field(min_length=1)
+    strength: float = Field(gt=-1.0, description="Relative lift of the centre in those months: 0.3 is +30%.")
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= m <= 12 for m in value) or len(set(value)) != len(value):
+            raise ValueError("months must be distinct numbers from 1 to 12")
+        return value
+
+
+class Noise(Frozen):
+    gaussian_sigma: float = Field(0.0, ge=0.0, le=5.0, description="Noise sd as a fraction of the value.")
+    outlier_rate: float = Field(0.0, ge=0.0, le=1.0)
+    mcar_rate: float = Field(0.0, ge=0.0, le=1.0, description="Share of metric cells left empty (NULL).")
+    family: Literal["gaussian", "student_t", "laplace"] = "gaussian"
+    degrees_of_freedom: float = Field(4.0, ge=1.0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            name = data.strip().lower().replace(" ", "_")
+            name = NOISE_ALIASES.get(name, name)
+            if name not in NOISE_PRESETS:
+                raise ValueError(f"unknown noise preset {data!r}; use {', '.join(NOISE_PRESETS)} or a mapping")
+            sigma, outliers, mcar = NOISE_PRESETS[name]
+            return {"gaussian_sigma": sigma, "outlier_rate": outliers, "mcar_rate": mcar}
+        return data
+
+
+class Output(Frozen):
+    format: Literal["csv", "parquet"] = "csv"
+    directory: str = "output"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _word(cls, data: Any) -> Any:
+        return {"format": data} if isinstance(data, str) else data
+
+
+class Holdout(Frozen):
+    target: str = Field(description="Metric a model will predict; its features are dropped from entity features.")
+    periods: int = Field(ge=1, description="Trailing periods held out.")
+    min_training_periods: int = Field(3, ge=1)
+
+
+class EntityFeatures(Frozen):
+    metrics: list[str] = Field(default_factory=list, description="Metrics to aggregate; empty means all.")
+    include_labels: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flag(cls, data: Any) -> Any:
+        return {} if data is True else data
+
+
+class QualityIssue(Frozen):
+    type: Literal["null_injection", "duplicate_rows", "outliers", "late_arrival", "type_mismatch"]
+    table: str | None = None
+    column: str | None = None
+    rate: float = Field(0.01, ge=0.0, le=1.0)
+
+
+class Config(Frozen):
+    about: str = Field(description="What the dataset is about; free text.")
+    unit: Identifier = Field(description="The entity, e.g. account: names dim_account, fct_account, account_id.")
+    window: Window
+    metrics: list[Metric] = Field(min_length=1, max_length=200)
+    segments: list[Segment] = Field(min_length=1)
+    connections: list[Connection] = Field(default_factory=list)
+    seasonality: list[SeasonalEffect] = Field(default_factory=list)
+    noise: Noise = Field(default_factory=Noise)
+    seed: int = Field(0, ge=0, lt=2**63, description="Same config and seed give byte-identical output.")
+    output: Output = Field(default_factory=Output)
+    holdout: Holdout | None = None
+    entity_features: EntityFeatures | None = None
+    quality: list[QualityIssue] = Field(default_factory=list)
+
+    @field_validator("entity_features", mode="before")
+    @classmethod
+    def _features_off(cls, value: Any) -> Any:
+        return None if value is False else value
+
+    @field_validator("seasonality", mode="before")
+    @classmethod
+    def _seasonality_none(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Config:
+        names = [m.name for m in self.metrics]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"metric names must be unique; repeated: {', '.join(duplicated)}")
+        segment_names = [s.name for s in self.segments]
+        if len(set(segment_names)) != len(segment_names):
+            raise ValueError("segment names must be unique")
+        periods = self.window.periods
+        for i, segment in enumerate(self.segments):
+            try:
+                parse_archetype(segment.archetype, periods)
+            except ValueError as err:
+                raise ValueError(f"segments.{i}.archetype: {err}") from None
+        for i, metric in enumerate(self.metrics):
+            if metric.follows is not None and metric.follows not in names:
+                raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")
+        _check_no_cycles(self.metrics)
+        seen: set[frozenset[str]] = set()
+        for i, conn in enumerate(self.connections):
+            for end in (conn.metric_a, conn.metric_b):
+                if end not in names:
+                    raise ValueError(f"connections.{i}: {end!r} is not a declared metric")
+            if conn.metric_a == conn.metric_b:
+                raise ValueError(f"connections.{i}: a metric cannot be connected to itself ({conn.metric_a})")
+            pair = frozenset((conn.metric_a, conn.metric_b))
+            if pair in seen:
+                raise ValueError(f"connections.{i}: {conn.metric_a} and {conn.metric_b} are connected twice")
+            seen.add(pair)
+        if self.holdout is not None:
+            if self.holdout.target not in names:
+                raise ValueError(f"holdout.target: {self.holdout.target!r} is not a declared metric")
+            if periods - self.holdout.periods < self.holdout.min_training_periods:
+                raise ValueError(
+                    f"holdout.periods: holding out {self.holdout.periods} of {periods} periods leaves fewer than "
+                    f"{self.holdout.min_training_periods} training periods"
+                )
+        if self.entity_features is not None:
+            for metric in self.entity_features.metrics:
+                if metric not in names:
+                    raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
+        return self
+
+    @property
+    def entity_count(self) -> int:
+        return sum(s.count for s in self.segments)
+
+    @property
+    def fact_table(self) -> str:
+        return f"fct_{self.unit}"
+
+    @property
+    def entity_table(self) -> str:
+        return f"dim_{self.unit}"
+
+    @property
+    def entity_key(self) -> str:
+        return f"{self.unit}_id"
+
+
+def _check_no_cycles(metrics: list[Metric]) -> None:
+    follows = {m.name: m.follows for m in metrics}
+    for start in follows:
+        path, current = [start], follows[start]
+        while current is not None:
+            if current in path:
+                cycle = " -> ".join(path[path.index(current) :] + [current])
+                raise ValueError(f"metrics: follows makes a cycle ({cycle}); a metric cannot trail itself")
+            path.append(current)
+            current = follows[current]

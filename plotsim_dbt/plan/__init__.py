@@ -1,0 +1,1 @@
+"""Resolve a Config once into a frozen Plan that every engine stage only reads."""

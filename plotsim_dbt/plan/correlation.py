@@ -1,0 +1,188 @@
+"""Plan the Gaussian copula so declared connections hold on the whole fact table.
+
+The table-wide Pearson of two metrics has two sources: the trajectory moves both centres (between
+cells), and the copula correlates the draws (within a cell). Both are computed exactly for the
+plan's centre field with Gauss-Hermite quadrature over the same quantile maps the engine uses.
+For each declared pair the planner solves for the copula correlation that makes the predicted
+table-wide Pearson equal the target. When the trajectory alone already pushes the pair past the
+target (two metrics that rise together but are declared to oppose), it lowers the two metrics'
+trajectory loading just enough that a copula correlation of the target's sign reaches it, and
+records that it did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize
+
+from ..engine.families import quantile
+from .centres import MetricPlan, centre_field
+
+RHO_LIMIT = 0.98  # copula correlations stay inside this so the factor is well conditioned
+MARGIN = 0.02  # a target must sit this far inside the reachable interval
+MIN_LOADING = 0.02
+_NODES = 20
+
+
+@lru_cache(maxsize=1)
+def _hermite() -> tuple[np.ndarray, np.ndarray]:
+    nodes, weights = np.polynomial.hermite_e.hermegauss(_NODES)
+    return nodes, weights / weights.sum()
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    metric_a: str
+    metric_b: str
+    word: str | None
+    declared: float
+    trajectory_contribution: float  # Pearson the centres alone would give (copula at 0)
+    planned: float  # copula correlation solved for the target
+    copula: float  # after any repair of the whole matrix
+    delivered: float  # predicted table-wide Pearson
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class CopulaPlan:
+    matrix: np.ndarray | None  # M x M copula correlation, None when nothing is connected
+    cholesky: np.ndarray | None
+    pairs: tuple[PairPlan, ...]
+    loadings: np.ndarray
+    repaired: bool
+    repair_max_change: float
+
+
+class _Moments:
+    """Conditional moments of each metric per (segment, period) group, for given loadings."""
+
+    def __init__(self, effective, lift, metrics, weights, noise_var):
+        self.effective, self.lift, self.metrics = effective, lift, metrics
+        self.weights = weights  # [G], sums to 1
+        self.noise_var = noise_var  # per metric: noise variance as a multiple of E[x^2]
+
+    def values(self, m: int, loadings: np.ndarray, z: np.ndarray) -> np.ndarray:
+        metric = self.metrics[m]
+        centres = centre_field(self.effective, self.lift, self.metrics, loadings)[:, :, m].reshape(-1, 1)
+        grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], metric.low, metric.high)
+        return np.clip(grid, metric.clamp_low, metric.clamp_high)
+
+    def pearson(self, a: int, b: int, loadings: np.ndarray, rho: float) -> float:
+        nodes, w = _hermite()
+        fa = self.values(a, loadings, nodes)  # [G, K]
+        # z_b = rho * x + sqrt(1 - rho^2) * y on the product grid (x: node k, y: node l)
+        zb = rho * nodes[:, None] + np.sqrt(1.0 - rho * rho) * nodes[None, :]
+        fb = self.values(b, loadings, zb.ravel()).reshape(-1, _NODES, _NODES)
+        mean_a, mean_b = fa @ w, fb.reshape(-1, _NODES * _NODES) @ np.outer(w, w).ravel()
+        second_a = (fa * fa) @ w
+        fb_marg = self.values(b, loadings, nodes)
+        second_b = (fb_marg * fb_marg) @ w
+        cross = np.einsum("gk,gkl,k,l->g", fa, fb, w, w)
+        g = self.weights
+        total_a, total_b = g @ mean_a, g @ mean_b
+        var_a = g @ (second_a * (1.0 + self.noise_var[a])) - total_a**2
+        var_b = g @ (second_b * (1.0 + self.noise_var[b])) - total_b**2
+        if var_a <= 1e-15 or var_b <= 1e-15:
+            return 0.0
+        return float((g @ cross - total_a * total_b) / np.sqrt(var_a * var_b))
+
+
+def nearest_correlation(matrix: np.ndarray, iterations: int = 200) -> np.ndarray:
+    """Higham's alternating projections (with Dykstra's correction) onto positive-definite
+    unit-diagonal matrices; the result is floored to be strictly positive definite."""
+    y = matrix.copy()
+    correction = np.zeros_like(matrix)
+    for _ in range(iterations):
+        r = y - correction
+        values, vectors = np.linalg.eigh(r)
+        x = (vectors * np.maximum(values, 0.0)) @ vectors.T
+        correction = x - r
+        y = x.copy()
+        np.fill_diagonal(y, 1.0)
+        if np.linalg.norm(y - x) < 1e-10:
+            break
+    values, vectors = np.linalg.eigh(y)
+    y = (vectors * np.maximum(values, 1e-6)) @ vectors.T
+    scale = np.sqrt(np.diag(y))
+    return y / np.outer(scale, scale)
+
+
+def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment_counts, noise_var) -> CopulaPlan:
+    """Solve copula correlations (and, where needed, loadings) for the declared connections."""
+    m_count = len(metrics)
+    loadings = np.ones(m_count)
+    if not connections:
+        return CopulaPlan(None, None, (), loadings, False, 0.0)
+    periods = effective.shape[1]
+    weights = np.repeat(np.asarray(segment_counts, dtype=np.float64), periods)
+    moments = _Moments(effective, lift, metrics, weights / weights.sum(), noise_var)
+    index = {m.name: m.index for m in metrics}
+    pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
+
+    def reachable(a, b, target, load) -> bool:
+        # The copula correlation must share the target's sign: "a mirrors b" never means
+        # anti-correlated draws hidden under a strong shared trajectory.
+        low = moments.pearson(a, b, load, -RHO_LIMIT) + MARGIN if target <= 0 else moments.pearson(a, b, load, 0.0)
+        high = moments.pearson(a, b, load, RHO_LIMIT) - MARGIN if target >= 0 else moments.pearson(a, b, load, 0.0)
+        return low <= target <= high
+
+    for a, b, conn in pairs:
+        if reachable(a, b, conn.coefficient, loadings):
+            continue
+        def with_factor(f, base=loadings, a=a, b=b):
+            out = base.copy()
+            out[[a, b]] = base[[a, b]] * f
+            return out
+
+        if not reachable(a, b, conn.coefficient, with_factor(MIN_LOADING)):
+            continue  # no loading helps; the pair is recorded as unreachable below
+        lo, hi = MIN_LOADING, 1.0
+        for _ in range(14):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if reachable(a, b, conn.coefficient, with_factor(mid)) else (lo, mid)
+        loadings = with_factor(lo)
+
+    planned = np.eye(m_count)
+    solved = []
+    for a, b, conn in pairs:
+        low = moments.pearson(a, b, loadings, -RHO_LIMIT)
+        high = moments.pearson(a, b, loadings, RHO_LIMIT)
+        target = conn.coefficient
+        if target <= low:
+            rho = -RHO_LIMIT
+        elif target >= high:
+            rho = RHO_LIMIT
+        else:
+            rho = optimize.brentq(lambda r, a=a, b=b: moments.pearson(a, b, loadings, r) - target, -RHO_LIMIT, RHO_LIMIT, xtol=1e-6)
+        planned[a, b] = planned[b, a] = rho
+        solved.append((a, b, conn, rho, low + MARGIN / 2 <= target <= high - MARGIN / 2))
+
+    matrix = planned
+    repaired = bool(np.linalg.eigvalsh(planned).min() < 1e-6)
+    if repaired:
+        matrix = nearest_correlation(planned)
+    records = tuple(
+        PairPlan(
+            metric_a=conn.metric_a,
+            metric_b=conn.metric_b,
+            word=conn.word,
+            declared=conn.coefficient,
+            trajectory_contribution=round(moments.pearson(a, b, loadings, 0.0), 6),
+            planned=round(rho, 6),
+            copula=round(float(matrix[a, b]), 6),
+            delivered=round(moments.pearson(a, b, loadings, float(matrix[a, b])), 6),
+            reachable=ok and abs(matrix[a, b] - rho) < 0.05,
+        )
+        for a, b, conn, rho, ok in solved
+    )
+    return CopulaPlan(
+        matrix=matrix,
+        cholesky=np.linalg.cholesky(matrix),
+        pairs=records,
+        loadings=loadings,
+        repaired=repaired,
+        repair_max_change=float(np.abs(matrix - planned).max()),
+    )

@@ -1,0 +1,156 @@
+"""resolve_plan(config) -> Plan: everything derivable is computed once here and frozen."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..config.models import Config
+from ..config.vocabulary import FAMILY_PARAMS
+from .archetypes import parse_archetype, trajectory
+from .centres import MetricPlan, centre_field, effective_positions
+from .correlation import CopulaPlan, plan_copula
+from .periods import PeriodAxis, period_axis
+
+
+def config_hash(config: Config) -> str:
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Plan:
+    config: Config
+    seed: int
+    config_sha256: str
+    axis: PeriodAxis
+    metrics: tuple[MetricPlan, ...]
+    segment_counts: np.ndarray  # [S]
+    positions: np.ndarray  # [S, P] raw trajectory per segment
+    effective: np.ndarray  # [S, P, M] after lags
+    period_lift: np.ndarray  # [P] seasonal lift of each period before sensitivities
+    seasonal_lift: np.ndarray  # [S, P, M] relative lift of the centre
+    centres: np.ndarray  # [S, P, M]
+    copula: CopulaPlan
+    noise_scale: float  # gaussian_sigma (or t / laplace scale)
+
+    @property
+    def entity_count(self) -> int:
+        return int(self.segment_counts.sum())
+
+    @property
+    def periods(self) -> int:
+        return self.axis.count
+
+    @cached_property
+    def entity_segment(self) -> np.ndarray:
+        """Segment index of every entity, in entity order (entity id = position + 1)."""
+        return np.repeat(np.arange(len(self.segment_counts), dtype=np.int32), self.segment_counts)
+
+    @cached_property
+    def segment_offsets(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.segment_counts)])
+
+    def entity_names(self, start: int, stop: int) -> pa.Array:
+        """``<segment>_<NNNN>`` names of entities [start, stop), numbered from 1 within the segment."""
+        segment = self.entity_segment[start:stop]
+        number = np.arange(start, stop) - self.segment_offsets[segment] + 1
+        prefix = pa.array([s.name for s in self.config.segments]).take(pa.array(segment))
+        digits = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0")
+        return pc.binary_join_element_wise(prefix, digits, "_")
+
+    def entity_index(self, name: str) -> int:
+        """Inverse of entity_names; raises KeyError naming the entity."""
+        segment, _, number = name.rpartition("_")
+        for s, seg in enumerate(self.config.segments):
+            if seg.name == segment and number.isdigit() and 1 <= int(number) <= seg.count:
+                return int(self.segment_offsets[s] + int(number) - 1)
+        raise KeyError(f"no entity named {name!r}; names look like {self.config.segments[0].name}_0001")
+
+
+def _metric_plans(config: Config) -> list[MetricPlan]:
+    index = {m.name: i for i, m in enumerate(config.metrics)}
+    plans = []
+    for i, metric in enumerate(config.metrics):
+        family = metric.family
+        low, high = metric.bounds
+        params = {**FAMILY_PARAMS[family], **metric.distribution_params}
+        unbounded_above = family == "poisson"
+        plans.append(
+            MetricPlan(
+                name=metric.name,
+                index=i,
+                family=family,
+                params=params,
+                low=float(low),
+                high=float(high),
+                clamp_low=float(low) if family != "poisson" else 0.0,
+                clamp_high=float("inf") if unbounded_above else float(high),
+                negative=metric.polarity == "negative",
+                driver=index[metric.follows] if metric.follows else None,
+                delay=metric.delay or 0,
+                seasonal_sensitivity=metric.seasonal_sensitivity,
+                integer=family == "poisson",
+            )
+        )
+    return plans
+
+
+def _topological(metrics: list[MetricPlan]) -> list[int]:
+    order, placed = [], set()
+    while len(order) < len(metrics):
+        for m in metrics:
+            if m.index not in placed and (m.driver is None or m.driver in placed):
+                order.append(m.index)
+                placed.add(m.index)
+    return order
+
+
+def _noise_variance_factor(config: Config) -> float:
+    """Variance of the multiplicative noise term, per unit of E[x^2]."""
+    noise = config.noise
+    unit = {"gaussian": 1.0, "laplace": 2.0}.get(noise.family)
+    if unit is None:  # student_t
+        df = noise.degrees_of_freedom
+        unit = df / (df - 2.0) if df > 2 else 3.0
+    return noise.gaussian_sigma**2 * unit
+
+
+def resolve_plan(config: Config, seed: int | None = None) -> Plan:
+    axis = period_axis(config.window.start, config.window.end, config.window.every)
+    metrics = _metric_plans(config)
+    positions = np.stack([trajectory(parse_archetype(s.archetype, axis.count)) for s in config.segments])
+    effective = effective_positions(positions, metrics, _topological(metrics))
+
+    month_lift = np.zeros(13)
+    for effect in config.seasonality:
+        month_lift[effect.months] += effect.strength
+    period_lift = month_lift[axis.months]
+    segment_sens = np.array([s.seasonal_sensitivity for s in config.segments])
+    metric_sens = np.array([m.seasonal_sensitivity for m in metrics])
+    lift = segment_sens[:, None, None] * period_lift[None, :, None] * metric_sens[None, None, :]
+
+    counts = np.array([s.count for s in config.segments], dtype=np.int64)
+    noise_var = np.full(len(metrics), _noise_variance_factor(config))
+    copula = plan_copula(config.connections, metrics, effective, lift, counts, noise_var)
+    return Plan(
+        config=config,
+        seed=config.seed if seed is None else int(seed),
+        config_sha256=config_hash(config),
+        axis=axis,
+        metrics=tuple(metrics),
+        segment_counts=counts,
+        positions=positions,
+        effective=effective,
+        period_lift=period_lift,
+        seasonal_lift=lift,
+        centres=centre_field(effective, lift, metrics, copula.loadings),
+        copula=copula,
+        noise_scale=config.noise.gaussian_sigma,
+    )

@@ -1,0 +1,1 @@
+"""Ground truth: what the engine decided, as Python state, manifest.json and tables."""

@@ -1,0 +1,116 @@
+"""manifest.json: the answer key, built from the plan alone (no clock, no randomness, no I/O)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+
+import numpy as np
+import pyarrow as pa
+
+from ..plan.resolve import Plan
+
+SCHEMA_VERSION = "1"
+MAX_SAMPLED_CELLS = 1_000_000  # default cap on trajectory samples (entities x periods)
+
+
+def _sampled_entities(plan: Plan, sample_rate: float | None) -> np.ndarray:
+    """Evenly spaced entity indices, so every segment is represented."""
+    total = plan.entity_count
+    if sample_rate is None:
+        sample_rate = min(1.0, MAX_SAMPLED_CELLS / (total * plan.periods))
+    if not 0 < sample_rate <= 1:
+        raise ValueError(f"sample_rate must be in (0, 1], got {sample_rate}")
+    count = max(1, math.ceil(total * sample_rate))
+    return np.unique(np.round(np.linspace(0, total - 1, count)).astype(np.int64))
+
+
+def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_rate: float | None = None, scd_state=None, bridge_state=None) -> dict:
+    from .. import __version__
+
+    cfg = plan.config
+    sampled = _sampled_entities(plan, sample_rate)
+    names = _names_for(plan, sampled)
+    segment_of = plan.entity_segment[sampled]
+    archetypes = [s.archetype for s in cfg.segments]
+    samples = [
+        {"entity": name, "period_index": t, "position": round(float(plan.positions[s, t]), 12)}
+        for name, s in zip(names, segment_of.tolist())
+        for t in range(plan.periods)
+    ]
+    offsets = plan.segment_offsets
+    holdout = cfg.holdout
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "plotsim_dbt", "version": __version__},
+        "seed": plan.seed,
+        "config_sha256": plan.config_sha256,
+        "window": {"start": cfg.window.start, "end": cfg.window.end, "every": cfg.window.every, "periods": plan.periods},
+        "entity_count": plan.entity_count,
+        "table_row_counts": dict(sorted((row_counts or {}).items())),
+        "segments": [
+            {
+                "segment": seg.name,
+                "archetype": seg.archetype,
+                "entity_count": seg.count,
+                "first_entity_id": int(offsets[i]) + 1,
+                "last_entity_id": int(offsets[i + 1]),
+                "seasonal_sensitivity": seg.seasonal_sensitivity,
+                "trajectory": [round(float(x), 12) for x in plan.positions[i]],
+            }
+            for i, seg in enumerate(cfg.segments)
+        ],
+        "archetype_assignments": [
+            {"entity": name, "entity_id": int(e) + 1, "segment": cfg.segments[s].name, "archetype": archetypes[s]}
+            for name, e, s in zip(names, sampled.tolist(), segment_of.tolist())
+        ],
+        "trajectory_sample_rate": round(len(sampled) / plan.entity_count, 12),
+        "trajectory_samples": samples,
+        "metrics": [
+            {
+                "name": m.name,
+                "family": m.family,
+                "params": m.params,
+                "centre_range": [m.low, m.high],
+                "value_range": [m.clamp_low, None if math.isinf(m.clamp_high) else m.clamp_high],
+                "polarity": "negative" if m.negative else "positive",
+                "trajectory_loading": round(float(plan.copula.loadings[m.index]), 12),
+                "seasonal_sensitivity": m.seasonal_sensitivity,
+            }
+            for m in plan.metrics
+        ],
+        "correlations": [asdict(p) | {"reachable": bool(p.reachable)} for p in plan.copula.pairs],
+        "correlation_repair": {
+            "repaired": plan.copula.repaired,
+            "max_change": round(plan.copula.repair_max_change, 12),
+        },
+        "lags": [
+            {"driver": plan.metrics[m.driver].name, "follower": m.name, "delay": m.delay}
+            for m in plan.metrics
+            if m.driver is not None
+        ],
+        "seasonal_factors": [
+            {"period_index": t, "month": int(month), "lift": round(float(lift), 12)}
+            for t, (month, lift) in enumerate(zip(plan.axis.months, plan.period_lift))
+        ],
+        "noise": cfg.noise.model_dump(mode="json"),
+        "holdout": None
+        if holdout is None
+        else {"target_metric": holdout.target, "holdout_periods": holdout.periods, "cutoff_period_index": plan.periods - holdout.periods},
+        "scd_events": [] if scd_state is None or scd_state.is_empty else list(scd_state.dims),
+        "bridge_associations": [] if bridge_state is None or bridge_state.is_empty else list(bridge_state.associations),
+    }
+
+
+def _names_for(plan: Plan, indices: np.ndarray) -> list[str]:
+    names: list[str] = []
+    for start in range(0, len(indices), 65536):
+        chunk = indices[start : start + 65536]
+        lo = int(chunk[0])
+        names += plan.entity_names(lo, int(chunk[-1]) + 1).take(pa.array(chunk - lo)).to_pylist()
+    return names
+
+
+def dumps(manifest: dict) -> str:
+    return json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
