@@ -24,6 +24,7 @@ from .centres import MetricPlan, centre_field
 RHO_LIMIT = 0.98  # copula correlations stay inside this so the factor is well conditioned
 MARGIN = 0.02  # a target must sit this far inside the reachable interval
 MIN_LOADING = 0.02
+STEP, STEPS = 0.93, 60  # loading shrinks by 7% a round, down to MIN_LOADING at most
 _NODES = 20
 
 
@@ -90,9 +91,12 @@ class _Moments:
         return float((g @ cross - total_a * total_b) / np.sqrt(var_a * var_b))
 
 
-def nearest_correlation(matrix: np.ndarray, iterations: int = 200) -> np.ndarray:
+def nearest_correlation(matrix: np.ndarray, keep: np.ndarray | None = None, iterations: int = 500) -> np.ndarray:
     """Higham's alternating projections (with Dykstra's correction) onto positive-definite
-    unit-diagonal matrices; the result is floored to be strictly positive definite."""
+    unit-diagonal matrices. Entries where ``keep`` is True are held at their values, so free
+    entries (pairs nobody declared) absorb the change first; the result is floored to be
+    strictly positive definite."""
+    keep = np.zeros_like(matrix, dtype=bool) if keep is None else keep
     y = matrix.copy()
     correction = np.zeros_like(matrix)
     for _ in range(iterations):
@@ -100,12 +104,12 @@ def nearest_correlation(matrix: np.ndarray, iterations: int = 200) -> np.ndarray
         values, vectors = np.linalg.eigh(r)
         x = (vectors * np.maximum(values, 0.0)) @ vectors.T
         correction = x - r
-        y = x.copy()
+        y = np.where(keep, matrix, x)
         np.fill_diagonal(y, 1.0)
-        if np.linalg.norm(y - x) < 1e-10:
+        if np.linalg.norm(y - x) < 1e-9:
             break
     values, vectors = np.linalg.eigh(y)
-    y = (vectors * np.maximum(values, 1e-6)) @ vectors.T
+    y = (vectors * np.maximum(values, 1e-4)) @ vectors.T
     scale = np.sqrt(np.diag(y))
     return y / np.outer(scale, scale)
 
@@ -129,21 +133,17 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment
         high = moments.pearson(a, b, load, RHO_LIMIT) - MARGIN if target >= 0 else moments.pearson(a, b, load, 0.0)
         return low <= target <= high
 
-    for a, b, conn in pairs:
-        if reachable(a, b, conn.coefficient, loadings):
-            continue
-        def with_factor(f, base=loadings, a=a, b=b):
-            out = base.copy()
-            out[[a, b]] = base[[a, b]] * f
-            return out
-
-        if not reachable(a, b, conn.coefficient, with_factor(MIN_LOADING)):
-            continue  # no loading helps; the pair is recorded as unreachable below
-        lo, hi = MIN_LOADING, 1.0
-        for _ in range(14):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if reachable(a, b, conn.coefficient, with_factor(mid)) else (lo, mid)
-        loadings = with_factor(lo)
+    # Water-filling: every round, lower the loading of each metric that sits in a pair still out
+    # of reach by the same small step. A metric in several pairs is lowered once per round, not
+    # once per pair, so no metric is sacrificed for the others; metrics whose pairs are all
+    # reachable keep their loading.
+    for _ in range(STEPS):
+        short = [(a, b) for a, b, conn in pairs if not reachable(a, b, conn.coefficient, loadings)]
+        movable = {m for pair in short for m in pair if loadings[m] > MIN_LOADING}
+        if not movable:
+            break
+        for m in movable:
+            loadings[m] = max(loadings[m] * STEP, MIN_LOADING)
 
     planned = np.eye(m_count)
     solved = []
@@ -160,10 +160,15 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment
         planned[a, b] = planned[b, a] = rho
         solved.append((a, b, conn, rho, low + MARGIN / 2 <= target <= high - MARGIN / 2))
 
+    # Undeclared pairs are free: fill them so the matrix is positive definite while declared
+    # pairs keep their solved values; only if that is impossible do declared values move.
+    declared = np.zeros((m_count, m_count), dtype=bool)
+    for a, b, *_ in solved:
+        declared[a, b] = declared[b, a] = True
     matrix = planned
-    repaired = bool(np.linalg.eigvalsh(planned).min() < 1e-6)
-    if repaired:
-        matrix = nearest_correlation(planned)
+    if np.linalg.eigvalsh(planned).min() < 1e-4:
+        matrix = nearest_correlation(planned, keep=declared)
+    repaired = bool(np.abs(matrix - planned)[declared].max(initial=0.0) > 1e-3)
     records = tuple(
         PairPlan(
             metric_a=conn.metric_a,
@@ -184,5 +189,5 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment
         pairs=records,
         loadings=loadings,
         repaired=repaired,
-        repair_max_change=float(np.abs(matrix - planned).max()),
+        repair_max_change=float(np.abs(matrix - planned)[declared].max(initial=0.0)),
     )

@@ -1,0 +1,1 @@
+"""The plotsim-dbt command line."""

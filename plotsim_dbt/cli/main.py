@@ -1,0 +1,158 @@
+"""plotsim-dbt: generate, inspect and validate datasets. Errors end as one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..api import print_progress, run
+from ..config import Config, ConfigError, create_from_yaml
+from ..plan.resolve import resolve_plan
+from ..templates import list_templates, template_path, template_text
+
+
+def _load(source: str) -> Config:
+    """A config file path, or the name of a bundled template."""
+    path = Path(source)
+    if not path.exists() and source in list_templates():
+        path = template_path(source)
+    return create_from_yaml(path)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    seed = config.seed if args.seed is None else args.seed
+    out = args.output_dir or config.output.directory
+    if not args.quiet:
+        print(f"Generating {config.entity_count:,} {config.unit} entities x {config.window.periods} periods from {args.config} (seed={seed})", file=sys.stderr)
+    started = time.perf_counter()
+    result = run(
+        config,
+        out,
+        seed=seed,
+        workers=args.workers,
+        block_size=args.block_size,
+        format=args.format,
+        validate=args.validate,
+        progress=None if args.quiet else print_progress,
+    )
+    seconds = time.perf_counter() - started
+    total = sum(result.row_counts.values())
+    print(f"Wrote {len(result.row_counts)} table(s), {total:,} row(s) to {result.directory}/ in {seconds:.1f} s")
+    if result.report is not None:
+        status = "VALID" if result.report.ok else "INVALID"
+        print(f"Validation: {status} - {len(result.report.errors)} error(s); see {result.directory}/validation_report.txt")
+        return 0 if result.report.ok else 1
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    resolve_plan(config)  # also checks that declared connections can be planned
+    print(f"VALID: {args.config}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    plan = resolve_plan(config)
+    print(f"About:     {config.about}")
+    print(f"Unit:      {config.unit} ({config.entity_count:,} entities in {len(config.segments)} segments)")
+    print(f"Window:    {config.window.start} .. {config.window.end}, {config.window.every} ({plan.periods} periods)")
+    print(f"Seed:      {config.seed}")
+    print("Segments:  " + ", ".join(f"{s.name} ({s.count}, {s.archetype})" for s in config.segments))
+    print("Metrics:   " + ", ".join(f"{m.name} [{m.family}]" for m in plan.metrics))
+    print(f"Tables:    dim_date ({plan.periods} rows), {config.entity_table} ({config.entity_count:,} rows), "
+          f"{config.fact_table} ({config.entity_count * plan.periods:,} rows)")
+    for pair in plan.copula.pairs:
+        note = "" if pair.reachable else "  (not reachable; delivered value shown)"
+        print(f"Connection {pair.metric_a} ~ {pair.metric_b}: declared {pair.declared:+.2f}, planned to deliver {pair.delivered:+.2f}{note}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    text = template_text(args.name)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote template {args.name} to {args.output}")
+    return 0
+
+
+def cmd_list_templates(args: argparse.Namespace) -> int:
+    for name in list_templates():
+        print(name)
+    print("\nUse: plotsim-dbt template NAME -o config.yaml")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(Config.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote the config JSON Schema to {args.output}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plotsim-dbt", description="Synthetic warehouses that tell a story, with ground truth.")
+    parser.add_argument("--version", action="version", version=f"plotsim-dbt {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="generate a dataset and write it")
+    p.add_argument("config", help="config YAML file or bundled template name")
+    p.add_argument("-o", "--output-dir", help="output directory (default: output.directory of the config)")
+    p.add_argument("--format", choices=["csv", "parquet"], help="file format (default: output.format of the config)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes; output is identical for any count")
+    p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
+    p.add_argument("-s", "--seed", type=int, help="override the config's seed")
+    p.add_argument("-v", "--validate", action="store_true", help="check keys and date spine; exit 1 if invalid")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check a config without generating data")
+    p.add_argument("config")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("info", help="summarise what a config will generate")
+    p.add_argument("config")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("template", help="copy a bundled template")
+    p.add_argument("name")
+    p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("list-templates", help="list bundled templates")
+    p.set_defaults(func=cmd_list_templates)
+
+    p = sub.add_parser("schema", help="print the config JSON Schema")
+    p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
