@@ -1,0 +1,42 @@
+{# Fails unless the cross-correlation between the driver's and the follower's period-over-period
+   changes peaks at the delay recorded in truth_lags. Changes are taken per archetype on the
+   per-period means (from truth_entities), so a shared trend cannot hide the lag and archetypes
+   moving in opposite directions do not cancel out. #}
+{% test lag_recovered(model, driver, follower, entity_column, max_lag=6, date_column='date_key', truth_model=none, entities_model=none) %}
+  {{ return(adapter.dispatch('test_lag_recovered', 'plotsim_dbt')(model, driver, follower, entity_column, max_lag, date_column, truth_model, entities_model)) }}
+{% endtest %}
+
+{% macro default__test_lag_recovered(model, driver, follower, entity_column, max_lag, date_column, truth_model, entities_model) %}
+with series as (
+    select e.archetype, f.{{ date_column }} as period, avg(f.{{ driver }}) as d, avg(f.{{ follower }}) as f
+    from {{ model }} as f
+    join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ entity_column }} = e.entity_id
+    group by 1, 2
+),
+changes as (
+    select archetype,
+           row_number() over (partition by archetype order by period) as t,
+           d - lag(d) over (partition by archetype order by period) as dd,
+           f - lag(f) over (partition by archetype order by period) as df
+    from series
+),
+cross_correlation as (
+    {% for k in range(0, max_lag + 1) %}
+    select {{ k }} as lag_periods, abs(corr(a.dd, b.df)) as strength
+    from changes as a join changes as b on b.archetype = a.archetype and b.t = a.t + {{ k }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+peak as (
+    select lag_periods from cross_correlation where strength is not null
+    order by strength desc, lag_periods limit 1
+),
+expected as (
+    select delay from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_lags') }}
+    where driver = '{{ driver }}' and follower = '{{ follower }}'
+)
+select peak.lag_periods as recovered_lag, expected.delay as expected_lag
+from expected
+full outer join peak on true
+where expected.delay is null or peak.lag_periods is null or peak.lag_periods != expected.delay
+{% endmacro %}

@@ -1,0 +1,26 @@
+{# Fails on every value outside [min_value, max_value]. Bounds default to the metric's
+   configured range recorded in truth_metrics (a null bound is open). #}
+{% test values_within_range(model, column_name, min_value=none, max_value=none, truth_model=none) %}
+  {{ return(adapter.dispatch('test_values_within_range', 'plotsim_dbt')(model, column_name, min_value, max_value, truth_model)) }}
+{% endtest %}
+
+{% macro default__test_values_within_range(model, column_name, min_value, max_value, truth_model) %}
+{%- set explicit = min_value is not none or max_value is not none -%}
+with bounds as (
+    {% if explicit %}
+    select {{ min_value if min_value is not none else 'null' }} as lower_bound,
+           {{ max_value if max_value is not none else 'null' }} as upper_bound
+    {% else %}
+    select min_value as lower_bound, max_value as upper_bound
+    from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_metrics') }}
+    where metric = '{{ column_name }}'
+    {% endif %}
+)
+select cast(m.{{ column_name }} as double) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
+from {{ model }} as m
+cross join bounds as b
+where m.{{ column_name }} < b.lower_bound or m.{{ column_name }} > b.upper_bound
+union all
+select null, null, null, 'no bounds recorded for {{ column_name }}'
+where not exists (select 1 from bounds)
+{% endmacro %}

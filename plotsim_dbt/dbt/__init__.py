@@ -1,0 +1,1 @@
+"""dbt integration: the runtime behind the Python models, scaffolding and project setup."""
