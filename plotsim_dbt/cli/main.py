@@ -101,6 +101,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scaffold(args: argparse.Namespace) -> int:
+    from ..dbt.scaffold import scaffold
+
+    config = _load(args.config)
+    written = scaffold(config, args.source or args.config, args.out)
+    print(f"Wrote {len(written)} file(s) to {args.out}/")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..dbt.project import init_project
+
+    directory = init_project(args.directory, template=args.template, config_file=args.config)
+    print(f"Wrote a dbt project to {directory}/. Next: cd {directory} && dbt deps && dbt build")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..dbt.project import demo
+
+    return demo(threads=args.threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plotsim-dbt", description="Synthetic warehouses that tell a story, with ground truth.")
     parser.add_argument("--version", action="version", version=f"plotsim-dbt {__version__}")
@@ -133,6 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list-templates", help="list bundled templates")
     p.set_defaults(func=cmd_list_templates)
 
+    p = sub.add_parser("demo", help="dbt build the bundled demo warehouse into a DuckDB file and summarise it")
+    p.add_argument("--threads", type=int, help="dbt threads (generation still runs once)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("init", help="write a ready dbt project that uses this package")
+    p.add_argument("directory")
+    p.add_argument("--template", help="bundled template name")
+    p.add_argument("--config", help="config YAML file")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("scaffold", help="write dbt Python models and properties YAML for a config")
+    p.add_argument("config", help="config YAML file or bundled template name")
+    p.add_argument("--out", default="models/plotsim", help="folder for the model files (default models/plotsim)")
+    p.add_argument("--source", help="config reference written into the models (default: CONFIG as given)")
+    p.set_defaults(func=cmd_scaffold)
+
     p = sub.add_parser("schema", help="print the config JSON Schema")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_schema)
@@ -146,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, FileExistsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

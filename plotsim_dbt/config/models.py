@@ -282,10 +282,11 @@ class Config(Frozen):
         names = [m.name for m in self.metrics]
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
-            raise ValueError(f"metric names must be unique; repeated: {', '.join(duplicated)}")
+            raise ValueError(f"metrics: metric names must be unique; repeated: {', '.join(duplicated)}")
         segment_names = [s.name for s in self.segments]
-        if len(set(segment_names)) != len(segment_names):
-            raise ValueError("segment names must be unique")
+        repeated = sorted({n for n in segment_names if segment_names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"segments: segment names must be unique; repeated: {', '.join(repeated)}")
         periods = self.window.periods
         for i, segment in enumerate(self.segments):
             try:

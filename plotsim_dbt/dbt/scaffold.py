@@ -132,7 +132,16 @@ def model_properties(config: Config, source: str, demo: bool = False) -> dict:
     if demo:
         for entry in models:
             entry["config"] = {"enabled": DEMO_ENABLED, **entry["config"]}
+            # Tests bind to models by name, so a consumer's same-named model would inherit them.
+            for holder in [entry, *entry.get("columns", [])]:
+                if "data_tests" in holder:
+                    holder["data_tests"] = [_guarded(test) for test in holder["data_tests"]]
     return {"version": 2, "models": models}
+
+
+def _guarded(test: str | dict) -> dict:
+    name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
+    return {name: {**body, "config": {"enabled": DEMO_ENABLED}}}
 
 
 def scaffold(config: Config, source: str, out: str | Path, demo: bool = False) -> list[Path]:

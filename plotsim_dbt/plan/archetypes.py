@@ -62,6 +62,10 @@ def _parse_shape(text: str) -> list[tuple[str, dict, float, float]]:
                 params[key] = float(value)
             except ValueError:
                 raise ValueError(f"{name}({key}={value}) needs a number") from None
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(CURVES[name](np.linspace(0.0, 1.0, 5), **params)).all()
+    if not finite:
+        raise ValueError(f"{text} does not give a curve (a parameter of 0 divides by zero); choose another value")
     return [(name, params, 0.0, 1.0)]
 
 

@@ -1,0 +1,27 @@
+"""Run dbt on the bundled project (or a consumer project) with outputs kept out of the checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dbt(args: list[str], project: Path, work: Path, database: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PLOTSIM_DUCKDB_PATH": str(database)}
+    paths = [] if args[0] == "deps" else ["--target-path", str(work / "target")]
+    command = [
+        sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
+        "--project-dir", str(project), "--profiles-dir", str(project), "--log-path", str(work / "logs"), *paths,
+    ]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+def results(work: Path) -> dict[str, str]:
+    """unique_id -> status of the last dbt invocation in ``work``."""
+    data = json.loads((work / "target" / "run_results.json").read_text())
+    return {r["unique_id"]: r["status"] for r in data["results"]}

@@ -1,0 +1,36 @@
+"""A separate dbt project made by `plotsim-dbt init` installs this package with `dbt deps` from
+the checkout and builds green, without building the package's own demo."""
+
+from __future__ import annotations
+
+import pytest
+
+from plotsim_dbt.cli.main import main
+
+from dbt_helpers import dbt, results
+
+pytestmark = pytest.mark.slow
+
+
+def test_init_deps_build_in_a_consumer_project(tmp_path):
+    project = tmp_path / "analytics"
+    assert main(["init", str(project), "--template", "saas"]) == 0
+    assert (project / "packages.yml").exists() and (project / "models" / "plotsim" / "fct_company.py").exists()
+    work = tmp_path / "work"
+    deps = dbt(["deps"], project, work, project / "w.duckdb")
+    assert deps.returncode == 0, deps.stdout[-3000:]
+    build = dbt(["build"], project, work, project / "w.duckdb")
+    assert build.returncode == 0, build.stdout[-4000:]
+    statuses = results(work)
+    assert set(statuses.values()) == {"pass", "success"}
+    assert any(k.startswith("model.analytics.fct_company") for k in statuses)
+    assert not [k for k in statuses if ".plotsim_dbt." in k], "the package's demo must not build in a consumer"
+    assert any("plotsim_dbt.row_count_matches_truth" in k or "row_count_matches_truth" in k for k in statuses)
+
+
+def test_init_refuses_a_non_empty_directory(tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    assert main(["init", str(tmp_path / "x"), "--template", "saas"]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
