@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
 from ..engine.families import quantile
 from .centres import MetricPlan, centre_field
@@ -26,12 +26,20 @@ MARGIN = 0.02  # a target must sit this far inside the reachable interval
 MIN_LOADING = 0.02
 STEP, STEPS = 0.93, 60  # loading shrinks by 7% a round, down to MIN_LOADING at most
 _NODES = 20
+_BINS = 64
 
 
-@lru_cache(maxsize=1)
-def _hermite() -> tuple[np.ndarray, np.ndarray]:
-    nodes, weights = np.polynomial.hermite_e.hermegauss(_NODES)
-    return nodes, weights / weights.sum()
+@lru_cache(maxsize=2)
+def _rule(discrete: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights for E[f(Z)], Z standard normal. Gauss-Hermite is exact for smooth maps;
+    a count's quantile map is a step function, for which Gauss-Hermite misleads, so pairs with a
+    count use 64 equal-probability bins, each represented by its conditional mean."""
+    if not discrete:
+        nodes, weights = np.polynomial.hermite_e.hermegauss(_NODES)
+        return nodes, weights / weights.sum()
+    edges = special.ndtri(np.linspace(0.0, 1.0, _BINS + 1))
+    density = np.exp(-0.5 * edges**2) / np.sqrt(2 * np.pi)
+    return (density[:-1] - density[1:]) * _BINS, np.full(_BINS, 1.0 / _BINS)
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,13 @@ class _Moments:
         return np.clip(grid, metric.clamp_low, metric.clamp_high)
 
     def pearson(self, a: int, b: int, loadings: np.ndarray, rho: float) -> float:
-        nodes, w = _hermite()
+        nodes, w = _rule(self.metrics[a].integer or self.metrics[b].integer)
+        k = len(nodes)
         fa = self.values(a, loadings, nodes)  # [G, K]
-        # z_b = rho * x + sqrt(1 - rho^2) * y on the product grid (x: node k, y: node l)
+        # z_b = rho * x + sqrt(1 - rho^2) * y on the product grid (x: node i, y: node j)
         zb = rho * nodes[:, None] + np.sqrt(1.0 - rho * rho) * nodes[None, :]
-        fb = self.values(b, loadings, zb.ravel()).reshape(-1, _NODES, _NODES)
-        mean_a, mean_b = fa @ w, fb.reshape(-1, _NODES * _NODES) @ np.outer(w, w).ravel()
+        fb = self.values(b, loadings, zb.ravel()).reshape(-1, k, k)
+        mean_a, mean_b = fa @ w, fb.reshape(-1, k * k) @ np.outer(w, w).ravel()
         second_a = (fa * fa) @ w
         fb_marg = self.values(b, loadings, nodes)
         second_b = (fb_marg * fb_marg) @ w

@@ -48,8 +48,14 @@ SEGMENT_SENS = {s["name"]: s.get("seasonal_sensitivity", 1.0) for s in SEGMENTS}
 LEVEL = {s["name"]: float(s["archetype"].split("=")[1].rstrip(")")) for s in SEGMENTS}
 
 
-def index_metric(name: str, sensitivity: float) -> dict:
-    return {"name": name, "type": "index", "range": [0, 100], "params": {"sigma": SIGMA}, "seasonal_sensitivity": sensitivity}
+def index_metric(name: str, sensitivity: float, value_range=(0, 100)) -> dict:
+    return {
+        "name": name,
+        "type": "index",
+        "range": list(value_range),
+        "params": {"sigma": SIGMA},
+        "seasonal_sensitivity": sensitivity,
+    }
 
 
 METRICS = [
@@ -57,10 +63,12 @@ METRICS = [
     index_metric("immune", 0.0),
     index_metric("inverse", -0.5),
     index_metric("double", 2.0),
+    # lo != 0: the lift multiplies the whole centre lo + span * q, not only span * q
+    index_metric("offset", 1.0, value_range=(20, 120)),
     {"name": "cap", "type": "score"},  # logitnormal on [0, 1], sensitivity 1
 ]
 METRIC_SENS = {m["name"]: m.get("seasonal_sensitivity", 1.0) for m in METRICS}
-INDEX_METRICS = ["full", "immune", "inverse", "double"]
+RANGE = {m["name"]: tuple(float(v) for v in m.get("range", (0, 1))) for m in METRICS}
 
 
 @lru_cache(maxsize=None)
@@ -93,7 +101,7 @@ def clamped_normal_mean(c: float, sigma: float, lo: float, hi: float) -> float:
 
 
 def expected_centre(segment: str, metric: str, month: int) -> float:
-    lo, hi = (0.0, 1.0) if metric == "cap" else (0.0, 100.0)
+    lo, hi = RANGE[metric]
     c0 = lo + (hi - lo) * LEVEL[segment]
     s = MONTH_LIFT.get(month, 0.0) * METRIC_SENS[metric] * SEGMENT_SENS[segment]
     return float(np.clip(c0 * (1 + s), lo, hi))
@@ -111,7 +119,7 @@ def test_plan_centres_follow_the_lift_formula():
     months = [(i % 12) + 1 for i in range(24)]  # 2024-01 .. 2025-12, computed independently
     for s, segment in enumerate(SEGMENTS):
         for m, metric in enumerate(METRICS):
-            lo, hi = (0.0, 1.0) if metric["name"] == "cap" else (0.0, 100.0)
+            lo, hi = RANGE[metric["name"]]
             c0 = lo + (hi - lo) * LEVEL[segment["name"]]
             np.testing.assert_allclose(plain.centres[s, :, m], c0, rtol=0, atol=1e-12)
             expected = [expected_centre(segment["name"], metric["name"], month) for month in months]
@@ -119,27 +127,34 @@ def test_plan_centres_follow_the_lift_formula():
     # The lift really is there: December of base/full is 50 * 1.4 = 70, not 50.
     assert plan.centres[0, 11, 0] == pytest.approx(70.0)
     # And it is clipped: hot (0.9) score in December would be 0.9 * 1.4 = 1.26; it is 1.0.
-    assert plan.centres[4, 11, 4] == 1.0 and plain.centres[4, 11, 4] == pytest.approx(0.9)
+    assert plan.centres[4, 11, 5] == 1.0 and plain.centres[4, 11, 5] == pytest.approx(0.9)
+    # offset on [20, 120] at 0.5: (20 + 50) * 1.4 = 98, not 20 + 50 * 1.4 = 90.
+    assert plan.centres[0, 11, 4] == pytest.approx(98.0)
 
 
 @pytest.mark.parametrize("segment", ["base", "half", "contrary", "hot"])
-@pytest.mark.parametrize("metric", ["full", "inverse", "double"])
+@pytest.mark.parametrize("metric", ["full", "inverse", "double", "offset"])
 def test_lifted_month_means_match_the_lifted_centre(segment, metric):
     _, fact = run(True)
     _, plain = run(False)
-    for month, lift in MONTH_LIFT.items():
+    lo, hi = RANGE[metric]
+    moved = 0
+    for month in MONTH_LIFT:
         c = expected_centre(segment, metric, month)
-        c0 = 100 * LEVEL[segment]
+        c0 = lo + (hi - lo) * LEVEL[segment]
+        lifted_mean, plain_mean = clamped_normal_mean(c, SIGMA, lo, hi), clamped_normal_mean(c0, SIGMA, lo, hi)
         realised = group_mean(fact, segment, month, metric)
         baseline = group_mean(plain, segment, month, metric)
-        assert abs(realised - clamped_normal_mean(c, SIGMA, 0, 100)) < TOL, (month, realised, c)
-        assert abs(baseline - clamped_normal_mean(c0, SIGMA, 0, 100)) < TOL, (month, baseline, c0)
-        # The seasonal minus the non-seasonal mean is the lift (sqrt(2) for a difference).
-        shift = clamped_normal_mean(c, SIGMA, 0, 100) - clamped_normal_mean(c0, SIGMA, 0, 100)
-        assert abs((realised - baseline) - shift) < math.sqrt(2) * TOL
+        assert abs(realised - lifted_mean) < TOL, (month, realised, c)
+        assert abs(baseline - plain_mean) < TOL, (month, baseline, c0)
+        # Seasonal minus non-seasonal mean is the lift. The two runs share their draws, so the
+        # difference has sd <= sqrt(2) * standard error (non-negatively correlated means).
+        assert abs((realised - baseline) - (lifted_mean - plain_mean)) < math.sqrt(2) * TOL
         # Where the lift moves the mean by a lot, the un-lifted reading is rejected.
-        if abs(shift) > 3 * TOL:
-            assert abs(realised - clamped_normal_mean(c0, SIGMA, 0, 100)) > 2 * TOL
+        if abs(lifted_mean - plain_mean) > 3 * TOL:
+            moved += 1
+            assert abs(realised - plain_mean) > 2 * TOL
+    assert moved >= 2  # every parametrisation sees the lift somewhere
 
 
 def test_negative_sensitivity_lowers_the_lifted_months():
