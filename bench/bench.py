@@ -124,7 +124,7 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = " ".join(str(exc).split()).split(" [type=")[0]  # pydantic: drop the error-type suffix
     return f"{type(exc).__name__}: {text[:160]}{'...' if len(text) > 160 else ''}"
 
 
@@ -271,8 +271,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Right-aligned columns; a row with one cell spans the line after its first column."""
     widths = [len(h) for h in headers]
     for row in rows:
-        if len(row) == len(headers):
-            widths = [max(w, len(c)) for w, c in zip(widths, row)]
+        cells = row if len(row) == len(headers) else row[:1]
+        widths = [max(w, len(c)) for w, c in zip(widths, cells)] + widths[len(cells) :]
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:

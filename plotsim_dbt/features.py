@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,6 +39,13 @@ def _dense(plan: Plan, facts: pa.Table, metric: str, entities: np.ndarray, perio
 
 
 def _stats(x: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-row statistics ignoring missing cells; a row with no values gives NaN throughout."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing rows are expected to give NaN
+        return _row_stats(x)
+
+
+def _row_stats(x: np.ndarray) -> dict[str, np.ndarray]:
     valid = ~np.isnan(x)
     count = valid.sum(axis=1)
     t = np.where(valid, np.arange(x.shape[1], dtype=np.float64), np.nan)

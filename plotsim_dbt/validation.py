@@ -91,7 +91,8 @@ def validate_files(plan: Plan, paths: dict) -> ValidationReport:
     try:
         for name, path in paths.items():
             reader = "read_parquet" if str(path).endswith(".parquet") else "read_csv_auto"
-            con.execute(f"create view {name} as select * from {reader}('{path}')")
+            quoted = str(path).replace("'", "''")
+            con.execute(f"create view {name} as select * from {reader}('{quoted}')")
         return validate_relations(plan, con)
     finally:
         con.close()

@@ -74,14 +74,18 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_template(args: argparse.Namespace) -> int:
-    text = template_text(args.name)
-    if args.output in (None, "-"):
+def _emit(text: str, output: str | None, what: str) -> int:
+    """Write ``text`` to a file, or to stdout when no file (or '-') is given."""
+    if output in (None, "-"):
         sys.stdout.write(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote template {args.name} to {args.output}")
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"Wrote {what} to {output}")
     return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    return _emit(template_text(args.name), args.output, f"template {args.name}")
 
 
 def cmd_list_templates(args: argparse.Namespace) -> int:
@@ -93,12 +97,7 @@ def cmd_list_templates(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(Config.model_json_schema(), indent=2, sort_keys=True) + "\n"
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote the config JSON Schema to {args.output}")
-    return 0
+    return _emit(text, args.output, "the config JSON Schema")
 
 
 def cmd_scaffold(args: argparse.Namespace) -> int:

@@ -41,17 +41,20 @@ def _attribute_column(plan: Plan, name: str, column: int, start: int, stop: int)
     """One value per entity: the segment's scalar, or a uniform pick from its list (keyed draws)."""
     segments = plan.entity_segment[start:stop]
     u = draw(plan.seed, Purpose.ATTRIBUTES, start, stop, (len(_attribute_names(plan)),), kind="uniform")[:, column]
-    values: list = [None] * (stop - start)
+    values = np.full(stop - start, None, dtype=object)
+    kinds: set[type] = set()
     for s, segment in enumerate(plan.config.segments):
         if name not in segment.attributes:
             continue
         choices = segment.attributes[name]
         choices = choices if isinstance(choices, list) else [choices]
+        kinds |= {type(c) for c in choices}
         rows = np.flatnonzero(segments == s)
         picks = np.minimum((u[rows] * len(choices)).astype(np.int64), len(choices) - 1)
-        for row, pick in zip(rows.tolist(), picks.tolist()):
-            values[row] = choices[pick]
-    kinds = {type(v) for v in values if v is not None}
+        options = np.empty(len(choices), dtype=object)
+        options[:] = choices
+        values[rows] = options[picks]
+    values = values.tolist()
     if kinds <= {int} or kinds <= {bool}:
         return pa.array(values)
     if kinds <= {int, float}:
