@@ -31,8 +31,10 @@ What is measured
    same kwargs, ``numpy.random.default_rng(42)``) in one fresh interpreter per size: their
    rows/s and our speedup. A failure of the reference is reported in one line.
 
-Every measurement runs in a child process (``bench.py --case JSON``) that prints one JSON line.
-The table goes to stdout and every figure to bench/results/latest.json.
+Every measurement, the numpy one included, runs in a child process (``bench.py --case JSON``)
+that prints one JSON line; the parent imports only the standard library, because Linux carries a
+parent's peak RSS across fork + exec into the child's ``ru_maxrss``. The table goes to stdout and
+every figure to bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 WINDOW = ("2024-01", "2024-12", "monthly")
+PERIODS = 12  # months in WINDOW
 SEED = 42
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
@@ -129,8 +132,7 @@ def one_line(exc: BaseException) -> str:
 
 
 # ----------------------------------------------------------------------------- child cases
-# Each case imports numpy / plotsim_dbt itself: the parent stays stdlib-only and small, because
-# Linux carries the parent's peak RSS across fork + exec into the child's ru_maxrss.
+# Each case imports numpy / plotsim_dbt itself so that the parent stays stdlib-only (see above).
 
 
 def numpy_case(spec: dict[str, Any]) -> dict[str, Any]:
@@ -316,10 +318,11 @@ def measure_cases(args: argparse.Namespace, normal_rate: float) -> list[dict[str
     cases = []
     for metrics in args.metrics:
         for entities in args.sizes:
-            spec = {"entities": entities, "metrics": metrics, "workers": args.workers, "repeats": args.repeats, "budget": args.budget}
+            spec = {"entities": entities, "metrics": metrics, "workers": args.workers}
+            spec |= {"repeats": args.repeats, "budget": args.budget}
             engine = in_child({"kind": "engine", **spec})
             e2e = in_child({"kind": "e2e", **spec})
-            case: dict[str, Any] = {"entities": entities, "metrics": metrics, "periods": 12, "engine": engine, "e2e": e2e}
+            case: dict[str, Any] = {"entities": entities, "metrics": metrics, "periods": PERIODS, "engine": engine, "e2e": e2e}
             if "error" not in engine:
                 engine["rows_per_s"] = engine["rows"] / engine["seconds"]
                 engine["rows_per_s_per_core"] = engine["rows_per_s"] / engine["cores"]
@@ -350,7 +353,7 @@ def case_row(case: dict[str, Any]) -> list[str]:
     engine, e2e = case["engine"], case["e2e"]
     lead = [str(case["metrics"]), f"{case['entities']:,}", f"{case['entities'] * case['periods']:,}"]
     if "error" in engine:
-        return [lead[1], f"{case['metrics']} metric(s): engine {engine['error']}"]
+        return [lead[0], f"x {lead[1]} entities: engine failed: {engine['error']}"]
     e2e_cells = ["failed", "-", "-"] if "error" in e2e else [si(e2e["rows_per_s"]), str(e2e["runs"]), rss(e2e)]
     return [
         *lead,
@@ -358,7 +361,7 @@ def case_row(case: dict[str, Any]) -> list[str]:
         str(engine["runs"]),
         e2e_cells[0],
         e2e_cells[1],
-        f"{case['cells_per_s_over_normal_per_s']:.3f}",
+        f"{case['cells_per_s_over_normal_per_s']:.3g}",
         si(engine["rows_per_s_per_core"]),
         rss(engine),
         e2e_cells[2],
@@ -372,7 +375,7 @@ def report(results: dict[str, Any]) -> str:
         f"plotsim_dbt {machine['plotsim_dbt']} on {machine['platform']}, {machine['cpus']} CPUs, "
         f"Python {machine['python']}, numpy {machine['numpy']}, pyarrow {machine['pyarrow']}",
         f"numpy ceiling (PCG64 standard_normal, 1 core, best of 3): {si(results['numpy_normal_per_s'])} draws/s",
-        f"12 monthly periods, workers={results['settings']['workers']}; rates are fact rows/s; "
+        f"{PERIODS} monthly periods, workers={results['settings']['workers']}; rates are fact rows/s; "
         f"'n' = runs taken (best of n)",
         "",
     ]
@@ -381,8 +384,7 @@ def report(results: dict[str, Any]) -> str:
         "cells/s / normal/s", "engine/s/core", "RSS engine MB", "RSS e2e MB",
     ]
     out.append(table(headers, [case_row(c) for c in cases]))
-    errors = [f"  {c['metrics']} metric(s) x {c['entities']:,}: e2e {c['e2e']['error']}" for c in cases if "error" in c["e2e"]]
-    out += errors
+    out += [f"  {c['metrics']} metric(s) x {c['entities']:,}: e2e failed: {c['e2e']['error']}" for c in cases if "error" in c["e2e"]]
     if baselines:
         out.append(f"RSS of a child after imports and config, before generating: {min(baselines):.0f}-{max(baselines):.0f} MB")
     out.append("")
@@ -420,7 +422,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             "python": platform.python_version(),
             **{name: importlib.metadata.version(name) for name in ("numpy", "pyarrow", "plotsim_dbt")},
         },
-        "settings": {"sizes": args.sizes, "metrics": args.metrics, "workers": args.workers, "repeats": args.repeats, "budget_s": args.budget},
+        "settings": {
+            "sizes": args.sizes,
+            "metrics": args.metrics,
+            "workers": args.workers,
+            "repeats": args.repeats,
+            "budget_s": args.budget,
+        },
         "numpy_normal_per_s": normal_rate,
     }
     results["cases"] = measure_cases(args, normal_rate)
