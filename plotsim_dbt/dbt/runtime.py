@@ -5,6 +5,7 @@ RecordBatchReader, so memory stays bounded by the batch."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ def _stream_fact(plan: Plan) -> pa.RecordBatchReader:
     name = plan.config.fact_table
     batches = (batch[name] for batch in iter_batches(plan))
     first = next(batches)
-    return pa.RecordBatchReader.from_batches(first.schema, (b for part in ([first], batches) for b in part))
+    return pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches))
 
 
 def table(settings: dict, name: str) -> pa.Table | pa.RecordBatchReader:

@@ -22,8 +22,8 @@ def _noise(plan: Plan, z: np.ndarray) -> np.ndarray:
     return special.stdtrit(noise.degrees_of_freedom, p)
 
 
-def metric_cells(plan: Plan, start: int, stop: int, keep_steps: bool = False) -> tuple[np.ndarray, dict]:
-    """Values [entities, periods, metrics] for entities [start, stop), and (if asked) every step."""
+def metric_cells(plan: Plan, start: int, stop: int) -> np.ndarray:
+    """Values [entities, periods, metrics] for entities [start, stop)."""
     m_count, periods = len(plan.metrics), plan.periods
     noise = plan.config.noise
     centres = plan.centres[plan.entity_segment[start:stop]]
@@ -34,27 +34,20 @@ def metric_cells(plan: Plan, start: int, stop: int, keep_steps: bool = False) ->
     for metric in plan.metrics:
         m = metric.index
         values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
-    steps = {"centre": centres, "correlated_draw": z, "drawn": values.copy()} if keep_steps else {}
     if noise.gaussian_sigma > 0:
         eps = _noise(plan, draw(plan.seed, Purpose.NOISE, start, stop, (periods, m_count)))
         values += noise.gaussian_sigma * np.abs(values) * eps
-    if keep_steps:
-        steps["noised"] = values.copy()
     if noise.outlier_rate > 0:
         u = draw(plan.seed, Purpose.OUTLIERS, start, stop, (periods, m_count, 2), kind="uniform")
         hit = u[..., 0] < noise.outlier_rate
         values = np.where(hit, values * (3.0 + 7.0 * u[..., 1]), values)
-        if keep_steps:
-            steps["outlier"] = hit
     low = np.array([m.clamp_low for m in plan.metrics])
     high = np.array([m.clamp_high for m in plan.metrics])
     values = np.clip(values, low, high)
     for metric in plan.metrics:
         if metric.integer:
             values[:, :, metric.index] = np.rint(values[:, :, metric.index])
-    if keep_steps:
-        steps["clamped"] = values.copy()
     if noise.mcar_rate > 0:
         missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate
         values[missing] = np.nan
-    return values, steps
+    return values

@@ -37,10 +37,9 @@ def _attribute_names(plan: Plan) -> list[str]:
     return names
 
 
-def _attribute_column(plan: Plan, name: str, column: int, start: int, stop: int) -> pa.Array:
-    """One value per entity: the segment's scalar, or a uniform pick from its list (keyed draws)."""
+def _attribute_column(plan: Plan, name: str, u: np.ndarray, start: int, stop: int) -> pa.Array:
+    """One value per entity: the segment's scalar, or a pick from its list by the uniforms ``u``."""
     segments = plan.entity_segment[start:stop]
-    u = draw(plan.seed, Purpose.ATTRIBUTES, start, stop, (len(_attribute_names(plan)),), kind="uniform")[:, column]
     values = np.full(stop - start, None, dtype=object)
     kinds: set[type] = set()
     for s, segment in enumerate(plan.config.segments):
@@ -68,8 +67,11 @@ def entity_batch(plan: Plan, start: int, stop: int) -> pa.RecordBatch:
         cfg.entity_key: pa.array(np.arange(start + 1, stop + 1), pa.int64()),
         f"{cfg.unit}_name": plan.entity_names(start, stop),
     }
-    for i, name in enumerate(_attribute_names(plan)):
-        columns[name] = _attribute_column(plan, name, i, start, stop)
+    names = _attribute_names(plan)
+    if names:
+        u = draw(plan.seed, Purpose.ATTRIBUTES, start, stop, (len(names),), kind="uniform")
+        for i, name in enumerate(names):
+            columns[name] = _attribute_column(plan, name, u[:, i], start, stop)
     return pa.RecordBatch.from_pydict(columns)
 
 
@@ -93,7 +95,7 @@ def fact_batch(plan: Plan, values: np.ndarray, start: int, stop: int) -> pa.Reco
 
 def entity_batches(plan: Plan, start: int, stop: int) -> dict[str, pa.RecordBatch]:
     """Every per-entity table's rows for entities [start, stop)."""
-    values, _ = metric_cells(plan, start, stop)
+    values = metric_cells(plan, start, stop)
     return {
         plan.config.entity_table: entity_batch(plan, start, stop),
         plan.config.fact_table: fact_batch(plan, values, start, stop),

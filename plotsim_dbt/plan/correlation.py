@@ -188,7 +188,7 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment
             planned=round(rho, 6),
             copula=round(float(matrix[a, b]), 6),
             delivered=round(moments.pearson(a, b, loadings, float(matrix[a, b])), 6),
-            reachable=ok and abs(matrix[a, b] - rho) < 0.05,
+            reachable=bool(ok and abs(matrix[a, b] - rho) < 0.05),
         )
         for a, b, conn, rho, ok in solved
     )

@@ -38,7 +38,6 @@ class Plan:
     seasonal_lift: np.ndarray  # [S, P, M] relative lift of the centre
     centres: np.ndarray  # [S, P, M]
     copula: CopulaPlan
-    noise_scale: float  # gaussian_sigma (or t / laplace scale)
 
     @property
     def entity_count(self) -> int:
@@ -152,5 +151,4 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         seasonal_lift=lift,
         centres=centre_field(effective, lift, metrics, copula.loadings),
         copula=copula,
-        noise_scale=config.noise.gaussian_sigma,
     )

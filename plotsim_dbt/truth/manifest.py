@@ -80,7 +80,7 @@ def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_r
             }
             for m in plan.metrics
         ],
-        "correlations": [asdict(p) | {"reachable": bool(p.reachable)} for p in plan.copula.pairs],
+        "correlations": [asdict(p) for p in plan.copula.pairs],
         "correlation_repair": {
             "repaired": plan.copula.repaired,
             "max_change": round(plan.copula.repair_max_change, 12),

@@ -104,7 +104,7 @@ def truth_correlations(plan: Plan) -> pa.Table:
          ("delivered", pa.float64()), ("reachable", pa.bool_())]
     )
     rows = [
-        (p.metric_a, p.metric_b, p.word, p.declared, p.trajectory_contribution, p.planned, p.copula, p.delivered, bool(p.reachable))
+        (p.metric_a, p.metric_b, p.word, p.declared, p.trajectory_contribution, p.planned, p.copula, p.delivered, p.reachable)
         for p in pairs
     ]
     return pa.Table.from_pylist([dict(zip(schema.names, r)) for r in rows], schema=schema)
