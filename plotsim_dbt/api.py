@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from .config import Config, dump_config
 from .engine.blocks import iter_batches
-from .engine.tables import dim_date
+from .engine.tables import global_tables
 from .features import entity_features, split_holdout
 from .plan.resolve import Plan, resolve_plan
 from .sinks import DatasetWriter
@@ -35,31 +35,39 @@ def seed_of(config: Config, rng: np.random.Generator | None = None) -> int:
     return int(rng.integers(0, 2**63 - 1))
 
 
+def is_truth(name: str) -> bool:
+    return name.startswith("truth_")
+
+
 def generate_arrow(
     config: Config, *, seed: int | None = None, workers: int = 1, block_size: int | None = None, progress: Progress | None = None
-) -> tuple[dict[str, pa.Table], Plan]:
-    """Every table as an Arrow table, in order: dims, then facts."""
+) -> tuple[dict[str, pa.Table], GenerationState]:
+    """Every table as an Arrow table (dim_date, dimensions, facts, events, bridges, in declared
+    order) and the state holding the truth the engine recorded."""
     plan = resolve_plan(config, seed)
     parts: dict[str, list[pa.RecordBatch]] = {}
     for batch in iter_batches(plan, workers=workers, block_size=block_size, progress=progress):
         for name, rows in batch.items():
             parts.setdefault(name, []).append(rows)
-    tables = {"dim_date": dim_date(plan)}
-    tables.update({name: pa.Table.from_batches(rows) for name, rows in parts.items()})
-    return tables, plan
+    tables = global_tables(plan)
+    for name in config.schema.table_names:
+        if name not in tables:
+            tables[name] = pa.Table.from_batches(parts[name])
+    truth = {name: rows for name, rows in parts.items() if is_truth(name)}
+    return tables, GenerationState.of(plan, truth)
 
 
 def generate_tables_with_state(
     config: Config, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
 ) -> tuple[dict[str, pd.DataFrame], GenerationState]:
-    tables, plan = generate_arrow(config, seed=seed_of(config, rng), workers=workers, block_size=block_size)
-    return {name: table.to_pandas() for name, table in tables.items()}, GenerationState.of(plan)
+    tables, state = generate_arrow(config, seed=seed_of(config, rng), workers=workers, block_size=block_size)
+    return {name: table.to_pandas() for name, table in tables.items()}, state
 
 
 def generate_tables(
     config: Config, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Generate every table as a pandas DataFrame: dim_date, dim_<unit>, fct_<unit>."""
+    """Generate every table as a pandas DataFrame: dim_date, then the declared (or automatic) tables."""
     return generate_tables_with_state(config, rng, workers=workers, block_size=block_size)[0]
 
 
@@ -83,14 +91,22 @@ def validate(tables: dict, config: Config, *, seed: int | None = None) -> Valida
     return validate_tables(resolve_plan(config, seed), tables)
 
 
-def _write_fact_rows(writer: DatasetWriter, plan: Plan, name: str, rows) -> list:
-    """Write a fact batch, its holdout split, and return its entity-feature rows (if wanted)."""
-    writer.write(name, rows)
-    if plan.config.holdout is not None:
-        train, held_out = split_holdout(plan, rows)
-        writer.write(f"{name}_train", train)
-        writer.write(f"{name}_holdout", held_out)
-    return [entity_features(plan, rows)] if plan.config.entity_features is not None else []
+def _write_batch(writer: DatasetWriter, plan: Plan, batch: dict) -> list:
+    """Write one batch of tables (truth records stay in memory), the holdout split of each fact,
+    and return the batch's entity-feature rows (if wanted)."""
+    cfg = plan.config
+    facts = {}
+    for name, rows in batch.items():
+        if is_truth(name):
+            continue
+        writer.write(name, rows)
+        if name in cfg.fact_tables:
+            facts[name] = rows
+            if cfg.holdout is not None:
+                train, held_out = split_holdout(plan, rows, name)
+                writer.write(f"{name}_train", train)
+                writer.write(f"{name}_holdout", held_out)
+    return [entity_features(plan, facts)] if cfg.entity_features is not None and facts else []
 
 
 def _finish(writer: DatasetWriter, plan: Plan, features: list, manifest: dict | None, validate_output: bool) -> ValidationReport | None:
@@ -102,8 +118,8 @@ def _finish(writer: DatasetWriter, plan: Plan, features: list, manifest: dict | 
     writer.write_text("manifest.json", dumps(manifest if manifest is not None else manifest_dict(plan, counts)))
     report = None
     if validate_output:
-        core = [plan.config.entity_table, plan.config.fact_table, "dim_date"]
-        report = validate_files(plan, {t: writer.path(t) for t in core})
+        names = ["dim_date", *plan.config.schema.table_names]
+        report = validate_files(plan, {t: writer.path(t) for t in names})
         writer.write_text("validation_report.txt", report.text(plan))
     return report
 
@@ -121,14 +137,9 @@ def write_tables(
     seed = manifest["seed"] if manifest else None
     plan = resolve_plan(config, seed)
     directory = Path(output_dir or config.output.directory)
+    arrow = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False) for name, t in tables.items()}
     with DatasetWriter(directory, format or config.output.format) as writer:
-        features: list = []
-        for name, table in tables.items():
-            arrow = table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
-            if name == config.fact_table:
-                features += _write_fact_rows(writer, plan, name, arrow)
-            else:
-                writer.write(name, arrow)
+        features = _write_batch(writer, plan, arrow)
         _finish(writer, plan, features, manifest, validate_output=True)
     return directory
 
@@ -155,15 +166,18 @@ def run(
     plan = resolve_plan(config, seed)
     directory = Path(output_dir or config.output.directory)
     with DatasetWriter(directory, format or config.output.format) as writer:
-        writer.write("dim_date", dim_date(plan))
+        for name, table in global_tables(plan).items():
+            writer.write(name, table)
         features: list = []
+        truth: dict[str, list] = {}
         for batch in iter_batches(plan, workers=workers, block_size=block_size, progress=progress):
-            for name, rows in batch.items():
-                if name == config.fact_table:
-                    features += _write_fact_rows(writer, plan, name, rows)
-                else:
-                    writer.write(name, rows)
-        report = _finish(writer, plan, features, None, validate)
+            features += _write_batch(writer, plan, batch)
+            for name in filter(is_truth, batch):
+                truth.setdefault(name, []).append(batch[name])
+        state = GenerationState.of(plan, truth)
+        counts = {k: v for k, v in writer.row_counts.items() if not k.startswith("_")}
+        manifest = manifest_dict(plan, counts, None, state.scd, state.bridges)
+        report = _finish(writer, plan, features, manifest, validate)
         counts = dict(writer.row_counts)
     return RunResult(directory=directory, row_counts=counts, report=report)
 

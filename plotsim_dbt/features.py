@@ -19,19 +19,34 @@ def cutoff_period(plan: Plan) -> int | None:
     return None if holdout is None else plan.periods - holdout.periods
 
 
-def split_holdout(plan: Plan, facts: pa.RecordBatch | pa.Table) -> tuple:
+def _fact_keys(plan: Plan, fact: str) -> tuple[str, str]:
+    """(date key column, entity key column) of a fact table."""
+    schema = plan.config.schema
+    columns = next(f for f in schema.facts if f.name == fact).columns
+    refs = {c.argument: c.name for c in columns if c.kind == "ref"}
+    return refs["dim_date"], refs[schema.entity_dimension.name]
+
+
+def _metrics_in(plan: Plan, fact: str) -> list[str]:
+    columns = next(f for f in plan.config.schema.facts if f.name == fact).columns
+    return [c.name for c in columns if c.kind == "metric"]
+
+
+def split_holdout(plan: Plan, facts: pa.RecordBatch | pa.Table, fact: str | None = None) -> tuple:
     """(train, holdout) rows of a per-entity-per-period fact, split at the cutoff period."""
+    date_column = _fact_keys(plan, fact or plan.config.fact_tables[0])[0]
     cutoff_key = int(plan.axis.date_keys[cutoff_period(plan)])
-    train = pc.less(facts.column("date_key"), cutoff_key)
+    train = pc.less(facts.column(date_column), cutoff_key)
     return facts.filter(train), facts.filter(pc.invert(train))
 
 
-def _dense(plan: Plan, facts: pa.Table, metric: str, entities: np.ndarray, periods: int) -> np.ndarray:
-    """[entities, periods] matrix of one metric; absent or null cells are NaN."""
-    ids = facts.column(plan.config.entity_key).to_numpy()
-    period = np.searchsorted(plan.axis.date_keys, facts.column("date_key").to_numpy())
+def _dense(plan: Plan, fact: str, facts: pa.Table, column: str, entities: np.ndarray, periods: int) -> np.ndarray:
+    """[entities, periods] matrix of one metric column; absent or null cells are NaN."""
+    date_column, key = _fact_keys(plan, fact)
+    ids = facts.column(key).to_numpy()
+    period = np.searchsorted(plan.axis.date_keys, facts.column(date_column).to_numpy())
     row = np.searchsorted(entities, ids)
-    values = facts.column(metric).to_numpy(zero_copy_only=False).astype(np.float64)
+    values = facts.column(column).to_numpy(zero_copy_only=False).astype(np.float64)
     out = np.full((len(entities), periods), np.nan)
     keep = period < periods
     out[row[keep], period[keep]] = values[keep]
@@ -72,21 +87,29 @@ def _row_stats(x: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def entity_features(plan: Plan, facts: pa.Table | pa.RecordBatch) -> pa.Table:
-    """One row per entity present in ``facts``; aggregates only the training window, and leaves
-    out the holdout target's columns, so no feature sees the future."""
+def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> pa.Table:
+    """One row per entity present in the fact tables ``facts`` (name -> rows); each metric is read
+    from the first fact holding it. Aggregates only the training window and leaves out the holdout
+    target's columns, so no feature sees the future."""
     cfg = plan.config
-    facts = pa.table(facts) if isinstance(facts, pa.RecordBatch) else facts
+    facts = {n: pa.table(t) if isinstance(t, pa.RecordBatch) else t for n, t in facts.items() if n in cfg.fact_tables}
     settings = cfg.entity_features
     names = (settings.metrics if settings and settings.metrics else [m.name for m in cfg.metrics])
     cutoff = cutoff_period(plan)
     periods = plan.periods if cutoff is None else cutoff
     if cfg.holdout is not None:
         names = [n for n in names if n != cfg.holdout.target]
-    entities = np.unique(facts.column(cfg.entity_key).to_numpy())
+    sources = {}
+    for fact in reversed(list(facts)):
+        sources |= dict.fromkeys(_metrics_in(plan, fact), fact)
+    entity_ids = [facts[f].column(_fact_keys(plan, f)[1]).to_numpy() for f in facts]
+    entities = np.unique(np.concatenate(entity_ids)) if entity_ids else np.array([], dtype=np.int64)
     columns: dict[str, object] = {cfg.entity_key: pa.array(entities, pa.int64())}
     for name in names:
-        for suffix, values in _stats(_dense(plan, facts, name, entities, periods)).items():
+        if name not in sources:
+            continue
+        fact = sources[name]
+        for suffix, values in _stats(_dense(plan, fact, facts[fact], name, entities, periods)).items():
             columns[f"{name}_{suffix}"] = pa.array(values, pa.float64(), from_pandas=True)
     if settings is None or settings.include_labels:
         segment = plan.entity_segment[entities - 1]

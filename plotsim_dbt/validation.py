@@ -1,5 +1,6 @@
-"""Post-generation checks (primary keys, foreign keys, date spine), run as SQL in DuckDB so the
-same checks work on in-memory tables and on written files of any size."""
+"""Post-generation checks (primary keys, foreign keys, date spine, SCD2 history, bridge
+cardinality), run as SQL in DuckDB so the same checks work on in-memory tables and on written
+files of any size."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from .engine.tables import VERSION_KEY
 from .plan.resolve import Plan
 
 
@@ -49,29 +51,116 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchone()[0])
 
 
+CHECKS = ("pk_uniqueness", "fk_integrity", "date_spine", "scd_integrity", "bridge_integrity")
+
+
+def _key_of(dim) -> str:
+    return next(c.name for c in dim.columns if c.kind == "id")
+
+
+def primary_keys(plan: Plan) -> dict[str, list[str]]:
+    schema = plan.config.schema
+    keys = {"dim_date": ["date_key"]}
+    for dim in schema.dimensions:
+        keys[dim.name] = [VERSION_KEY] if dim.scd_column is not None else [_key_of(dim)]
+    for fact in schema.facts:
+        refs = {c.argument: c.name for c in fact.columns if c.kind == "ref"}
+        keys[fact.name] = [refs["dim_date"], refs[schema.entity_dimension.name]]
+    for event in schema.events:
+        keys[event.name] = [_key_of(event)]
+    for bridge in schema.bridges:
+        keys[bridge.name] = [schema.entity_key, _key_of(schema.dimension(bridge.right))]
+    return keys
+
+
+def foreign_keys(plan: Plan) -> list[tuple[str, str, str, str]]:
+    """(table, column, parent table, parent column) for every reference."""
+    schema = plan.config.schema
+    scd = schema.scd_dimension
+    out = []
+    for table in [*schema.dimensions, *schema.facts, *schema.events]:
+        for c in table.columns:
+            if c.kind == "ref":
+                parent = schema.dimension(c.argument)
+                out.append((table.name, c.name, c.argument, "date_key" if parent is None else _key_of(parent)))
+        versioned = table in schema.facts or table in schema.events
+        if scd is not None and versioned and any(c.kind == "ref" and c.argument == scd.name for c in table.columns):
+            out.append((table.name, VERSION_KEY, scd.name, VERSION_KEY))
+    for bridge in schema.bridges:
+        out.append((bridge.name, schema.entity_key, bridge.left, schema.entity_key))
+        right_key = _key_of(schema.dimension(bridge.right))
+        out.append((bridge.name, right_key, bridge.right, right_key))
+    return out
+
+
+def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+    scd = plan.config.schema.scd_dimension
+    if scd is None:
+        return []
+    key, name = plan.config.entity_key, scd.name
+    open_end = "valid_to is null" if scd.open_end == "null" else "valid_to = date '9999-12-31'"
+    problems = {
+        "gaps or overlaps between consecutive versions": f"""
+            select count(*) from (select valid_to, lead(valid_from) over (partition by {key} order by valid_from) as next_from
+                                  from {name}) where next_from is not null and valid_to is distinct from next_from""",
+        "versions that end before they start": f"select count(*) from {name} where not ({open_end}) and valid_to <= valid_from",
+        "entities without exactly one current version": f"""
+            select count(*) from (select {key} from {name} group by {key} having count(*) filter (where is_current) != 1)""",
+        f"current versions without the open end ({scd.open_end}) or closed ones with it": f"""
+            select count(*) from {name} where is_current != ({open_end})""",
+    }
+    issues = [ValidationIssue("scd_integrity", name, f"{n} {what}") for what, sql in problems.items() if (n := _count(con, sql))]
+    for table in [*plan.config.schema.facts, *plan.config.schema.events]:
+        refs = {c.argument: c.name for c in table.columns if c.kind == "ref"}
+        if name not in refs or "dim_date" not in refs:
+            continue
+        wrong = _count(con, f"""
+            select count(*) from {table.name} f join dim_date d on f.{refs['dim_date']} = d.date_key
+            left join {name} v on f.{VERSION_KEY} = v.{VERSION_KEY}
+            where v.{VERSION_KEY} is null or v.{key} != f.{refs[name]} or d.date < v.valid_from
+               or (not ({open_end.replace('valid_to', 'v.valid_to')}) and d.date >= v.valid_to)""")
+        if wrong:
+            issues.append(ValidationIssue("scd_integrity", table.name, f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date"))
+    return issues
+
+
+def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+    schema = plan.config.schema
+    key = schema.entity_key
+    issues = []
+    for bridge in schema.bridges:
+        low, high = bridge.cardinality
+        outside = _count(con, f"""
+            select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {bridge.left}) e
+                                  left join {bridge.name} b on b.{key} = e.{key} group by e.{key})
+            where links < {low} or links > {high}""")
+        if outside:
+            issues.append(ValidationIssue("bridge_integrity", bridge.name, f"{outside} entities hold a number of links outside [{low}, {high}]"))
+    return issues
+
+
 def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> ValidationReport:
     """Run every check against views named after the tables, already defined on ``con``."""
-    cfg = plan.config
-    dim, fact, key = cfg.entity_table, cfg.fact_table, cfg.entity_key
     issues: list[ValidationIssue] = []
-    primary_keys = {"dim_date": ["date_key"], dim: [key], fact: ["date_key", key]}
-    for table, columns in primary_keys.items():
+    for table, columns in primary_keys(plan).items():
         cols = ", ".join(columns)
         dupes = _count(con, f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)")
         nulls = _count(con, f"select count(*) from {table} where " + " or ".join(f"{c} is null" for c in columns))
         if dupes or nulls:
-            issues.append(ValidationIssue("pk_uniqueness", table, f"{dupes} duplicated and {nulls} null key(s) on ({cols})"))
-    for column, parent, parent_key in (("date_key", "dim_date", "date_key"), (key, dim, key)):
-        orphans = _count(con, f"select count(*) from {fact} f anti join {parent} p on f.{column} = p.{parent_key}")
+            check = "bridge_integrity" if table in {b.name for b in plan.config.schema.bridges} else "pk_uniqueness"
+            issues.append(ValidationIssue(check, table, f"{dupes} duplicated and {nulls} null key(s) on ({cols})"))
+    for table, column, parent, parent_key in foreign_keys(plan):
+        orphans = _count(con, f"select count(*) from {table} f anti join {parent} p on f.{column} = p.{parent_key} where f.{column} is not null")
         if orphans:
-            issues.append(ValidationIssue("fk_integrity", fact, f"{orphans} row(s) whose {column} is not in {parent}"))
+            issues.append(ValidationIssue("fk_integrity", table, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}"))
     keys = [r[0] for r in con.execute("select date_key from dim_date order by date_key").fetchall()]
     expected = plan.axis.date_keys.tolist()
     if keys != expected:
         missing = sorted(set(expected) - set(keys))[:5]
         extra = sorted(set(keys) - set(expected))[:5]
         issues.append(ValidationIssue("date_spine", "dim_date", f"date keys differ from the window: missing {missing}, unexpected {extra}"))
-    return ValidationReport(checks_run=("pk_uniqueness", "fk_integrity", "date_spine"), issues=tuple(issues))
+    issues += _scd_issues(plan, con) + _bridge_issues(plan, con)
+    return ValidationReport(checks_run=CHECKS, issues=tuple(issues))
 
 
 def validate_tables(plan: Plan, tables: dict) -> ValidationReport:

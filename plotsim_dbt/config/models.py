@@ -3,12 +3,15 @@ engine-direct spellings (``params``, ``value_range: {min, max}``) the requiremen
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..plan.archetypes import parse_archetype
-from ..plan.periods import GRAINS, period_axis
+from ..plan.periods import period_axis
+from .base import Frozen, Identifier
+from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -18,13 +21,6 @@ from .vocabulary import (
     NOISE_ALIASES,
     NOISE_PRESETS,
 )
-
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
 
 class Window(Frozen):
     start: str = Field(description="First period, YYYY-MM or YYYY-MM-DD.")
@@ -266,6 +262,11 @@ class Config(Frozen):
     holdout: Holdout | None = None
     entity_features: EntityFeatures | None = None
     quality: list[QualityIssue] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list, description="Declared dimensions; with no tables declared the schema is dim_<unit> + fct_<unit>.")
+    facts: list[Fact] = Field(default_factory=list, description="Per-entity-per-period fact tables.")
+    events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
+    bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
+    locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
 
     @field_validator("entity_features", mode="before")
     @classmethod
@@ -320,23 +321,39 @@ class Config(Frozen):
             for metric in self.entity_features.metrics:
                 if metric not in names:
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
+        if self.declares_schema:
+            if not self.facts:
+                raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
+            check_schema(self.schema, names, periods)
         return self
+
+    @property
+    def declares_schema(self) -> bool:
+        return bool(self.dimensions or self.facts or self.events or self.bridges)
+
+    @cached_property
+    def schema(self) -> Schema:
+        """The tables to build: as declared, or the automatic dim_<unit> + fct_<unit>."""
+        if self.declares_schema:
+            return Schema(dimensions=self.dimensions, facts=self.facts, events=self.events, bridges=self.bridges)
+        attributes = list(dict.fromkeys(a for s in self.segments for a in s.attributes))
+        return automatic_schema(self.unit, [m.name for m in self.metrics], attributes)
 
     @property
     def entity_count(self) -> int:
         return sum(s.count for s in self.segments)
 
     @property
-    def fact_table(self) -> str:
-        return f"fct_{self.unit}"
-
-    @property
     def entity_table(self) -> str:
-        return f"dim_{self.unit}"
+        return self.schema.entity_dimension.name
 
     @property
     def entity_key(self) -> str:
-        return f"{self.unit}_id"
+        return self.schema.entity_key
+
+    @property
+    def fact_tables(self) -> list[str]:
+        return [f.name for f in self.schema.facts]
 
 
 def _check_no_cycles(metrics: list[Metric]) -> None:

@@ -1,7 +1,7 @@
 """What a scaffolded dbt Python model calls. The warehouse is generated once per process (one
 dbt invocation), whatever the number of dbt threads, behind a lock: later models read the cache.
-A fact table larger than ``stream_rows`` is not cached: its model streams it batch by batch as a
-RecordBatchReader, so memory stays bounded by the batch."""
+When the facts exceed ``stream_rows`` rows, facts and events are not cached: each of their models
+streams its table batch by batch as a RecordBatchReader, so memory stays bounded by the batch."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..api import generate_arrow
+from ..api import generate_arrow, is_truth
 from ..config import Config, create_from_yaml
-from ..engine.blocks import batch_ranges, default_block_size, iter_batches
-from ..engine.tables import dim_date, entity_batch
+from ..engine.blocks import iter_batches
+from ..engine.tables import global_tables
 from ..plan.resolve import Plan, resolve_plan
 from ..templates import list_templates, template_path
+from ..truth.state import GenerationState
 from ..truth.tables import truth_tables
 
-STREAM_ROWS = 5_000_000  # facts above this many rows are streamed, not cached
+STREAM_ROWS = 5_000_000  # above this many fact rows, facts and events are streamed, not cached
 
 _lock = threading.Lock()
 _cache: dict[tuple, Warehouse] = {}
@@ -30,7 +31,7 @@ _cache: dict[tuple, Warehouse] = {}
 @dataclass(frozen=True)
 class Warehouse:
     plan: Plan
-    tables: dict[str, pa.Table]  # every table except streamed facts
+    tables: dict[str, pa.Table]  # every table except streamed facts and events
 
 
 def load_settings(settings: dict) -> tuple[Config, int]:
@@ -46,17 +47,31 @@ def load_settings(settings: dict) -> tuple[Config, int]:
     return config, config.seed if seed in (None, "", "none", "None") else int(seed)
 
 
+def _streamed(plan: Plan) -> set[str]:
+    schema = plan.config.schema
+    return {t.name for t in [*schema.facts, *schema.events]}
+
+
 def _build(config: Config, seed: int, stream_rows: int) -> Warehouse:
     plan = resolve_plan(config, seed)
-    fact_rows = plan.entity_count * plan.periods
-    if fact_rows <= stream_rows:
-        tables, plan = generate_arrow(config, seed=seed)
-    else:
-        ranges = batch_ranges(plan.entity_count, default_block_size(plan))
-        entities = pa.Table.from_batches([entity_batch(plan, start, stop) for start, stop in ranges])
-        tables = {"dim_date": dim_date(plan), config.entity_table: entities}
-    counts = {name: t.num_rows for name, t in tables.items()} | {config.fact_table: fact_rows}
-    tables.update(truth_tables(plan, counts))
+    if plan.entity_count * plan.periods * len(config.fact_tables) <= stream_rows:
+        tables, state = generate_arrow(config, seed=seed)
+        counts = {name: t.num_rows for name, t in tables.items()}
+    else:  # one pass that keeps the small tables and only counts the streamed ones
+        streamed = _streamed(plan)
+        counts = dict.fromkeys(streamed, 0)
+        parts: dict[str, list[pa.RecordBatch]] = {}
+        for batch in iter_batches(plan):
+            for name, rows in batch.items():
+                if name in streamed:
+                    counts[name] += rows.num_rows
+                else:
+                    parts.setdefault(name, []).append(rows)
+        tables = global_tables(plan)
+        tables |= {name: pa.Table.from_batches(parts[name]) for name in config.schema.table_names if name not in streamed | set(tables)}
+        state = GenerationState.of(plan, {name: rows for name, rows in parts.items() if is_truth(name)})
+        counts |= {name: t.num_rows for name, t in tables.items()}
+    tables.update(truth_tables(state, counts))
     return Warehouse(plan=plan, tables=tables)
 
 
@@ -73,8 +88,7 @@ def warehouse(settings: dict) -> Warehouse:
         return _cache[key]
 
 
-def _stream_fact(plan: Plan) -> pa.RecordBatchReader:
-    name = plan.config.fact_table
+def _stream(plan: Plan, name: str) -> pa.RecordBatchReader:
     batches = (batch[name] for batch in iter_batches(plan))
     first = next(batches)
     return pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches))
@@ -84,6 +98,6 @@ def table(settings: dict, name: str) -> pa.Table | pa.RecordBatchReader:
     built = warehouse(settings)
     if name in built.tables:
         return built.tables[name]
-    if name == built.plan.config.fact_table:
-        return _stream_fact(built.plan)
+    if name in _streamed(built.plan):
+        return _stream(built.plan, name)
     raise ValueError(f"plotsim_dbt generates no table {name!r}; it has {', '.join(sorted(built.tables))}")

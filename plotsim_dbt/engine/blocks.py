@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..config.schema import Schema
 from ..plan.resolve import Plan
 from .streams import KEY_BLOCK
-from .tables import entity_batches
+from .tables import VERSION_KEY, entity_batches
 
 TARGET_ROWS_PER_BATCH = 1_000_000
 
@@ -24,6 +26,43 @@ def batch_ranges(entity_count: int, block_size: int) -> list[tuple[int, int]]:
     if block_size <= 0 or block_size % KEY_BLOCK:
         raise ValueError(f"block_size must be a positive multiple of {KEY_BLOCK} entities, got {block_size}")
     return [(s, min(s + block_size, entity_count)) for s in range(0, entity_count, block_size)]
+
+
+def numbered_columns(schema: Schema) -> list[tuple[str, str, str]]:
+    """(table, column, counted table): columns numbered 1.. within a batch that must continue
+    from the rows the counted table had in earlier batches (SCD2 versions, event ids)."""
+    specs = []
+    scd = schema.scd_dimension
+    if scd is not None:
+        specs += [(scd.name, VERSION_KEY, scd.name), ("truth_scd_versions", VERSION_KEY, scd.name),
+                  ("truth_scd_events", "old_dim_row_id", scd.name), ("truth_scd_events", "new_dim_row_id", scd.name)]
+        for table in [*schema.facts, *schema.events]:
+            if any(c.kind == "ref" and c.argument == scd.name for c in table.columns):
+                specs.append((table.name, VERSION_KEY, scd.name))
+    for event in schema.events:
+        specs += [(event.name, c.name, event.name) for c in event.columns if c.kind == "id"]
+    return specs
+
+
+class Renumber:
+    """Shifts batch-local row numbers to global ones, batch by batch in entity order."""
+
+    def __init__(self, schema: Schema):
+        self.specs = numbered_columns(schema)
+        self.offsets = {counted: 0 for _, _, counted in self.specs}
+
+    def __call__(self, batch: dict[str, pa.RecordBatch]) -> dict[str, pa.RecordBatch]:
+        for table, column, counted in self.specs:
+            offset = self.offsets[counted]
+            if offset and table in batch:
+                rows = batch[table]
+                i = rows.schema.get_field_index(column)
+                arrays = list(rows.columns)
+                arrays[i] = pc.add(arrays[i], pa.scalar(offset, arrays[i].type))
+                batch[table] = pa.RecordBatch.from_arrays(arrays, schema=rows.schema)
+        for counted in self.offsets:
+            self.offsets[counted] += batch[counted].num_rows
+        return batch
 
 
 _worker_plan: Plan | None = None
@@ -49,18 +88,19 @@ def iter_batches(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     ranges = batch_ranges(plan.entity_count, block_size or default_block_size(plan))
+    renumber = Renumber(plan.config.schema)
     done = 0
     if workers == 1 or len(ranges) == 1:
         results: Iterator = (entity_batches(plan, *r) for r in ranges)
         for (start, stop), batch in zip(ranges, results):
-            yield batch
+            yield renumber(batch)
             done += stop - start
             if progress:
                 progress(done, plan.entity_count)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan,)) as pool:
         for (start, stop), batch in zip(ranges, pool.map(_run_batch, ranges)):
-            yield batch
+            yield renumber(batch)
             done += stop - start
             if progress:
                 progress(done, plan.entity_count)

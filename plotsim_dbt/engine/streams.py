@@ -9,6 +9,7 @@ the compatibility contract (docs/compatibility.md).
 
 from __future__ import annotations
 
+import zlib
 from enum import IntEnum
 
 import numpy as np
@@ -22,10 +23,18 @@ class Purpose(IntEnum):
     OUTLIERS = 3
     MISSING = 4
     ATTRIBUTES = 5
+    COLUMNS = 6
+    REFERENCE = 7
+    BRIDGES = 8
 
 
-def stream(seed: int, purpose: Purpose, key_block: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(int(purpose), key_block))))
+def name_key(*names: str) -> tuple[int, ...]:
+    """A stable sub-key per table/column name, so adding a table never shifts another's draws."""
+    return tuple(zlib.crc32(n.encode("utf-8")) for n in names)
+
+
+def stream(seed: int, purpose: Purpose, key_block: int, sub_key: tuple[int, ...] = ()) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(int(purpose), key_block, *sub_key))))
 
 
 def key_blocks(start: int, stop: int) -> list[tuple[int, int, int]]:
@@ -43,3 +52,15 @@ def draw(seed: int, purpose: Purpose, start: int, stop: int, per_entity: tuple[i
         shape = (last - first, *per_entity)
         parts.append(rng.standard_normal(shape) if kind == "normal" else rng.random(shape))
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def draw_rows(seed: int, purpose: Purpose, start: int, rows_per_entity: np.ndarray, width: int, sub_key: tuple[int, ...]) -> np.ndarray:
+    """Uniforms of shape (rows, width) for a table whose rows are grouped by entity in order
+    (``rows_per_entity`` for entities start, start+1, ...); each key block from its own stream."""
+    stop = start + len(rows_per_entity)
+    ends = np.concatenate([[0], np.cumsum(rows_per_entity)])
+    parts = []
+    for block, first, last in key_blocks(start, stop):
+        rows = int(ends[last - start] - ends[first - start])
+        parts.append(stream(seed, purpose, block, sub_key).random((rows, width)))
+    return np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.empty((0, width))

@@ -1,4 +1,6 @@
-"""Arrow record batches for the automatic schema: dim_date, dim_<unit>, fct_<unit>."""
+"""Arrow record batches of every declared table: dim_date and reference dimensions once per run;
+entity and sub-entity dimensions (with SCD2 versions), facts, events and bridges per batch of
+entities, together with the truth records the batch decided (SCD versions and changes, links)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,17 @@ import calendar
 import numpy as np
 import pyarrow as pa
 
+from ..config.schema import OPEN_END_DATE, Bridge, Dimension, Event, Fact, reference_rows
 from ..plan.resolve import Plan
+from .bridges import links
 from .cells import metric_cells
-from .streams import Purpose, draw
+from .columns import Context, Rows, column_array, fake_uniforms, range_values, static_values
+from .events import event_cells
+from .fake import fake_column
+from .scd import Versions, versions
+from .streams import Purpose, name_key, stream
+
+VERSION_KEY = "dim_row_id"
 
 
 def dim_date(plan: Plan) -> pa.Table:
@@ -30,73 +40,171 @@ def dim_date(plan: Plan) -> pa.Table:
     )
 
 
-def _attribute_names(plan: Plan) -> list[str]:
-    names: list[str] = []
-    for segment in plan.config.segments:
-        names += [k for k in segment.attributes if k not in names]
-    return names
-
-
-def _attribute_column(plan: Plan, name: str, u: np.ndarray, start: int, stop: int) -> pa.Array:
-    """One value per entity: the segment's scalar, or a pick from its list by the uniforms ``u``."""
-    segments = plan.entity_segment[start:stop]
-    values = np.full(stop - start, None, dtype=object)
-    kinds: set[type] = set()
-    for s, segment in enumerate(plan.config.segments):
-        if name not in segment.attributes:
-            continue
-        choices = segment.attributes[name]
-        choices = choices if isinstance(choices, list) else [choices]
-        kinds |= {type(c) for c in choices}
-        rows = np.flatnonzero(segments == s)
-        picks = np.minimum((u[rows] * len(choices)).astype(np.int64), len(choices) - 1)
-        options = np.empty(len(choices), dtype=object)
-        options[:] = choices
-        values[rows] = options[picks]
-    values = values.tolist()
-    if kinds <= {int} or kinds <= {bool}:
-        return pa.array(values)
-    if kinds <= {int, float}:
-        return pa.array(values, pa.float64())
-    return pa.array([None if v is None else str(v) for v in values], pa.string())
-
-
-def entity_batch(plan: Plan, start: int, stop: int) -> pa.RecordBatch:
-    cfg = plan.config
-    columns = {
-        cfg.entity_key: pa.array(np.arange(start + 1, stop + 1), pa.int64()),
-        f"{cfg.unit}_name": plan.entity_names(start, stop),
-    }
-    names = _attribute_names(plan)
-    if names:
-        u = draw(plan.seed, Purpose.ATTRIBUTES, start, stop, (len(names),), kind="uniform")
-        for i, name in enumerate(names):
-            columns[name] = _attribute_column(plan, name, u[:, i], start, stop)
-    return pa.RecordBatch.from_pydict(columns)
-
-
-def fact_batch(plan: Plan, values: np.ndarray, start: int, stop: int) -> pa.RecordBatch:
-    cfg = plan.config
-    periods = plan.periods
-    columns = {
-        "date_key": pa.array(np.tile(plan.axis.date_keys, stop - start), pa.int32()),
-        cfg.entity_key: pa.array(np.repeat(np.arange(start + 1, stop + 1, dtype=np.int64), periods), pa.int64()),
-    }
-    for metric in plan.metrics:
-        column = values[:, :, metric.index].reshape(-1)
-        missing = np.isnan(column)
-        if metric.integer:
-            filled = np.where(missing, 0, column).astype(np.int64)
-            columns[metric.name] = pa.array(filled, pa.int64(), mask=missing if missing.any() else None)
+def reference_dimension(plan: Plan, dim: Dimension) -> pa.Table:
+    """A lookup table: static lists cycle over the rows; other columns draw once per run."""
+    rows = reference_rows(dim)
+    columns = {}
+    for column in dim.columns:
+        kind = column.kind
+        if kind == "id":
+            columns[column.name] = pa.array(np.arange(1, rows + 1), pa.int64())
+        elif kind == "static":
+            options = static_values(column)
+            columns[column.name] = options.take(pa.array(np.arange(rows) % len(options)))
         else:
-            columns[metric.name] = pa.array(column, pa.float64(), mask=missing if missing.any() else None)
+            def draw(key: str, width: int) -> np.ndarray:
+                return stream(plan.seed, Purpose.REFERENCE, 0, name_key(dim.name, key)).random((rows, width))
+
+            if kind == "range":
+                columns[column.name] = range_values(column, draw(column.name, 1)[:, 0])
+            else:
+                columns[column.name] = fake_column(kind, plan.config.locale, fake_uniforms(kind, draw, column.name))
+    return pa.table(columns)
+
+
+def global_tables(plan: Plan) -> dict[str, pa.Table]:
+    """Tables that do not grow with the entities: dim_date and the reference dimensions."""
+    tables = {"dim_date": dim_date(plan)}
+    for dim in plan.config.schema.dimensions:
+        if dim.grain == "reference":
+            tables[dim.name] = reference_dimension(plan, dim)
+    return tables
+
+
+def _declared(ctx: Context, table: str, role: str, columns, rows: Rows, skip: tuple[str, ...] = ()) -> dict[str, pa.Array]:
+    return {c.name: column_array(ctx, table, role, c, rows) for c in columns if c.kind not in skip}
+
+
+def entity_dimension(ctx: Context, dim: Dimension) -> tuple[dict[str, pa.RecordBatch], Versions | None]:
+    n = len(ctx.values)
+    rows = Rows.of(dim.name, ctx.start, np.ones(n, dtype=np.int64))
+    values = {}
+    for column in dim.columns:
+        if column.kind == "id":
+            values[column.name] = pa.array(rows.entity + 1, pa.int64())
+        elif column.kind != "scd":
+            values[column.name] = column_array(ctx, dim.name, "entity", column, rows)
+    scd = dim.scd_column
+    if scd is None:
+        return {dim.name: pa.RecordBatch.from_pydict(values)}, None
+    found = versions(ctx.plan, scd, ctx.values)
+    take = pa.array(found.entity)
+    labels = pa.array(scd.tiers, pa.string())
+    tier = found.tier[found.entity, found.start]
+    dates = pa.array(ctx.plan.axis.dates, pa.date32())
+    current = found.end < 0
+    valid_to = dates.take(pa.array(np.where(current, 0, found.end), mask=current))
+    row_id = pa.array(np.arange(1, len(found.start) + 1), pa.int64())
+    columns = {}
+    for column in dim.columns:
+        columns[column.name] = labels.take(pa.array(tier)) if column.kind == "scd" else values[column.name].take(take)
+    open_end = valid_to if dim.open_end == "null" else valid_to.fill_null(pa.scalar(OPEN_END_DATE, pa.date32()))
+    columns |= {
+        VERSION_KEY: row_id,
+        "valid_from": dates.take(pa.array(found.start)),
+        "valid_to": open_end,
+        "is_current": pa.array(current),
+    }
+    entity_id = pa.array(found.entity + ctx.start + 1, pa.int64())
+    truth_versions = {
+        "dim_table": pa.repeat(pa.scalar(dim.name), len(row_id)) if len(row_id) else pa.array([], pa.string()),
+        "entity_id": entity_id,
+        VERSION_KEY: row_id,
+        "label": columns[scd.name],
+        "valid_from": columns["valid_from"],
+        "valid_to": valid_to,
+        "is_current": columns["is_current"],
+        "from_period_index": pa.array(found.start, pa.int32()),
+        "to_period_index": pa.array(np.where(current, 0, found.end), pa.int32(), mask=current),
+    }
+    change = np.flatnonzero(found.start > 0)
+    e, t = found.entity[change], found.start[change]
+    truth_events = {
+        "dim_table": pa.array([dim.name] * len(change), pa.string()),
+        "entity_id": pa.array(e + ctx.start + 1, pa.int64()),
+        "period_index": pa.array(t, pa.int32()),
+        "date_key": pa.array(ctx.plan.axis.date_keys[t], pa.int32()),
+        "old_label": labels.take(pa.array(found.tier[e, t - 1])),
+        "new_label": labels.take(pa.array(found.tier[e, t])),
+        "old_dim_row_id": pa.array(change, pa.int64()),
+        "new_dim_row_id": pa.array(change + 1, pa.int64()),
+        "trigger_position": pa.array(found.trigger[e, t], pa.float64()),
+    }
+    return {
+        dim.name: pa.RecordBatch.from_pydict(columns),
+        "truth_scd_versions": pa.RecordBatch.from_pydict(truth_versions),
+        "truth_scd_events": pa.RecordBatch.from_pydict(truth_events),
+    }, found
+
+
+def sub_entity_dimension(ctx: Context, dim: Dimension) -> pa.RecordBatch:
+    rows = Rows.of(dim.name, ctx.start, np.full(len(ctx.values), dim.count, dtype=np.int64))
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(rows.per_entity) - rows.per_entity, rows.per_entity)
+    columns = {}
+    for column in dim.columns:
+        if column.kind == "id":
+            columns[column.name] = pa.array(rows.entity * dim.count + within + 1, pa.int64())
+        else:
+            columns[column.name] = column_array(ctx, dim.name, "sub_entity", column, rows)
     return pa.RecordBatch.from_pydict(columns)
+
+
+def _with_version(ctx: Context, table, columns: dict, rows: Rows, found: Versions | None) -> dict:
+    """Facts and events that reference the SCD2 dimension carry the version in force at their period."""
+    scd_dim = ctx.plan.config.schema.scd_dimension
+    if found is not None and any(c.kind == "ref" and c.argument == scd_dim.name for c in table.columns):
+        columns[VERSION_KEY] = pa.array(found.version_of[rows.local, rows.period] + 1, pa.int64())
+    return columns
+
+
+def fact_table(ctx: Context, fact: Fact, found: Versions | None) -> pa.RecordBatch:
+    n, periods = len(ctx.values), ctx.plan.periods
+    rows = Rows.of(fact.name, ctx.start, np.full(n, periods, dtype=np.int64), np.tile(np.arange(periods), n))
+    return pa.RecordBatch.from_pydict(_with_version(ctx, fact, _declared(ctx, fact.name, "fact", fact.columns, rows), rows, found))
+
+
+def event_table(ctx: Context, event: Event, found: Versions | None) -> pa.RecordBatch:
+    cells = event_cells(ctx.plan, event, ctx.values)
+    periods = ctx.plan.periods
+    period = np.repeat(np.tile(np.arange(periods), len(cells)), cells.reshape(-1))
+    rows = Rows.of(event.name, ctx.start, cells.sum(axis=1), period)
+    columns = {}
+    for column in event.columns:
+        if column.kind == "id":
+            columns[column.name] = pa.array(np.arange(1, len(rows) + 1), pa.int64())
+        else:
+            columns[column.name] = column_array(ctx, event.name, "event", column, rows)
+    return pa.RecordBatch.from_pydict(_with_version(ctx, event, columns, rows, found))
+
+
+def bridge_table(ctx: Context, bridge: Bridge) -> dict[str, pa.RecordBatch]:
+    schema = ctx.plan.config.schema
+    entity, target = links(ctx.plan, bridge, ctx.start, ctx.values)
+    right_key = next(c.name for c in schema.dimension(bridge.right).columns if c.kind == "id")
+    left = pa.array(entity + ctx.start + 1, pa.int64())
+    right = pa.array(target, pa.int64())
+    truth = {"bridge": pa.array([bridge.name] * len(left), pa.string()), "left_id": left, "right_id": right}
+    return {bridge.name: pa.RecordBatch.from_pydict({schema.entity_key: left, right_key: right}),
+            f"truth_bridge_links__{bridge.name}": pa.RecordBatch.from_pydict(truth)}
 
 
 def entity_batches(plan: Plan, start: int, stop: int) -> dict[str, pa.RecordBatch]:
-    """Every per-entity table's rows for entities [start, stop)."""
-    values = metric_cells(plan, start, stop)
-    return {
-        plan.config.entity_table: entity_batch(plan, start, stop),
-        plan.config.fact_table: fact_batch(plan, values, start, stop),
-    }
+    """Every per-entity table's rows for entities [start, stop), plus the batch's truth records.
+    Row numbers (dim_row_id, event ids) are local to the batch: blocks.renumber makes them global."""
+    ctx = Context(plan, start, metric_cells(plan, start, stop))
+    schema = plan.config.schema
+    out: dict[str, pa.RecordBatch] = {}
+    found = None
+    for dim in schema.dimensions:
+        if dim.grain == "entity":
+            tables, found = entity_dimension(ctx, dim)
+            out |= tables
+        elif dim.grain == "sub_entity":
+            out[dim.name] = sub_entity_dimension(ctx, dim)
+    for fact in schema.facts:
+        out[fact.name] = fact_table(ctx, fact, found)
+    for event in schema.events:
+        out[event.name] = event_table(ctx, event, found)
+    for bridge in schema.bridges:
+        out |= bridge_table(ctx, bridge)
+    return out

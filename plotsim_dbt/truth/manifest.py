@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from ..plan.resolve import Plan
 
@@ -98,9 +99,47 @@ def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_r
         "holdout": None
         if holdout is None
         else {"target_metric": holdout.target, "holdout_periods": holdout.periods, "cutoff_period_index": plan.periods - holdout.periods},
-        "scd_events": [] if scd_state is None or scd_state.is_empty else list(scd_state.dims),
-        "bridge_associations": [] if bridge_state is None or bridge_state.is_empty else list(bridge_state.associations),
+        "scd_events": [] if scd_state is None else _scd_events(plan, scd_state.events),
+        "bridge_associations": [] if bridge_state is None else _bridge_associations(plan, bridge_state.links),
     }
+
+
+def _scd_events(plan: Plan, events: pa.Table) -> list[dict]:
+    """Every tier change: entity, old/new label and dim_row_id, period and trigger position."""
+    rows = events.to_pylist()
+    names = _names_for(plan, events.column("entity_id").to_numpy() - 1) if rows else []
+    return [
+        {
+            "dim_table": r["dim_table"],
+            "entity": name,
+            "entity_id": r["entity_id"],
+            "period_index": r["period_index"],
+            "old_label": r["old_label"],
+            "new_label": r["new_label"],
+            "old_dim_row_id": r["old_dim_row_id"],
+            "new_dim_row_id": r["new_dim_row_id"],
+            "trigger_position": round(r["trigger_position"], 12),
+        }
+        for r, name in zip(rows, names)
+    ]
+
+
+def _bridge_associations(plan: Plan, links: pa.Table) -> list[dict]:
+    """One record per (bridge, entity) with the ids it links to."""
+    out = []
+    for bridge in plan.config.schema.bridges:
+        mine = links.filter(pa.compute.equal(links.column("bridge"), bridge.name))
+        left = mine.column("left_id").to_numpy()
+        right = mine.column("right_id").to_numpy()
+        if not len(left):
+            continue
+        cuts = np.flatnonzero(np.diff(left)) + 1
+        firsts = np.concatenate([[0], cuts])
+        names = _names_for(plan, left[firsts] - 1)
+        for name, entity, targets in zip(names, left[firsts].tolist(), np.split(right, cuts)):
+            out.append({"bridge": bridge.name, "entity": name, "entity_id": entity,
+                        "targets": targets.tolist(), "cardinality": len(targets)})
+    return out
 
 
 def _names_for(plan: Plan, indices: np.ndarray) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 from ..plan.resolve import Plan
 
@@ -33,26 +34,44 @@ class Trajectories(Mapping):
         return self.plan.entity_count
 
 
+SCD_VERSIONS_SCHEMA = pa.schema(
+    [("dim_table", pa.string()), ("entity_id", pa.int64()), ("dim_row_id", pa.int64()), ("label", pa.string()),
+     ("valid_from", pa.date32()), ("valid_to", pa.date32()), ("is_current", pa.bool_()),
+     ("from_period_index", pa.int32()), ("to_period_index", pa.int32())]
+)
+SCD_EVENTS_SCHEMA = pa.schema(
+    [("dim_table", pa.string()), ("entity_id", pa.int64()), ("period_index", pa.int32()), ("date_key", pa.int32()),
+     ("old_label", pa.string()), ("new_label", pa.string()), ("old_dim_row_id", pa.int64()),
+     ("new_dim_row_id", pa.int64()), ("trigger_position", pa.float64())]
+)
+BRIDGE_LINKS_SCHEMA = pa.schema([("bridge", pa.string()), ("left_id", pa.int64()), ("right_id", pa.int64())])
+
+
+def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
+
+
 @dataclass(frozen=True)
 class SCDState:
-    """SCD2 versions per dimension (filled by the star-schema stage)."""
+    """Every SCD2 version (truth_scd_versions) and every tier change (truth_scd_events)."""
 
-    dims: dict = field(default_factory=dict)
+    versions: pa.Table = field(default_factory=SCD_VERSIONS_SCHEMA.empty_table)
+    events: pa.Table = field(default_factory=SCD_EVENTS_SCHEMA.empty_table)
 
     @property
     def is_empty(self) -> bool:
-        return not self.dims
+        return self.versions.num_rows == 0
 
 
 @dataclass(frozen=True)
 class BridgeState:
-    """Bridge links per bridge table (filled by the star-schema stage)."""
+    """Every bridge link (truth_bridge_links), bridge by bridge in declared order."""
 
-    associations: dict = field(default_factory=dict)
+    links: pa.Table = field(default_factory=BRIDGE_LINKS_SCHEMA.empty_table)
 
     @property
     def is_empty(self) -> bool:
-        return not self.associations
+        return self.links.num_rows == 0
 
 
 @dataclass(frozen=True)
@@ -63,5 +82,12 @@ class GenerationState:
     bridges: BridgeState
 
     @classmethod
-    def of(cls, plan: Plan) -> GenerationState:
-        return cls(plan=plan, trajectories=Trajectories(plan), scd=SCDState(), bridges=BridgeState())
+    def of(cls, plan: Plan, truth: dict[str, list[pa.RecordBatch]] | None = None) -> GenerationState:
+        """The state of a run from the truth batches the engine yielded (None: plan-only truth)."""
+        truth = truth or {}
+        scd = SCDState(
+            versions=_table(truth.get("truth_scd_versions", []), SCD_VERSIONS_SCHEMA),
+            events=_table(truth.get("truth_scd_events", []), SCD_EVENTS_SCHEMA),
+        )
+        link_batches = [b for bridge in plan.config.schema.bridges for b in truth.get(f"truth_bridge_links__{bridge.name}", [])]
+        return cls(plan=plan, trajectories=Trajectories(plan), scd=scd, bridges=BridgeState(_table(link_batches, BRIDGE_LINKS_SCHEMA)))

@@ -9,8 +9,12 @@ import pyarrow as pa
 
 from .. import __version__
 from ..plan.resolve import Plan
+from .state import GenerationState
 
-TRUTH_TABLES = ("truth_run", "truth_entities", "truth_trajectory", "truth_centres", "truth_metrics", "truth_correlations", "truth_lags")
+TRUTH_TABLES = (
+    "truth_run", "truth_entities", "truth_trajectory", "truth_centres", "truth_metrics", "truth_correlations", "truth_lags",
+    "truth_scd_versions", "truth_scd_events", "truth_bridge_links",
+)
 
 
 def truth_run(plan: Plan, row_counts: dict[str, int]) -> pa.Table:
@@ -125,7 +129,8 @@ def truth_lags(plan: Plan) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def truth_tables(plan: Plan, row_counts: dict[str, int]) -> dict[str, pa.Table]:
+def truth_tables(state: GenerationState, row_counts: dict[str, int]) -> dict[str, pa.Table]:
+    plan = state.plan
     return {
         "truth_run": truth_run(plan, row_counts),
         "truth_entities": truth_entities(plan),
@@ -134,4 +139,7 @@ def truth_tables(plan: Plan, row_counts: dict[str, int]) -> dict[str, pa.Table]:
         "truth_metrics": truth_metrics(plan),
         "truth_correlations": truth_correlations(plan),
         "truth_lags": truth_lags(plan),
+        "truth_scd_versions": state.scd.versions,
+        "truth_scd_events": state.scd.events,
+        "truth_bridge_links": state.bridges.links,
     }

@@ -4,4 +4,4 @@ def model(dbt, session):
     settings = dbt.config.get("plotsim")
     from plotsim_dbt.dbt.runtime import table
 
-    return table(settings, "fct_company")
+    return table(settings, "dim_plan")

@@ -1,0 +1,73 @@
+"""SCD Type 2 versions: an entity's tier follows the realised value of the tracked metric,
+read as a position on the metric's range and cut at the configured points. A new version starts
+whenever the tier changes (with ``monotonic``, only upward: a plan ladder; with ``hold``, only
+after the new band has lasted that many periods). Row numbers here are
+local to the batch; blocks.py shifts them to global ``dim_row_id`` values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config.schema import Column
+from ..plan.resolve import Plan
+
+
+@dataclass(frozen=True)
+class Versions:
+    tier: np.ndarray  # [entities, periods] tier index in force
+    trigger: np.ndarray  # [entities, periods] position of the tracked metric on its range
+    version_of: np.ndarray  # [entities, periods] local row (0-based, batch-wide) of the version in force
+    entity: np.ndarray  # [versions] local entity index
+    start: np.ndarray  # [versions] first period
+    end: np.ndarray  # [versions] period after the last, -1 while current
+    per_entity: np.ndarray  # [entities] versions per entity
+
+
+def tier_path(plan: Plan, column: Column, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tier index and trigger position of every entity and period."""
+    metric = next(m for m in plan.metrics if m.name == column.tracks)
+    raw = values[:, :, metric.index]
+    position = (raw - metric.low) / (metric.high - metric.low)
+    tier = np.searchsorted(np.asarray(column.at), np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)
+    missing = np.isnan(raw)
+    if missing.any():  # a missing value keeps the tier in force (first period: the lowest tier)
+        periods = np.arange(raw.shape[1])
+        last_seen = np.maximum.accumulate(np.where(missing, -1, periods), axis=1)
+        rows = np.arange(raw.shape[0])[:, None]
+        tier = np.where(last_seen >= 0, tier[rows, np.maximum(last_seen, 0)], 0)
+    return _settle(tier, column.monotonic, column.hold), position
+
+
+def _settle(band: np.ndarray, monotonic: bool, hold: int) -> np.ndarray:
+    """The tier in force: it moves to a new band once the band has held for ``hold`` periods
+    (only upward when ``monotonic``), so noise around a cut point does not flap versions."""
+    tier = band.copy()
+    current = band[:, 0].copy()
+    pending = np.full_like(current, -1)
+    streak = np.zeros_like(current)
+    for t in range(1, band.shape[1]):
+        candidate = band[:, t]
+        moves = candidate > current if monotonic else candidate != current
+        streak = np.where(moves, np.where(candidate == pending, streak + 1, 1), 0)
+        pending = np.where(moves, candidate, -1)
+        switch = streak >= hold
+        current = np.where(switch, candidate, current)
+        streak[switch] = 0
+        tier[:, t] = current
+    return tier
+
+
+def versions(plan: Plan, column: Column, values: np.ndarray) -> Versions:
+    tier, position = tier_path(plan, column, values)
+    entities, periods = tier.shape
+    starts = np.ones_like(tier, dtype=bool)
+    starts[:, 1:] = tier[:, 1:] != tier[:, :-1]
+    entity, start = np.nonzero(starts)
+    per_entity = starts.sum(axis=1)
+    version_of = np.cumsum(starts.reshape(-1)).reshape(entities, periods) - 1
+    end = np.full(len(start), -1, dtype=np.int64)
+    same = entity[1:] == entity[:-1]
+    end[:-1][same] = start[1:][same]
+    return Versions(tier, position, version_of, entity, start, end, per_entity)
