@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import __version__
 from ..api import print_progress, run
 from ..config import Config, ConfigError, create_from_yaml
+from ..config.schema import reference_rows
 from ..plan.resolve import resolve_plan
 from ..templates import list_templates, template_path, template_text
 
@@ -66,8 +67,23 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Seed:      {config.seed}")
     print("Segments:  " + ", ".join(f"{s.name} ({s.count}, {s.archetype})" for s in config.segments))
     print("Metrics:   " + ", ".join(f"{m.name} [{m.family}]" for m in plan.metrics))
-    print(f"Tables:    dim_date ({plan.periods} rows), {config.entity_table} ({config.entity_count:,} rows), "
-          f"{config.fact_table} ({config.entity_count * plan.periods:,} rows)")
+    schema = config.schema
+    print(f"Tables:    dim_date ({plan.periods} rows)")
+    for dim in schema.dimensions:
+        if dim.grain == "entity":
+            rows = f"{config.entity_count:,} entities" + (", one row per SCD2 version" if dim.scd_column else "")
+        elif dim.grain == "reference":
+            rows = f"{reference_rows(dim):,} rows"
+        else:
+            rows = f"{dim.count * config.entity_count:,} rows"
+        print(f"           {dim.name} ({rows})")
+    for fact in schema.facts:
+        print(f"           {fact.name} ({config.entity_count * plan.periods:,} rows)")
+    for event in schema.events:
+        print(f"           {event.name} (events, {'proportional' if event.proportional else 'threshold'})")
+    for bridge in schema.bridges:
+        low, high = bridge.cardinality
+        print(f"           {bridge.name} ({low}-{high} links per {config.unit})")
     for pair in plan.copula.pairs:
         note = "" if pair.reachable else "  (not reachable; delivered value shown)"
         print(f"Connection {pair.metric_a} ~ {pair.metric_b}: declared {pair.declared:+.2f}, planned to deliver {pair.delivered:+.2f}{note}")

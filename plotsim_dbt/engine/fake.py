@@ -15,6 +15,8 @@ tuples and lists are sampled by entry, so a repeated entry counts twice, as in F
 Where a locale has gendered family names (ru_RU Smirnov / Smirnova, cs_CZ, is_IS -son / -dottir)
 the first-name uniform also picks the gender: male and female names each hold half of [0, 1) and
 the last name is drawn from the matching list, so "name" stays coherent with two uniforms.
+The person kinds share their first uniform columns: given the same uniforms, first_name, last_name,
+name and email describe one person.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ FAKE_KINDS = ("name", "first_name", "last_name", "email", "company", "city", "co
 # Company and city formats fill at most this many placeholders, one uniform column each.
 TEMPLATE_SLOTS = 4
 
+# The person kinds share one layout: column 0 picks the first name (and gender), column 1 the last
+# name, so the same uniforms give the same person's first_name, last_name, name and email.
 _UNIFORMS = {
-    "name": 2,  # first name (and gender), last name
+    "name": 2,
     "first_name": 1,
-    "last_name": 1,
-    "email": 4,  # first name, last name, two digits, domain
+    "last_name": 2,  # the first-name column too: it decides the gender of gendered family names
+    "email": 4,  # person, then two digits, then domain
     "company": 1 + TEMPLATE_SLOTS,  # format, then one per placeholder
     "city": 1 + TEMPLATE_SLOTS,
     "country": 1,
@@ -49,8 +53,6 @@ _UNIFORMS = {
 # Languages that write the family name first, and the separator they use.
 _FAMILY_NAME_FIRST = {"zh": "", "ko": "", "ja": " ", "hu": " "}
 
-# Placeholders filled from the person vocabulary rather than from the provider's own data.
-_PERSON_PLACEHOLDERS = ("first_name", "last_name")
 # Placeholders not filled: a handful of real brands would repeat across thousands of rows.
 _SKIPPED_PLACEHOLDERS = frozenset({"large_company"})
 # Provider attributes holding the data of placeholders whose plural is not simply "<name>s".
@@ -97,7 +99,7 @@ def fake_column(kind: str, locale: str, u: np.ndarray) -> pa.Array:
         return people.first.values.take(people.first.sample(u[:, 0]))
     if kind == "last_name":
         people = _people(locale)
-        return people.last.values.take(people.last.sample(u[:, 0]))
+        return people.last.values.take(_name_pair(people, u[:, 0], u[:, 1])[1])
     if kind == "email":
         return _emails(locale, u)
     if kind == "company":
@@ -414,7 +416,8 @@ class _Templates:
         n = len(u)
         if len(self.templates) == 1:
             return _tidy(self.templates[0].fill(u))
-        which = np.minimum(np.searchsorted(self.cum, u[:, 0] * self.cum[-1], side="right"), len(self.cum) - 1)
+        which = np.searchsorted(self.cum, u[:, 0] * self.cum[-1], side="right")
+        which = np.minimum(which, len(self.templates) - 1)
         order = np.argsort(which, kind="stable")
         counts = np.bincount(which, minlength=len(self.templates))
         chunks, start = [], 0
@@ -436,6 +439,8 @@ def _tidy(values: pa.Array) -> pa.Array:
 
 
 def _placeholder_vocab(name: str, provider: type, people: _People) -> _Vocab | None:
+    """Names come from the person vocabulary; anything else from the provider's data list
+    (company_suffix -> company_suffixes, city_prefix -> city_prefixes ...), if it has one."""
     if name == "first_name":
         return people.first
     if name == "last_name":
@@ -504,5 +509,5 @@ def _city(locale: str) -> _Templates:
 @lru_cache(maxsize=None)
 def _countries(locale: str) -> _Vocab:
     generic = importlib.import_module("faker.providers.address").Provider
-    entries = _entries(getattr(_provider("address", locale), "countries", None)) or _entries(generic.countries)
-    return _vocab(entries)
+    entries = _entries(getattr(_provider("address", locale), "countries", None))
+    return _vocab(entries or _entries(generic.countries))

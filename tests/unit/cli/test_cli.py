@@ -36,8 +36,8 @@ def test_template_round_trip_and_run_with_validation(tmp_path, capsys):
     assert cfg == ps.load_template("saas")
     assert main(["run", str(target), "-o", str(tmp_path / "data"), "--validate", "--quiet", "--format", "parquet"]) == 0
     out = capsys.readouterr().out
-    assert "Wrote 3 table(s)" in out and "Validation: VALID" in out
-    assert (tmp_path / "data" / "fct_company.parquet").exists()
+    assert "Wrote 11 table(s)" in out and "Validation: VALID" in out
+    assert (tmp_path / "data" / "fct_revenue.parquet").exists()
 
 
 def test_list_info_and_schema(capsys):
@@ -45,7 +45,7 @@ def test_list_info_and_schema(capsys):
     assert "saas" in capsys.readouterr().out.split()
     assert main(["info", "saas"]) == 0
     info = capsys.readouterr().out
-    assert "600 entities" in info and "fct_company (14,400 rows)" in info
+    assert "600 entities" in info and "fct_revenue (14,400 rows)" in info
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "metrics" in schema["properties"] and "Metric" in schema["$defs"]
@@ -53,4 +53,4 @@ def test_list_info_and_schema(capsys):
 
 def test_unknown_template_lists_the_available_ones(capsys):
     assert main(["template", "nope"]) == 2
-    assert "available: saas" in capsys.readouterr().err
+    assert "available: hr, retail, saas" in capsys.readouterr().err
