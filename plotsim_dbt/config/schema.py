@@ -48,6 +48,10 @@ class Column(Frozen):
             if len(unknown) == 1:
                 rest = {k: v for k, v in data.items() if k != unknown[0]}
                 return {"name": unknown[0], "type": data[unknown[0]], **rest}
+            raise ValueError(
+                f"write a column as {{column_name: type}} or {{name: ..., type: ...}}, got {data}; a column named like an "
+                f"option ({', '.join(k for k in data if k in cls.model_fields)}) needs the long form"
+            )
         return data
 
     @model_validator(mode="after")

@@ -29,6 +29,28 @@ seasonality: [{months: [11, 12], strength: 0.2}]
 noise: realistic
 entity_features: true
 holdout: {target: spend, periods: 3}
+dimensions:
+  - {name: dim_plan, grain: reference, columns: [{plan_id: id}, {plan: "static.basic,plus,max"}, {seats: range, min: 1, max: 50}]}
+  - name: dim_account
+    columns:
+      - {account_id: id}
+      - {account_name: company}
+      - {city: city}
+      - {tier: pool.tier}
+      - {opened_at: timestamp}
+      - {name: level, type: scd, tracks: spend, tiers: [low, mid, high], at: [0.3, 0.6]}
+  - {name: dim_user, grain: sub_entity, count: 3, columns: [{user_id: id}, {account_id: ref.dim_account}, {full_name: name}, {email: email}]}
+facts:
+  - name: fct_account
+    columns: [{date_key: ref.dim_date}, {account_id: ref.dim_account}, {engagement: metric.engagement},
+              {spend: metric.spend}, {tickets: metric.tickets}, {spend_before: "lag.spend:periods:1"}, {band: bucket, labels: [a, b, c]}]
+events:
+  - {name: evt_visit, proportional: {driver: engagement, scale: 4},
+     columns: [{visit_id: id}, {account_id: ref.dim_account}, {user_id: ref.dim_user}, {date_key: ref.dim_date}, {visited_at: timestamp}]}
+  - {name: evt_alert, threshold: {metric: tickets, above: 2, for: 2},
+     columns: [{alert_id: id}, {account_id: ref.dim_account}, {date_key: ref.dim_date}, {tickets: metric.tickets}]}
+bridges:
+  - {name: bridge_account_plan, left: dim_account, right: dim_plan, cardinality: [0, 3], driver: spend}
 """
 
 
@@ -58,8 +80,9 @@ def test_two_processes_in_different_directories_write_identical_bytes(config_fil
     first = cli_run(config_file, tmp_path / "out1", tmp_path / "a", "--format", fmt)
     second = cli_run(config_file, tmp_path / "out2", tmp_path / "b", "--format", fmt)
     assert first == second
-    assert {"manifest.json", "config.yaml", "validation_report.txt", f"fct_account.{fmt}", f"fct_account_train.{fmt}",
-            f"_entity_features.{fmt}"} <= set(first)
+    tables = ["dim_plan", "dim_account", "dim_user", "fct_account", "fct_account_train", "evt_visit", "evt_alert",
+              "bridge_account_plan", "_entity_features"]
+    assert {"manifest.json", "config.yaml", "validation_report.txt", *(f"{t}.{fmt}" for t in tables)} <= set(first)
 
 
 def test_worker_count_and_block_size_do_not_change_output(config_file, tmp_path):
