@@ -155,7 +155,7 @@ def engine_case(spec: dict[str, Any]) -> dict[str, Any]:
 
     def once() -> int:
         plan = resolve_plan(config)
-        return sum(batch[config.fact_table].num_rows for batch in iter_batches(plan, workers=workers))
+        return sum(batch[config.fact_tables[0]].num_rows for batch in iter_batches(plan, workers=workers))
 
     seconds, rows, runs = best_time(once, spec["repeats"], spec["budget"])
     plan = resolve_plan(config)
@@ -180,7 +180,7 @@ def e2e_case(spec: dict[str, Any]) -> dict[str, Any]:
     def once() -> int:
         with tempfile.TemporaryDirectory(prefix="plotsim_bench_") as tmp:
             result = run(config, tmp, format="parquet", validate=False, workers=spec["workers"])
-        return result.row_counts[config.fact_table]
+        return result.row_counts[config.fact_tables[0]]
 
     seconds, rows, runs = best_time(once, spec["repeats"], spec["budget"])
     return {
@@ -200,7 +200,7 @@ def reference_case(spec: dict[str, Any]) -> dict[str, Any]:
 
     kwargs = config_kwargs(spec["entities"], 1)
     ours = make_config(spec["entities"], 1)
-    fact = ours.fact_table
+    fact = ours.fact_tables[0]
     with tempfile.TemporaryDirectory(prefix="plotsim_bench_ref_") as tmp:
         theirs = plotsim.create(**kwargs, output={"format": "csv", "directory": tmp, "cell_budget": 0})
         ref_seconds, ref_tables, ref_runs = best_time(

@@ -18,11 +18,11 @@ KEY_BLOCK = 1024
 
 
 class Purpose(IntEnum):
+    # 5 (entity attributes) retired: pool columns draw under COLUMNS keyed by attribute name.
     METRICS = 1
     NOISE = 2
     OUTLIERS = 3
     MISSING = 4
-    ATTRIBUTES = 5
     COLUMNS = 6
     REFERENCE = 7
     BRIDGES = 8
