@@ -12,6 +12,7 @@ from .. import __version__
 from ..api import print_progress, run
 from ..config import Config, ConfigError, create_from_yaml
 from ..config.schema import reference_rows
+from ..inspect import trace_metric_cell
 from ..plan.resolve import resolve_plan
 from ..templates import list_templates, template_path, template_text
 
@@ -100,6 +101,15 @@ def _emit(text: str, output: str | None, what: str) -> int:
     return 0
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    entity = args.entity
+    by_id = {"entity_id": int(entity)} if entity.isdigit() else {"entity_name": entity}
+    result = trace_metric_cell(config, seed=args.seed, period_index=args.period, metric_name=args.metric, **by_id)
+    print(result.text())
+    return 0
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     return _emit(template_text(args.name), args.output, f"template {args.name}")
 
@@ -163,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config")
     p.set_defaults(func=cmd_info)
 
+    p = sub.add_parser("trace", help="show every step that produced one metric cell")
+    p.add_argument("config", help="config YAML file or bundled template name")
+    p.add_argument("--entity", required=True, help="entity name (<segment>_<NNNN>) or its id")
+    p.add_argument("--period", type=int, required=True, help="period index, 0-based")
+    p.add_argument("--metric", required=True, help="metric name")
+    p.add_argument("-s", "--seed", type=int, help="override the config's seed")
+    p.set_defaults(func=cmd_trace)
+
     p = sub.add_parser("template", help="copy a bundled template")
     p.add_argument("name")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
@@ -200,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (OSError, ValueError, KeyError, IndexError) as err:
+        print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)

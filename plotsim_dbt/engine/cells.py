@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import special
 
@@ -22,31 +24,46 @@ def _noise(plan: Plan, z: np.ndarray) -> np.ndarray:
     return special.stdtrit(noise.degrees_of_freedom, p)
 
 
-def metric_cells(plan: Plan, start: int, stop: int) -> np.ndarray:
-    """Values [entities, periods, metrics] for entities [start, stop)."""
+Recorder = Callable[[str, np.ndarray], None]
+
+
+def metric_cells(plan: Plan, start: int, stop: int, record: Recorder | None = None) -> np.ndarray:
+    """Values [entities, periods, metrics] for entities [start, stop). ``record(step, array)``,
+    when given, sees every intermediate [entities, periods, metrics] array (for the cell tracer)."""
+
+    def keep(step: str, array: np.ndarray) -> None:
+        if record is not None:
+            record(step, array.copy())
+
     m_count, periods = len(plan.metrics), plan.periods
     noise = plan.config.noise
     centres = plan.centres[plan.entity_segment[start:stop]]
     z = draw(plan.seed, Purpose.METRICS, start, stop, (periods, m_count))
+    keep("independent_draw", z)
     if plan.copula.cholesky is not None:
         z = z @ plan.copula.cholesky.T
+    keep("correlated_draw", z)
     values = np.empty_like(centres)
     for metric in plan.metrics:
         m = metric.index
         values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
+    keep("drawn_value", values)
     if noise.gaussian_sigma > 0:
         eps = _noise(plan, draw(plan.seed, Purpose.NOISE, start, stop, (periods, m_count)))
         values += noise.gaussian_sigma * np.abs(values) * eps
+    keep("noised_value", values)
     if noise.outlier_rate > 0:
         u = draw(plan.seed, Purpose.OUTLIERS, start, stop, (periods, m_count, 2), kind="uniform")
-        hit = u[..., 0] < noise.outlier_rate
-        values = np.where(hit, values * (3.0 + 7.0 * u[..., 1]), values)
+        multiplier = np.where(u[..., 0] < noise.outlier_rate, 3.0 + 7.0 * u[..., 1], 1.0)
+        values = values * multiplier
+        keep("outlier_multiplier", multiplier)
     low = np.array([m.clamp_low for m in plan.metrics])
     high = np.array([m.clamp_high for m in plan.metrics])
     values = np.clip(values, low, high)
     for metric in plan.metrics:
         if metric.integer:
             values[:, :, metric.index] = np.rint(values[:, :, metric.index])
+    keep("clamped_value", values)
     if noise.mcar_rate > 0:
         missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate
         values[missing] = np.nan

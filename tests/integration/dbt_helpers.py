@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,3 +28,30 @@ def results(work: Path) -> dict[str, str]:
     """unique_id -> status of the last dbt invocation in ``work``."""
     data = json.loads((work / "target" / "run_results.json").read_text())
     return {r["unique_id"]: r["status"] for r in data["results"]}
+
+
+def compiled(work: Path) -> dict[str, str]:
+    """unique_id -> compiled SQL of the last dbt invocation in ``work`` (tests and SQL models)."""
+    data = json.loads((work / "target" / "run_results.json").read_text())
+    return {r["unique_id"]: r["compiled_code"] for r in data["results"] if r.get("compiled_code")}
+
+
+def copy_database(source: Path, target: Path, *statements: str) -> Path:
+    """Copy a built DuckDB file and run ``statements`` (a fault) on the copy."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+    return target
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the bundled project to edit freely (build outputs, VCS data and wheels left out)."""
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
+        ".git", "target", "logs", "dbt_packages", "__pycache__", ".pytest_cache", "*.whl", "*.duckdb", "*.duckdb.wal",
+        "*.egg-info", ".venv", "bench",
+    ))
+    return target

@@ -1,21 +1,33 @@
 """The bundled dbt project: a green build, one generation at any thread count, the seed var, and
-every shipped generic test failing on data with the fault it guards against."""
+every shipped generic test failing on data with the fault it guards against (and passing on the
+same selection of the clean warehouse)."""
 
 from __future__ import annotations
 
 import shutil
 
 import duckdb
-import pyarrow as pa
 import pytest
 
 from plotsim_dbt import load_template
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.dbt.scaffold import scaffold
 
-from dbt_helpers import ROOT, dbt, results
+from dbt_helpers import ROOT, compiled, copy_database, dbt, results
 
 pytestmark = pytest.mark.slow
+
+GENERICS = (
+    "row_count_matches_truth", "values_within_range", "correlation_near_target", "lag_recovered",
+    "metric_follows_archetype", "unique_combination_of_columns", "relationships", "scd2_valid_history",
+    "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth",
+)
+TABLES = {
+    "dim_date", "dim_plan", "dim_feature", "dim_company", "dim_user", "fct_engagement", "fct_revenue", "fct_support",
+    "evt_login", "evt_churn", "bridge_company_feature", "truth_run", "truth_entities", "truth_trajectory",
+    "truth_correlations", "truth_lags", "truth_metrics", "truth_centres", "truth_scd_versions", "truth_scd_events",
+    "truth_bridge_links",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,71 +45,170 @@ def test_demo_builds_green_and_generates_once_at_four_threads(built):
     statuses = results(work)
     tests = {k: v for k, v in statuses.items() if k.startswith("test.")}
     assert tests and set(tests.values()) == {"pass"}
-    for generic in ("row_count_matches_truth", "values_within_range", "correlation_near_target", "lag_recovered",
-                    "metric_follows_archetype", "unique_combination_of_columns", "relationships"):
+    for generic in GENERICS:
         assert any(generic in k for k in tests), generic
+    for fault in FAULTS.values():
+        assert any(fault.node in k for k in tests), fault.node
+    assert "test.plotsim_dbt.scd_joins_agree" in tests
+    # the exercise (and its test) only builds with --vars '{plotsim_exercises: true}'
+    assert not [k for k in statuses if "exercise" in k or "scd2_label_as_of_matches_truth" in k]
     con = duckdb.connect(str(database), read_only=True)
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     con.close()
-    assert {"dim_date", "dim_company", "fct_company", "truth_run", "truth_entities", "truth_trajectory",
-            "truth_correlations", "truth_lags", "truth_metrics", "truth_centres"} <= tables
+    assert TABLES <= tables
+    assert "fct_company" not in tables
 
 
 def test_the_seed_var_changes_the_warehouse_and_the_same_seed_reproduces_it(built, tmp_path):
     _, default_db, _ = built
     database = tmp_path / "seed7.duckdb"
-    done = dbt(["run", "--vars", "{plotsim_seed: 7}", "--select", "fct_company", "truth_run"], ROOT, tmp_path, database)
+    done = dbt(["run", "--vars", "{plotsim_seed: 7}", "--select", "fct_revenue", "truth_run"], ROOT, tmp_path, database)
     assert done.returncode == 0, done.stdout[-3000:]
     con = duckdb.connect(str(database), read_only=True)
-    fact7 = con.sql("select * from fct_company order by company_id, date_key").to_arrow_table()
+    fact7 = con.sql("select * from fct_revenue order by company_id, date_key").to_arrow_table()
     assert con.execute("select distinct seed from truth_run").fetchall() == [(7,)]
     con.close()
     con = duckdb.connect(str(default_db), read_only=True)
-    fact_default = con.sql("select * from fct_company order by company_id, date_key").to_arrow_table()
+    fact_default = con.sql("select * from fct_revenue order by company_id, date_key").to_arrow_table()
     con.close()
     assert not fact7.column("mrr").equals(fact_default.column("mrr"))
     expected, _ = generate_arrow(load_template("saas"), seed=7)
-    assert fact7.equals(expected["fct_company"].cast(fact7.schema))
+    assert fact7.equals(expected["fct_revenue"].cast(fact7.schema))
 
+
+class Fault:
+    """SQL that breaks `model` in the way `generic` guards against. `node` picks the test node
+    (of the selection `test_name:<generic>,<model>`) that must fail; `violation`, where the
+    test reports one, is a reason its failing rows must give."""
+
+    def __init__(self, generic: str, model: str, node: str, *sql: str, violation: str | None = None):
+        self.generic, self.model, self.node, self.sql, self.violation = generic, model, node, sql, violation
+
+    @property
+    def selector(self) -> str:
+        return f"test_name:{self.generic},{self.model}"
+
+
+# The company of the first SCD2 change: it has at least two dim_company versions.
+CHANGED = "(select min(company_id) from dim_company where not is_current)"
 
 FAULTS = {
-    "row_count_matches_truth": ("fct_company", "delete from fct_company where company_id <= 3"),
-    "values_within_range": ("fct_company", "update fct_company set mrr = 999999 where company_id = 1 and date_key = 20230101"),
-    "unique_combination_of_columns": ("fct_company", "insert into fct_company select * from fct_company limit 1"),
-    "correlation_near_target": (
-        "fct_company",
-        "create or replace table fct_company as select f.* replace (s.engagement as engagement) from "
-        "(select *, row_number() over (order by company_id, date_key) as rn from fct_company) f join "
-        "(select engagement, row_number() over (order by hash(company_id * 1000 + date_key::bigint)) as rn from fct_company) s using (rn)",
+    "row_count_matches_truth": Fault(
+        "row_count_matches_truth", "fct_revenue", "row_count_matches_truth_fct_revenue_",
+        "delete from fct_revenue where company_id <= 3",
     ),
-    "lag_recovered": (
-        "fct_company",
-        "create or replace table fct_company as select * replace (coalesce(lag(support_tickets) over "
-        "(partition by company_id order by date_key), support_tickets) as support_tickets) from fct_company",
+    "values_within_range": Fault(
+        "values_within_range", "fct_revenue", "values_within_range_fct_revenue_mrr.",
+        "update fct_revenue set mrr = 999999 where company_id = 1 and date_key = 20230101",
     ),
-    "metric_follows_archetype": (
-        "fct_company",
-        "create or replace table fct_company as select f.* replace (s.mrr as mrr) from "
-        "(select *, row_number() over (order by company_id, date_key) as rn from fct_company) f join "
-        "(select mrr, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn from fct_company) s using (rn)",
+    "unique_combination_of_columns": Fault(
+        "unique_combination_of_columns", "fct_revenue", "unique_combination_of_columns_fct_revenue_date_key__company_id.",
+        "insert into fct_revenue select * from fct_revenue limit 1",
+    ),
+    "correlation_near_target": Fault(
+        "correlation_near_target", "fct_engagement", "correlation_near_target_fct_engagement_engagement__feature_adoption.",
+        "create or replace table fct_engagement as select f.* replace (s.engagement as engagement) from "
+        "(select *, row_number() over (order by company_id, date_key) as rn from fct_engagement) f join "
+        "(select engagement, row_number() over (order by hash(company_id * 1000 + date_key::bigint)) as rn "
+        "from fct_engagement) s using (rn)",
+    ),
+    "lag_recovered": Fault(
+        "lag_recovered", "fct_support", "lag_recovered_fct_support_engagement__company_id__support_tickets__",
+        "create or replace table fct_support as select * replace (coalesce(lag(support_tickets) over "
+        "(partition by company_id order by date_key), support_tickets) as support_tickets) from fct_support",
+    ),
+    "metric_follows_archetype": Fault(
+        "metric_follows_archetype", "fct_revenue", "metric_follows_archetype_fct_revenue_mrr__company_id.",
+        "create or replace table fct_revenue as select f.* replace (s.mrr as mrr) from "
+        "(select *, row_number() over (order by company_id, date_key) as rn from fct_revenue) f join "
+        "(select mrr, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
+        "from fct_revenue) s using (rn)",
+    ),
+    # one company's old version runs a month into its next one
+    "scd2_valid_history-overlap": Fault(
+        "scd2_valid_history", "dim_company", "scd2_valid_history_dim_company_company_id.",
+        f"update dim_company set valid_to = cast(valid_to + interval 1 month as date) "
+        f"where company_id = {CHANGED} and not is_current",
+        violation="overlaps the next version",
+    ),
+    # one company's old version is reopened: two current rows, both open-ended
+    "scd2_valid_history-two_current": Fault(
+        "scd2_valid_history", "dim_company", "scd2_valid_history_dim_company_company_id.",
+        f"update dim_company set valid_to = null, is_current = true "
+        f"where dim_row_id = (select min(dim_row_id) from dim_company where company_id = {CHANGED})",
+        violation="2 current versions (expected 1)",
+    ),
+    # one version carries another (still accepted) plan_tier label
+    "scd2_matches_truth": Fault(
+        "scd2_matches_truth", "dim_company", "scd2_matches_truth_dim_company_plan_tier__company_id.",
+        "update dim_company set plan_tier = case when plan_tier = 'pro' then 'starter' else 'pro' end "
+        "where dim_row_id = (select min(dim_row_id) from dim_company)",
+        violation="different version",
+    ),
+    # one revenue row points at a version of another company (in force at its date)
+    "fact_points_to_active_version-other_company": Fault(
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
+        "update fct_revenue set dim_row_id = (select min(dim_row_id) from dim_company where company_id = 2) "
+        "where company_id = 1 and date_key = (select min(date_key) from fct_revenue where company_id = 1)",
+        violation="version belongs to another key",
+    ),
+    # the rows of a company's current version point at its previous version instead
+    "fact_points_to_active_version-previous_version": Fault(
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
+        f"update fct_revenue set dim_row_id = (select max(dim_row_id) from dim_company "
+        f"where company_id = {CHANGED} and not is_current) "
+        f"where dim_row_id = (select dim_row_id from dim_company where company_id = {CHANGED} and is_current)",
+        violation="version not in force at the date",
+    ),
+    "bridge_matches_truth-missing": Fault(
+        "bridge_matches_truth", "bridge_company_feature", "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
+        "delete from bridge_company_feature where company_id = 1 "
+        "and feature_id = (select min(feature_id) from bridge_company_feature where company_id = 1)",
+        violation="missing link",
+    ),
+    "bridge_matches_truth-duplicated": Fault(
+        "bridge_matches_truth", "bridge_company_feature", "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
+        "insert into bridge_company_feature select * from bridge_company_feature "
+        "where company_id = 1 order by feature_id limit 1",
+        violation="duplicated link",
     ),
 }
 
 
-@pytest.mark.parametrize("generic", sorted(FAULTS))
-def test_each_generic_test_fails_on_its_fault(built, tmp_path, generic):
-    work, database, _ = built
-    model, fault = FAULTS[generic]
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(database, broken)
-    con = duckdb.connect(str(broken))
-    con.execute(fault)
-    con.close()
-    done = dbt(["test", "--select", f"test_name:{generic},{model}"], ROOT, tmp_path, broken)
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_each_generic_test_fails_on_its_fault(built, tmp_path, name):
+    _, database, _ = built
+    fault = FAULTS[name]
+    broken = copy_database(database, tmp_path / "broken.duckdb", *fault.sql)
+    done = dbt(["test", "--select", fault.selector], ROOT, tmp_path, broken)
     statuses = results(tmp_path)
     assert statuses, done.stdout[-3000:]
+    assert all(k.startswith("test.") and fault.generic in k and fault.model in k for k in statuses), statuses
+    failing = {k for k, s in statuses.items() if fault.node in k}
+    assert failing and {statuses[k] for k in failing} == {"fail"}, statuses
     assert done.returncode == 1
-    assert "fail" in {s for k, s in statuses.items() if generic in k}, statuses
+    if fault.violation is not None:
+        con = duckdb.connect(str(broken), read_only=True)
+        sql = compiled(tmp_path)
+        found = set()
+        for node in failing:
+            found |= {r[0] for r in con.sql(sql[node]).select("violation").fetchall()}
+        con.close()
+        assert fault.violation in found, found
+
+
+def test_clean_copy_passes_every_fault_selection(built, tmp_path):
+    """The same test nodes pass on an untouched copy of the warehouse."""
+    _, database, _ = built
+    clean = tmp_path / "clean.duckdb"
+    shutil.copyfile(database, clean)
+    selectors = sorted({fault.selector for fault in FAULTS.values()})
+    done = dbt(["test", "--select", *selectors], ROOT, tmp_path, clean)
+    assert done.returncode == 0, done.stdout[-3000:]
+    statuses = results(tmp_path)
+    assert set(statuses.values()) == {"pass"}
+    for fault in FAULTS.values():
+        assert any(fault.node in k for k in statuses), fault.node
 
 
 def test_committed_demo_models_match_a_fresh_scaffold(tmp_path):
@@ -106,12 +217,3 @@ def test_committed_demo_models_match_a_fresh_scaffold(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in committed.iterdir())
     for fresh in tmp_path.iterdir():
         assert fresh.read_text() == (committed / fresh.name).read_text(), fresh.name
-
-
-def test_clean_copy_passes_the_same_selection(built, tmp_path):
-    work, database, _ = built
-    clean = tmp_path / "clean.duckdb"
-    shutil.copyfile(database, clean)
-    done = dbt(["test", "--select", "fct_company"], ROOT, tmp_path, clean)
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert set(results(tmp_path).values()) == {"pass"}
