@@ -242,8 +242,9 @@ def check_schema(schema: Schema, metrics: list[str], periods: int) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     names = schema.table_names
     for name in names:
-        if names.count(name) > 1 or name == "dim_date" or name.startswith("truth_"):
-            why = "is generated automatically" if name == "dim_date" else "is reserved" if name.startswith("truth_") else "is declared twice"
+        generated = name in ("dim_date", "entity_features")
+        if names.count(name) > 1 or generated or name.startswith("truth_"):
+            why = "is generated automatically" if generated else "is reserved" if name.startswith("truth_") else "is declared twice"
             raise ValueError(f"{_path(schema, name)}.name: table name {name!r} {why}")
     entity_dims = [d for d in schema.dimensions if d.grain == "entity"]
     if len(entity_dims) != 1:

@@ -17,11 +17,13 @@ from ..api import generate_arrow, is_truth
 from ..config import Config, create_from_yaml
 from ..engine.blocks import iter_batches
 from ..engine.tables import global_tables
+from ..features import entity_features
 from ..plan.resolve import Plan, resolve_plan
 from ..templates import list_templates, template_path
 from ..truth.state import GenerationState
 from ..truth.tables import truth_tables
 
+FEATURES_MODEL = "entity_features"  # the entity-feature table, when the config asks for it
 STREAM_ROWS = 5_000_000  # above this many fact rows, facts and events are streamed, not cached
 
 _lock = threading.Lock()
@@ -54,14 +56,19 @@ def _streamed(plan: Plan) -> set[str]:
 
 def _build(config: Config, seed: int, stream_rows: int) -> Warehouse:
     plan = resolve_plan(config, seed)
+    features = []
     if plan.entity_count * plan.periods * len(config.fact_tables) <= stream_rows:
         tables, state = generate_arrow(config, seed=seed)
         counts = {name: t.num_rows for name, t in tables.items()}
+        if config.entity_features is not None:
+            features.append(entity_features(plan, {name: tables[name] for name in config.fact_tables}))
     else:  # one pass that keeps the small tables and only counts the streamed ones
         streamed = _streamed(plan)
         counts = dict.fromkeys(streamed, 0)
         parts: dict[str, list[pa.RecordBatch]] = {}
         for batch in iter_batches(plan):
+            if config.entity_features is not None:
+                features.append(entity_features(plan, {name: batch[name] for name in config.fact_tables}))
             for name, rows in batch.items():
                 if name in streamed:
                     counts[name] += rows.num_rows
@@ -71,6 +78,8 @@ def _build(config: Config, seed: int, stream_rows: int) -> Warehouse:
         tables |= {name: pa.Table.from_batches(parts[name]) for name in config.schema.table_names if name not in streamed | set(tables)}
         state = GenerationState.of(plan, {name: rows for name, rows in parts.items() if is_truth(name)})
         counts |= {name: t.num_rows for name, t in tables.items()}
+    if features:
+        tables[FEATURES_MODEL] = pa.concat_tables(features)
     tables.update(truth_tables(state, counts))
     return Warehouse(plan=plan, tables=tables)
 

@@ -13,7 +13,7 @@ from .state import GenerationState
 
 TRUTH_TABLES = (
     "truth_run", "truth_entities", "truth_trajectory", "truth_centres", "truth_metrics", "truth_correlations", "truth_lags",
-    "truth_scd_versions", "truth_scd_events", "truth_bridge_links",
+    "truth_scd_versions", "truth_scd_events", "truth_bridge_links", "truth_holdout",
 )
 
 
@@ -129,6 +129,20 @@ def truth_lags(plan: Plan) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def truth_holdout(plan: Plan) -> pa.Table:
+    """The temporal holdout: one row (none without a holdout). Periods from the cutoff on are held out."""
+    holdout = plan.config.holdout
+    rows = [] if holdout is None else [{
+        "target_metric": holdout.target,
+        "holdout_periods": holdout.periods,
+        "cutoff_period_index": plan.periods - holdout.periods,
+        "cutoff_date_key": int(plan.axis.date_keys[plan.periods - holdout.periods]),
+    }]
+    schema = pa.schema([("target_metric", pa.string()), ("holdout_periods", pa.int32()),
+                        ("cutoff_period_index", pa.int32()), ("cutoff_date_key", pa.int32())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
 def truth_tables(state: GenerationState, row_counts: dict[str, int]) -> dict[str, pa.Table]:
     plan = state.plan
     return {
@@ -142,4 +156,5 @@ def truth_tables(state: GenerationState, row_counts: dict[str, int]) -> dict[str
         "truth_scd_versions": state.scd.versions,
         "truth_scd_events": state.scd.events,
         "truth_bridge_links": state.bridges.links,
+        "truth_holdout": truth_holdout(plan),
     }

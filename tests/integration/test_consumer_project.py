@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_init_deps_build_in_a_consumer_project(tmp_path):
     project = tmp_path / "analytics"
     assert main(["init", str(project), "--template", "saas"]) == 0
-    assert (project / "packages.yml").exists() and (project / "models" / "plotsim" / "fct_company.py").exists()
+    assert (project / "packages.yml").exists() and (project / "models" / "plotsim" / "fct_revenue.py").exists()
     work = tmp_path / "work"
     deps = dbt(["deps"], project, work, project / "w.duckdb")
     assert deps.returncode == 0, deps.stdout[-3000:]
@@ -23,7 +23,11 @@ def test_init_deps_build_in_a_consumer_project(tmp_path):
     assert build.returncode == 0, build.stdout[-4000:]
     statuses = results(work)
     assert set(statuses.values()) == {"pass", "success"}
-    assert any(k.startswith("model.analytics.fct_company") for k in statuses)
+    for table in ("dim_company", "dim_user", "dim_plan", "dim_feature", "fct_engagement", "fct_revenue", "fct_support",
+                  "evt_login", "evt_churn", "bridge_company_feature", "truth_scd_versions", "truth_bridge_links"):
+        assert f"model.analytics.{table}" in statuses, table
+    for generic in ("scd2_valid_history", "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth"):
+        assert any(k.startswith(f"test.analytics.plotsim_dbt_{generic}_") for k in statuses), generic
     assert not [k for k in statuses if ".plotsim_dbt." in k], "the package's demo must not build in a consumer"
     assert any("plotsim_dbt.row_count_matches_truth" in k or "row_count_matches_truth" in k for k in statuses)
 

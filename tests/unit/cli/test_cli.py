@@ -36,7 +36,7 @@ def test_template_round_trip_and_run_with_validation(tmp_path, capsys):
     assert cfg == ps.load_template("saas")
     assert main(["run", str(target), "-o", str(tmp_path / "data"), "--validate", "--quiet", "--format", "parquet"]) == 0
     out = capsys.readouterr().out
-    assert "Wrote 11 table(s)" in out and "Validation: VALID" in out
+    assert "Wrote 18 table(s)" in out and "Validation: VALID" in out
     assert (tmp_path / "data" / "fct_revenue.parquet").exists()
 
 

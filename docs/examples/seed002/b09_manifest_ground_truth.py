@@ -1,0 +1,40 @@
+"""Seed 002, "Reading ground truth from the manifest": labels and trajectory positions."""
+from _prelude import *  # noqa: F403
+
+cfg = write_saas("./data")  # writes ./data/manifest.json (and _entity_features.csv)
+
+# --- the document's block, verbatim ---
+import json
+from pathlib import Path
+mf = json.loads(Path("./data/manifest.json").read_text(encoding="utf-8"))
+# Entity → archetype label
+labels = {a["entity"]: a["archetype"] for a in mf["archetype_assignments"]}
+# Trajectory position at every period for sampled entities
+positions = {
+(s["entity"], s["period_index"]): s["position"]
+for s in mf["trajectory_samples"]
+}
+# --- end of the document's block ---
+
+periods = mf["window"]["periods"]
+print(f"labels: {len(labels)} entities, {len(set(labels.values()))} archetypes; "
+      f"trajectory_sample_rate {mf['trajectory_sample_rate']}")
+print(f"positions: {len(positions)} cells = {len(labels)} entities x {periods} periods: {len(positions) == len(labels) * periods}")
+print(f"example: labels['enterprise_0001'] = {labels['enterprise_0001']!r}, "
+      f"positions[('enterprise_0001', 8)] = {positions[('enterprise_0001', 8)]:.4f}")
+
+# The answer key agrees with the tables: dim_company's entity_name column, the feature labels,
+# and each segment's trajectory.
+dim = pd.read_csv("data/dim_company.csv").drop_duplicates("company_id")
+features = pd.read_csv("data/_entity_features.csv")
+code_of = dim.set_index("company_id")["company_code"]
+agree = (features["company_id"].map(code_of).map(labels) == features["archetype"]).sum()
+print(f"feature-table archetype equals manifest label: {agree} of {len(features)}")
+trajectory = {s["segment"]: s["trajectory"] for s in mf["segments"]}
+segment_of = {a["entity"]: a["segment"] for a in mf["archetype_assignments"]}
+same = all(positions[(e, t)] == trajectory[segment_of[e]][t] for (e, t) in positions)
+print(f"positions equal the segment trajectories: {same}")
+cutoff = mf["holdout"]["cutoff_period_index"]
+final = features["company_id"].map(code_of).map(lambda e: positions[(e, cutoff - 1)])
+print(f"final_trajectory_position equals the position at period {cutoff - 1}: "
+      f"{bool(np.allclose(final, features['final_trajectory_position']))}")
