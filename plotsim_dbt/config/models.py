@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
 from .base import Frozen, Identifier
-from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
+from .schema import Bridge, Calendar, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -267,6 +267,7 @@ class Config(Frozen):
     events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
     locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
+    calendar: Calendar | None = Field(None, description="Hour-of-week placement of event timestamps (weekly patterns per entity).")
 
     @field_validator("entity_features", mode="before")
     @classmethod
@@ -321,6 +322,8 @@ class Config(Frozen):
             for metric in self.entity_features.metrics:
                 if metric not in names:
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
+        if self.calendar is not None:
+            _check_calendar(self)
         if self.declares_schema:
             if not self.facts:
                 raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
@@ -354,6 +357,22 @@ class Config(Frozen):
     @property
     def fact_tables(self) -> list[str]:
         return [f.name for f in self.schema.facts]
+
+
+def _check_calendar(config: Config) -> None:
+    calendar = config.calendar
+    if config.window.every == "daily":
+        raise ValueError("calendar: hour-of-week placement needs monthly or weekly periods (a daily period holds one weekday)")
+    segments = {s.name for s in config.segments}
+    for name in calendar.segments:
+        if name not in segments:
+            raise ValueError(f"calendar.segments: {name!r} is not a declared segment")
+    events = {e.name for e in config.events}
+    for name in calendar.events or []:
+        if name not in events:
+            raise ValueError(f"calendar.events: {name!r} is not a declared event table")
+    if not config.events:
+        raise ValueError("calendar: it places event timestamps, but the config declares no events")
 
 
 def _check_no_cycles(metrics: list[Metric]) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..calendar.slots import box_mask
 from .base import Frozen, Identifier
 
 # Realistic values sampled from the locale data of the Faker library (see engine/fake.py).
@@ -345,3 +346,48 @@ def _check_columns(path: str, role: str, table, dims: dict[str, Dimension], enti
         raise ValueError(f"{path}.columns: {table.name} has {len(ids)} id columns; keep one")
     if sum(c.kind == "scd" for c in table.columns) > 1:
         raise ValueError(f"{path}.columns: a dimension tracks at most one scd column")
+
+
+class CalendarComponent(Frozen):
+    """One weekly pattern: a box of days and hours (hours may run overnight, e.g. [22, 2])."""
+
+    name: Identifier
+    days: tuple[int, int] = Field((0, 7), description="[first, last) day of week, 0 = Monday: [0, 5] is Monday-Friday.")
+    hours: tuple[int, int] = Field((0, 24), description="[first, last) hour on each of those days; [22, 2] runs overnight.")
+
+
+class Calendar(Frozen):
+    """Hour-of-week placement of event timestamps: each entity mixes the components with its own
+    weights, drawn from Dirichlet(concentration x weights)."""
+
+    components: list[CalendarComponent] = Field(min_length=1)
+    weights: list[float] | None = Field(None, description="Population mixture over the components (normalised); default equal.")
+    concentration: float = Field(
+        5.0, gt=0, description="Total Dirichlet concentration: large -> every entity near the population mix, small -> near one component."
+    )
+    segments: dict[str, list[float]] = Field(default_factory=dict, description="Per-segment mixture weights that replace `weights`.")
+    events: list[str] | None = Field(None, description="Event tables placed by the calendar; default all.")
+
+    @model_validator(mode="after")
+    def _weights(self) -> Calendar:
+        k = len(self.components)
+        names = [c.name for c in self.components]
+        if len(set(names)) != k:
+            raise ValueError("components: component names must be unique")
+        for i, component in enumerate(self.components):
+            try:
+                box_mask(*component.days, *component.hours)
+            except ValueError as err:
+                raise ValueError(f"components.{i}.{err}") from None
+            if not box_mask(*component.days, *component.hours).any():
+                raise ValueError(f"components.{i}: {component.name!r} covers no hour of the week")
+        for field, weights in [("weights", self.weights), *((f"segments.{s}", w) for s, w in self.segments.items())]:
+            if weights is not None and (len(weights) != k or any(w < 0 for w in weights) or sum(weights) <= 0):
+                raise ValueError(f"{field}: give {k} non-negative weights (one per component) with a positive sum")
+        return self
+
+    def mixture_prior(self, segment: str) -> list[float]:
+        """The Dirichlet parameters of a segment's entities."""
+        weights = self.segments.get(segment) or self.weights or [1.0] * len(self.components)
+        total = sum(weights)
+        return [self.concentration * w / total for w in weights]

@@ -37,6 +37,8 @@ TRUTH_DESCRIPTIONS = {
     "truth_scd_versions": "Ground truth: every SCD2 version (entity, dim_row_id, label, valid_from, valid_to with a NULL open end).",
     "truth_scd_events": "Ground truth: every SCD2 tier change (entity, period, old/new label and dim_row_id, trigger position).",
     "truth_bridge_links": "Ground truth: every bridge link (bridge, left entity id, right id).",
+    "truth_calendar_components": "Ground truth: each weekly calendar component's probability of every hour-of-week slot (slot = day_of_week * 24 + hour, Monday 00:00 = 0).",
+    "truth_calendar_mixtures": "Ground truth: each entity's mixture weight of every calendar component (sums to 1 per entity).",
     "truth_holdout": "Ground truth: the temporal holdout (target metric, held-out periods, cutoff period index and date key); no row without a holdout.",
 }
 
@@ -199,8 +201,14 @@ def _event_model(config: Config, event, settings: dict) -> dict:
         rule = event.threshold
         side = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
         how = f"one row per {config.unit}, when {rule.metric} has been {side} for {rule.for_periods} period(s)"
+    tests = [_test("row_count_matches_truth")]
+    calendar = config.calendar
+    stamps = [c.name for c in event.columns if c.kind == "timestamp"]
+    if calendar is not None and (calendar.events is None or event.name in calendar.events) and stamps:
+        how += f"; timestamps follow each {config.unit}'s weekly calendar mix"
+        tests += [_test("calendar_matches_truth", entity_column=refs[config.entity_table], timestamp_column=t) for t in stamps]
     return {"name": event.name, "description": event.description or f"Events: {how}.", "config": {"plotsim": dict(settings)},
-            "data_tests": [_test("row_count_matches_truth")], "columns": columns + _version_column(config, event, refs.get("dim_date"))}
+            "data_tests": tests, "columns": columns + _version_column(config, event, refs.get("dim_date"))}
 
 
 def _bridge_model(config: Config, bridge, settings: dict) -> dict:

@@ -26,6 +26,7 @@ class Purpose(IntEnum):
     COLUMNS = 6
     REFERENCE = 7
     BRIDGES = 8
+    CALENDAR = 9
 
 
 def name_key(*names: str) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ import pyarrow as pa
 from ..config.schema import OPEN_END_DATE, Bridge, Dimension, Event, Fact, reference_rows
 from ..plan.resolve import Plan
 from .bridges import links
+from .calendar import Placement, mixtures
 from .cells import metric_cells
 from .columns import Context, Rows, column_array, fake_uniforms, range_values, static_values
 from .events import event_cells
@@ -163,15 +164,21 @@ def fact_table(ctx: Context, fact: Fact, found: Versions | None) -> pa.RecordBat
     return pa.RecordBatch.from_pydict(_with_version(ctx, fact, _declared(ctx, fact.name, "fact", fact.columns, rows), rows, found))
 
 
-def event_table(ctx: Context, event: Event, found: Versions | None) -> pa.RecordBatch:
+def event_table(ctx: Context, event: Event, found: Versions | None, placement: Placement | None) -> pa.RecordBatch:
     cells = event_cells(ctx.plan, event, ctx.values)
     periods = ctx.plan.periods
     period = np.repeat(np.tile(np.arange(periods), len(cells)), cells.reshape(-1))
     rows = Rows.of(event.name, ctx.start, cells.sum(axis=1), period)
+    calendar = ctx.plan.config.calendar
+    placed = placement is not None and (calendar.events is None or event.name in calendar.events)
     columns = {}
     for column in event.columns:
         if column.kind == "id":
             columns[column.name] = pa.array(np.arange(1, len(rows) + 1), pa.int64())
+        elif column.kind == "timestamp" and placed:
+            u = ctx.uniforms(rows, (event.name, column.name), 4)
+            seconds = placement.timestamps(rows.local, rows.period, u)
+            columns[column.name] = pa.array(seconds * 1_000_000, pa.timestamp("us"))
         else:
             columns[column.name] = column_array(ctx, event.name, "event", column, rows)
     return pa.RecordBatch.from_pydict(_with_version(ctx, event, columns, rows, found))
@@ -203,8 +210,17 @@ def entity_batches(plan: Plan, start: int, stop: int) -> dict[str, pa.RecordBatc
             out[dim.name] = sub_entity_dimension(ctx, dim)
     for fact in schema.facts:
         out[fact.name] = fact_table(ctx, fact, found)
+    placement = None
+    if plan.config.calendar is not None:
+        theta = mixtures(plan, start, stop)
+        placement = Placement(plan, theta)
+        out["truth_calendar_mixtures"] = pa.RecordBatch.from_pydict({
+            "entity_id": pa.array(np.repeat(np.arange(start + 1, stop + 1), theta.shape[1]), pa.int64()),
+            "component": pa.array([c.name for c in plan.config.calendar.components] * (stop - start), pa.string()),
+            "weight": pa.array(theta.reshape(-1), pa.float64()),
+        })
     for event in schema.events:
-        out[event.name] = event_table(ctx, event, found)
+        out[event.name] = event_table(ctx, event, found, placement)
     for bridge in schema.bridges:
         out |= bridge_table(ctx, bridge)
     return out

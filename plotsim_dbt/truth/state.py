@@ -45,6 +45,7 @@ SCD_EVENTS_SCHEMA = pa.schema(
      ("new_dim_row_id", pa.int64()), ("trigger_position", pa.float64())]
 )
 BRIDGE_LINKS_SCHEMA = pa.schema([("bridge", pa.string()), ("left_id", pa.int64()), ("right_id", pa.int64())])
+CALENDAR_MIXTURES_SCHEMA = pa.schema([("entity_id", pa.int64()), ("component", pa.string()), ("weight", pa.float64())])
 
 
 def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
@@ -80,6 +81,7 @@ class GenerationState:
     trajectories: Trajectories
     scd: SCDState
     bridges: BridgeState
+    calendar_mixtures: pa.Table = field(default_factory=CALENDAR_MIXTURES_SCHEMA.empty_table)  # entity x component weights
 
     @classmethod
     def of(cls, plan: Plan, truth: dict[str, list[pa.RecordBatch]] | None = None) -> GenerationState:
@@ -90,4 +92,5 @@ class GenerationState:
             events=_table(truth.get("truth_scd_events", []), SCD_EVENTS_SCHEMA),
         )
         link_batches = [b for bridge in plan.config.schema.bridges for b in truth.get(f"truth_bridge_links__{bridge.name}", [])]
-        return cls(plan=plan, trajectories=Trajectories(plan), scd=scd, bridges=BridgeState(_table(link_batches, BRIDGE_LINKS_SCHEMA)))
+        return cls(plan=plan, trajectories=Trajectories(plan), scd=scd, bridges=BridgeState(_table(link_batches, BRIDGE_LINKS_SCHEMA)),
+                   calendar_mixtures=_table(truth.get("truth_calendar_mixtures", []), CALENDAR_MIXTURES_SCHEMA))

@@ -8,12 +8,15 @@ import numpy as np
 import pyarrow as pa
 
 from .. import __version__
+from ..calendar.slots import HOURS_IN_DAY, TIME_SLOTS
+from ..engine.calendar import component_probabilities
 from ..plan.resolve import Plan
 from .state import GenerationState
 
 TRUTH_TABLES = (
     "truth_run", "truth_entities", "truth_trajectory", "truth_centres", "truth_metrics", "truth_correlations", "truth_lags",
     "truth_scd_versions", "truth_scd_events", "truth_bridge_links", "truth_holdout",
+    "truth_calendar_components", "truth_calendar_mixtures",
 )
 
 
@@ -143,6 +146,25 @@ def truth_holdout(plan: Plan) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def truth_calendar_components(plan: Plan) -> pa.Table:
+    """Every calendar component's probability of each of the 168 hour-of-week slots."""
+    calendar = plan.config.calendar
+    schema = pa.schema([("component", pa.string()), ("slot", pa.int32()), ("day_of_week", pa.int8()),
+                        ("hour", pa.int8()), ("probability", pa.float64())])
+    if calendar is None:
+        return schema.empty_table()
+    probabilities = component_probabilities(calendar)
+    k = len(calendar.components)
+    slots = np.tile(np.arange(TIME_SLOTS), k)
+    return pa.table({
+        "component": pa.array(np.repeat([c.name for c in calendar.components], TIME_SLOTS).tolist(), pa.string()),
+        "slot": pa.array(slots, pa.int32()),
+        "day_of_week": pa.array(slots // HOURS_IN_DAY, pa.int8()),
+        "hour": pa.array(slots % HOURS_IN_DAY, pa.int8()),
+        "probability": pa.array(probabilities.reshape(-1), pa.float64()),
+    }, schema=schema)
+
+
 def truth_tables(state: GenerationState, row_counts: dict[str, int]) -> dict[str, pa.Table]:
     plan = state.plan
     return {
@@ -157,4 +179,6 @@ def truth_tables(state: GenerationState, row_counts: dict[str, int]) -> dict[str
         "truth_scd_events": state.scd.events,
         "truth_bridge_links": state.bridges.links,
         "truth_holdout": truth_holdout(plan),
+        "truth_calendar_components": truth_calendar_components(plan),
+        "truth_calendar_mixtures": state.calendar_mixtures,
     }

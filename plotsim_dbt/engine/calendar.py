@@ -1,0 +1,70 @@
+"""Hour-of-week placement of event timestamps.
+
+Each entity mixes the calendar's components with weights theta ~ Dirichlet(alpha of its segment),
+drawn per key block. An event picks a component by theta, a slot (day of week, hour) by the
+component's slot probabilities, then one of the period's days with that weekday and a second
+inside the hour, so every entity's events follow its own mixture exactly."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from ..calendar.slots import HOURS_IN_DAY, TIME_SLOTS, box_mask
+from ..config.schema import Calendar
+from ..plan.resolve import Plan
+from .streams import Purpose, key_blocks, stream
+
+SECONDS_PER_DAY = 86_400
+
+
+def component_probabilities(calendar: Calendar) -> np.ndarray:
+    """[components, 168] slot probabilities, rows summing to 1 (uniform over each box)."""
+    masks = np.stack([box_mask(*c.days, *c.hours) for c in calendar.components]).astype(np.float64)
+    return masks / masks.sum(axis=1, keepdims=True)
+
+
+def mixtures(plan: Plan, start: int, stop: int) -> np.ndarray:
+    """[entities, components] mixture weights of entities [start, stop)."""
+    calendar = plan.config.calendar
+    alpha = np.array([calendar.mixture_prior(s.name) for s in plan.config.segments])
+    segment = plan.entity_segment
+    parts = []
+    for block, first, last in key_blocks(start, stop):
+        gamma = stream(plan.seed, Purpose.CALENDAR, block).standard_gamma(alpha[segment[first:last]])
+        total = gamma.sum(axis=1, keepdims=True)
+        prior = alpha[segment[first:last]] / alpha[segment[first:last]].sum(axis=1, keepdims=True)
+        # A tiny concentration can underflow every gamma draw to 0: fall back to the prior mix.
+        parts.append(np.where(total > 0, gamma / np.where(total > 0, total, 1.0), prior))
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+class Placement:
+    """Timestamps for event rows, given each row's entity (local index) and period."""
+
+    def __init__(self, plan: Plan, theta: np.ndarray):
+        self.plan = plan
+        self.theta = theta
+
+    @cached_property
+    def cumulative_slots(self) -> np.ndarray:
+        return np.cumsum(component_probabilities(self.plan.config.calendar), axis=1)
+
+    def timestamps(self, local: np.ndarray, period: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Seconds since the epoch; ``u`` holds four uniforms per row."""
+        cumulative = np.cumsum(self.theta[local], axis=1)
+        component = np.minimum((u[:, [0]] > cumulative).sum(axis=1), cumulative.shape[1] - 1)
+        slot = np.empty(len(local), dtype=np.int64)
+        for k in range(self.cumulative_slots.shape[0]):
+            rows = np.flatnonzero(component == k)
+            slot[rows] = np.minimum(np.searchsorted(self.cumulative_slots[k], u[rows, 1], side="right"), TIME_SLOTS - 1)
+        axis = self.plan.axis
+        first_day = axis.dates.astype("datetime64[D]").astype(np.int64)[period]
+        length = axis.period_days[period]
+        weekday = slot // HOURS_IN_DAY
+        offset = (weekday - (first_day + 3) % 7) % 7  # day 0 of the epoch (1970-01-01) is a Thursday
+        matching = (length - 1 - offset) // 7 + 1
+        day = first_day + offset + 7 * np.minimum((u[:, 2] * matching).astype(np.int64), matching - 1)
+        hour = slot % HOURS_IN_DAY
+        return day * SECONDS_PER_DAY + hour * 3600 + (u[:, 3] * 3600).astype(np.int64)
