@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
+from ..engine.calendar import component_probabilities, mixtures
+from ..engine.streams import KEY_BLOCK
 from ..plan.resolve import Plan
 
 SCHEMA_VERSION = "1"
@@ -99,8 +101,37 @@ def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_r
         "holdout": None
         if holdout is None
         else {"target_metric": holdout.target, "holdout_periods": holdout.periods, "cutoff_period_index": plan.periods - holdout.periods},
+        "calendar": _calendar(plan, sampled, names),
         "scd_events": [] if scd_state is None else _scd_events(plan, scd_state.events),
         "bridge_associations": [] if bridge_state is None else _bridge_associations(plan, bridge_state.links),
+    }
+
+
+def _calendar(plan: Plan, sampled: np.ndarray, names: list[str]) -> dict | None:
+    """Components (box and slot probabilities), segment priors, and the mixture weights of the
+    sampled entities (the same entities as the trajectory samples)."""
+    calendar = plan.config.calendar
+    if calendar is None:
+        return None
+    probabilities = component_probabilities(calendar)
+    weights = np.empty((len(sampled), len(calendar.components)))
+    for block in np.unique(sampled // KEY_BLOCK):
+        start = int(block) * KEY_BLOCK
+        here = (sampled // KEY_BLOCK) == block
+        weights[here] = mixtures(plan, start, min(start + KEY_BLOCK, plan.entity_count))[sampled[here] - start]
+    return {
+        "slot_convention": "slot = day_of_week * 24 + hour, Monday 00:00 = 0",
+        "concentration": calendar.concentration,
+        "components": [
+            {"name": c.name, "days": list(c.days), "hours": list(c.hours),
+             "slot_probabilities": [round(float(p), 12) for p in probabilities[k]]}
+            for k, c in enumerate(calendar.components)
+        ],
+        "segment_priors": {s.name: [round(a, 12) for a in calendar.mixture_prior(s.name)] for s in plan.config.segments},
+        "entity_mixtures": [
+            {"entity": name, "entity_id": int(e) + 1, "weights": [round(float(w), 12) for w in row]}
+            for name, e, row in zip(names, sampled.tolist(), weights)
+        ],
     }
 
 

@@ -51,6 +51,9 @@ events:
      columns: [{alert_id: id}, {account_id: ref.dim_account}, {date_key: ref.dim_date}, {tickets: metric.tickets}]}
 bridges:
   - {name: bridge_account_plan, left: dim_account, right: dim_plan, cardinality: [0, 3], driver: spend}
+calendar:
+  components: [{name: days, days: [0, 5], hours: [9, 17]}, {name: nights, days: [0, 7], hours: [21, 3]}]
+  concentration: 1.5
 """
 
 
