@@ -107,7 +107,7 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
         "entities without exactly one current version": f"""
             select count(*) from (select {key} from {name} group by {key} having count(*) filter (where is_current) != 1)""",
         f"current versions without the open end ({scd.open_end}) or closed ones with it": f"""
-            select count(*) from {name} where is_current != ({open_end})""",
+            select count(*) from {name} where is_current is distinct from coalesce({open_end}, false)""",
     }
     issues = [ValidationIssue("scd_integrity", name, f"{n} {what}") for what, sql in problems.items() if (n := _count(con, sql))]
     for table in [*plan.config.schema.facts, *plan.config.schema.events]:

@@ -327,7 +327,7 @@ class Config(Frozen):
         if self.declares_schema:
             if not self.facts:
                 raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
-            check_schema(self.schema, names, periods)
+            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes})
         return self
 
     @property

@@ -61,10 +61,10 @@ class Column(Frozen):
         if kind not in PLAIN_WORDS and kind not in ARGUMENT_WORDS:
             words = ", ".join([*PLAIN_WORDS, "ref.<table>", "metric.<name>", "lag.<metric>:periods:<n>", "static.<value>", "pool.<attribute>"])
             raise ValueError(f"type: unknown column type {self.type!r} for {self.name!r}; use one of {words}")
-        if kind in ARGUMENT_WORDS and not self.argument:
-            raise ValueError(f"type: {self.type!r} needs an argument, e.g. {kind}.something")
         if kind == "lag" and _LAG.match(self.type) is None:
             raise ValueError(f"type: write a lag as lag.<metric>:periods:<n>, got {self.type!r}")
+        if kind in ARGUMENT_WORDS and not self.argument:
+            raise ValueError(f"type: {self.type!r} needs an argument, e.g. {kind}.something")
         if kind == "scd":
             if self.tracks is None or not self.tiers or self.at is None:
                 raise ValueError(f"tiers: scd column {self.name!r} needs tracks, tiers and at (cut points)")
@@ -239,7 +239,7 @@ ALLOWED = {
 }
 
 
-def check_schema(schema: Schema, metrics: list[str], periods: int) -> None:
+def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str]) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     names = schema.table_names
     for name in names:
@@ -257,7 +257,7 @@ def check_schema(schema: Schema, metrics: list[str], periods: int) -> None:
     for group, tables in (("dimensions", schema.dimensions), ("facts", schema.facts), ("events", schema.events)):
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
-            _check_columns(f"{group}.{t}", role, table, dims, entity.name, metrics, periods)
+            _check_columns(f"{group}.{t}", role, table, dims, entity.name, metrics, periods, attributes)
     for d, dim in enumerate(schema.dimensions):
         if dim.grain in ("reference", "sub_entity") and dim.count is None and not (
             dim.grain == "reference" and any(c.kind == "static" for c in dim.columns)
@@ -308,7 +308,9 @@ def _path(schema: Schema, name: str) -> str:
     return name
 
 
-def _check_columns(path: str, role: str, table, dims: dict[str, Dimension], entity: str, metrics: list[str], periods: int) -> None:
+def _check_columns(
+    path: str, role: str, table, dims: dict[str, Dimension], entity: str, metrics: list[str], periods: int, attributes: set[str]
+) -> None:
     names = [c.name for c in table.columns]
     for c, column in enumerate(table.columns):
         where = f"{path}.columns.{c}"
@@ -323,6 +325,9 @@ def _check_columns(path: str, role: str, table, dims: dict[str, Dimension], enti
         if kind == "metric" and column.name != column.argument:
             # One name per metric everywhere: features, truth tables and dbt tests find it by name.
             raise ValueError(f"{where}.name: name the column after its metric ({column.argument}), not {column.name!r}")
+        if kind == "pool" and column.argument not in attributes:
+            known = ", ".join(sorted(attributes)) or "none declared"
+            raise ValueError(f"{where}.type: no segment has the attribute {column.argument!r} (attributes: {known})")
         if kind == "lag" and not 1 <= column.lag_periods < periods:
             raise ValueError(f"{where}.type: a lag needs 1 to {periods - 1} periods, got {column.lag_periods}")
         if kind == "scd" and column.tracks not in metrics:

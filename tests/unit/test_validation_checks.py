@@ -300,7 +300,6 @@ def test_open_end_9999_closed_row_carrying_the_open_end_is_caught(hr):
     assert any("open end (9999-12-31)" in m for m in messages)
 
 
-@pytest.mark.xfail(strict=True, reason="validation.py: is_current != (valid_to = date '9999-12-31') is NULL, not true, when valid_to is NULL")
 def test_open_end_9999_current_row_with_null_valid_to_is_caught(hr):
     cfg, tables = hr
     dim = tables["dim_employee"]

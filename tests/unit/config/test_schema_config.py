@@ -474,3 +474,27 @@ def test_the_bundled_templates_declare_valid_schemas():
     for name in ("saas", "hr", "retail"):
         cfg = ps.load_template(name)
         assert cfg.declares_schema and cfg.schema.scd_dimension is not None and cfg.bridges, name
+
+
+def test_a_pool_column_must_name_a_segment_attribute():
+    data = {
+        "about": "x", "unit": "account", "window": ("2024-01", "2024-06"),
+        "metrics": [{"name": "m", "type": "score"}],
+        "segments": [{"name": "a", "count": 5, "archetype": "flat", "attributes": {"region": "NA"}}],
+        "dimensions": [{"name": "dim_account", "columns": [{"account_id": "id"}, {"region": "pool.regio"}]}],
+        "facts": [{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}]}],
+    }
+    with pytest.raises(ps.ConfigError) as err:
+        ps.create(**data)
+    assert err.value.field == "dimensions.0.columns.1.type" and "'regio'" in str(err.value) and "region" in str(err.value)
+
+
+def test_a_malformed_lag_says_how_to_write_one():
+    with pytest.raises(ps.ConfigError, match=r"lag.<metric>:periods:<n>"):
+        ps.create(**{
+            "about": "x", "unit": "account", "window": ("2024-01", "2024-06"),
+            "metrics": [{"name": "m", "type": "score"}],
+            "segments": [{"name": "a", "count": 5, "archetype": "flat"}],
+            "dimensions": [{"name": "dim_account", "columns": [{"account_id": "id"}]}],
+            "facts": [{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"m_before": "lag.m:3"}]}],
+        })

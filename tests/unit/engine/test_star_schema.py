@@ -841,9 +841,9 @@ def test_a_rising_segment_holds_more_links_than_a_falling_one():
 
 def test_bridge_without_driver_reads_the_mean_trajectory_position():
     segments = [
-        {"name": "grower", "count": 40, "archetype": "growth"},
-        {"name": "faller", "count": 40, "archetype": "decline"},
-        {"name": "high", "count": 20, "archetype": "plateau(level=0.9)"},
+        {"name": "grower", "count": 40, "archetype": "growth", "attributes": {"region": "NA"}},
+        {"name": "faller", "count": 40, "archetype": "decline", "attributes": {"region": "EU"}},
+        {"name": "high", "count": 20, "archetype": "plateau(level=0.9)", "attributes": {"region": "NA"}},
     ]
     kw = star_kwargs(segments=segments, noise={})
     kw["bridges"] = [{"name": "bridge_account_feature", "left": "dim_account", "right": "dim_feature", "cardinality": [1, 7]}]
