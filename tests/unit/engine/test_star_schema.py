@@ -841,7 +841,7 @@ def test_a_rising_segment_holds_more_links_than_a_falling_one():
 
 def test_bridge_without_driver_reads_the_mean_trajectory_position():
     segments = [
-        {"name": "grower", "count": 40, "archetype": "growth", "attributes": {"region": "NA"}},
+        {"name": "grower", "count": 40, "archetype": "growth", "attributes": {"region": "NA", "rank": 1}},
         {"name": "faller", "count": 40, "archetype": "decline", "attributes": {"region": "EU"}},
         {"name": "high", "count": 20, "archetype": "plateau(level=0.9)", "attributes": {"region": "NA"}},
     ]
