@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,17 @@ import plotsim_dbt as ps
 from plotsim_dbt.truth.manifest import dumps
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "manifest.md"
-OBJECT_SECTIONS = ("generator", "window", "correlation_repair", "noise", "holdout")
+# Objects keyed by data (table names, segment names, family parameters), not by fixed field names.
+DATA_KEYED = {"table_row_counts", "calendar.segment_priors", "metrics.params"}
+RECORD_LISTS = {
+    "segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
+    "seasonal_factors", "scd_events", "bridge_associations", "calendar.components", "calendar.entity_mixtures",
+}
+OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar"}
 
 
 def build() -> dict:
-    cfg = ps.load_template("saas")  # SCD2 plan_tier, a bridge, a lag, connections, a holdout
+    cfg = ps.load_template("saas")  # SCD2 plan_tier, a bridge, a lag, connections, a holdout, a calendar
     tables, state = ps.generate_tables_with_state(cfg)
     return ps.build_manifest(cfg, state.trajectories, tables, scd_state=state.scd, bridge_state=state.bridges)
 
@@ -30,6 +37,31 @@ def doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
+def sections(value, path: str) -> Iterator[tuple[str, str, set[str]]]:
+    """(path, 'object' | 'records', field names) of every nested object and list of records."""
+    if path in DATA_KEYED:
+        return
+    if isinstance(value, dict):
+        yield path, "object", set(value)
+        for key, item in value.items():
+            yield from sections(item, f"{path}.{key}")
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        fields = set().union(*(v.keys() for v in value))
+        yield path, "records", fields
+        for key in fields:
+            for record in value:
+                yield from sections(record.get(key), f"{path}.{key}")
+
+
+def all_sections(manifest: dict) -> dict[str, tuple[str, set[str]]]:
+    found: dict[str, tuple[str, set[str]]] = {}
+    for key, value in manifest.items():
+        for path, kind, fields in sections(value, key):
+            previous = found.get(path, (kind, set()))[1]
+            found[path] = (kind, previous | fields)
+    return found
+
+
 def documented_fields(doc: str, section: str) -> set[str]:
     """Backticked names in the first column of the table under '### `section`' (or '`section[]`')."""
     match = re.search(rf"^### `{re.escape(section)}(?:\[\])?`\n(.*?)(?=^#)", doc + "\n#", re.M | re.S)
@@ -39,7 +71,8 @@ def documented_fields(doc: str, section: str) -> set[str]:
 
 def test_every_section_is_populated(manifest):
     assert manifest["scd_events"] and manifest["bridge_associations"], "the saas template must exercise SCD2 and bridges"
-    assert manifest["lags"] and manifest["correlations"] and manifest["holdout"] is not None
+    assert manifest["lags"] and manifest["correlations"]
+    assert manifest["holdout"] is not None and manifest["calendar"] is not None
 
 
 def test_every_top_level_key_is_documented(manifest, doc):
@@ -49,24 +82,14 @@ def test_every_top_level_key_is_documented(manifest, doc):
         assert f"`{key}`" in doc
 
 
-def test_every_record_field_is_documented(manifest, doc):
-    lists = [k for k, v in manifest.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
-    assert sorted(lists) == sorted(
-        ["segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
-         "seasonal_factors", "scd_events", "bridge_associations"]
-    )
-    for key in lists:
-        fields = set().union(*(record.keys() for record in manifest[key]))
+def test_every_nested_field_is_documented(manifest, doc):
+    found = all_sections(manifest)
+    assert {p for p, (kind, _) in found.items() if kind == "records"} == RECORD_LISTS
+    assert {p for p, (kind, _) in found.items() if kind == "object"} == OBJECTS
+    for path, (_, fields) in found.items():
         for name in fields:
-            assert f"`{name}`" in doc, (key, name)
-        assert documented_fields(doc, key) == fields, key
-
-
-def test_every_object_field_is_documented(manifest, doc):
-    for key in OBJECT_SECTIONS:
-        for name in manifest[key]:
-            assert f"`{name}`" in doc, (key, name)
-        assert documented_fields(doc, key) == set(manifest[key]), key
+            assert f"`{name}`" in doc, (path, name)
+        assert documented_fields(doc, path) == fields, path
 
 
 def test_doc_mentions_sampling_cap_and_determinism(doc):
