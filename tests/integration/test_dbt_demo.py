@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 GENERICS = (
     "row_count_matches_truth", "values_within_range", "correlation_near_target", "lag_recovered",
     "metric_follows_archetype", "unique_combination_of_columns", "relationships", "scd2_valid_history",
-    "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth",
+    "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth", "archetype_recoverable",
+    "no_holdout_leakage", "calendar_matches_truth",
 )
 TABLES = {
     "dim_date", "dim_plan", "dim_feature", "dim_company", "dim_user", "fct_engagement", "fct_revenue", "fct_support",
@@ -171,6 +172,26 @@ FAULTS = {
         "insert into bridge_company_feature select * from bridge_company_feature "
         "where company_id = 1 order by feature_id limit 1",
         violation="duplicated link",
+    ),
+    # the slope feature shuffled across companies: it no longer tells the archetypes apart
+    "archetype_recoverable": Fault(
+        "archetype_recoverable", "entity_features", "archetype_recoverable_entity_features_engagement_slope__company_id.",
+        "create or replace table entity_features as select f.* replace (s.engagement_slope as engagement_slope) from "
+        "(select *, row_number() over (order by company_id) as rn from entity_features) f join "
+        "(select engagement_slope, row_number() over (order by hash(company_id * 7919)) as rn from entity_features) s using (rn)",
+    ),
+    # engagement_mean computed over the whole window, holdout periods included
+    "no_holdout_leakage": Fault(
+        "no_holdout_leakage", "entity_features", "no_holdout_leakage_entity_features_date_key__company_id__ref_fct_engagement_",
+        "create or replace table entity_features as select f.* replace (w.full_mean as engagement_mean) from entity_features f "
+        "join (select company_id, avg(engagement) as full_mean from fct_engagement group by 1) w using (company_id)",
+    ),
+    # login timestamps shuffled across companies: each company's weekly pattern is lost
+    "calendar_matches_truth": Fault(
+        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__logged_in_at.",
+        "create or replace table evt_login as select f.* replace (s.logged_in_at as logged_in_at) from "
+        "(select *, row_number() over (order by login_id) as rn from evt_login) f join "
+        "(select logged_in_at, row_number() over (order by hash(login_id)) as rn from evt_login) s using (rn)",
     ),
 }
 

@@ -10,4 +10,4 @@ grep -q '^holdout:' saas_ml.yaml || echo 'holdout: {target: churn_risk, periods:
 # entity_features and holdout both require quality empty: the template declares none.
 grep -q '^quality:' saas_ml.yaml || echo 'quality: []' >> saas_ml.yaml
 grep -E '^(entity_features|holdout|quality):' saas_ml.yaml
-plotsim-dbt run saas_ml.yaml -o ./data --validate --quiet
+plotsim-dbt run saas_ml.yaml -o ./data --validate
