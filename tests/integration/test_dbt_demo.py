@@ -27,7 +27,7 @@ TABLES = {
     "dim_date", "dim_plan", "dim_feature", "dim_company", "dim_user", "fct_engagement", "fct_revenue", "fct_support",
     "evt_login", "evt_churn", "bridge_company_feature", "truth_run", "truth_entities", "truth_trajectory",
     "truth_correlations", "truth_lags", "truth_metrics", "truth_centres", "truth_scd_versions", "truth_scd_events",
-    "truth_bridge_links",
+    "truth_bridge_links", "truth_holdout", "truth_calendar_components", "truth_calendar_mixtures", "entity_features",
 }
 
 
