@@ -72,9 +72,31 @@ class LatentCalendar(LatentDirichletAllocation):
 
 class _FixedComponents(LatentCalendar):
     """A LatentCalendar whose components are given rather than fitted. ``transform`` is the
-    mean-field posterior mixture of each row under those exact components and the prior
-    ``doc_topic_prior_ = component_distribution_`` (total concentration 1, what the sampler uses
-    by default), through scikit-learn's own E-step."""
+    mean-field (variational) posterior mixture of each row under those exact components and the
+    Dirichlet prior ``doc_topic_prior_ = component_distribution_`` (total concentration 1, what
+    the sampler uses by default); the reference returns 1/K for every row instead."""
+
+    def transform(self, X, *, normalize: bool = True) -> np.ndarray:
+        from scipy.special import digamma
+
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X must have {self.n_features_in_} columns, got shape {X.shape}")
+        if not np.isfinite(X).all() or (X < 0).any():
+            raise ValueError("X must be finite, non-negative counts")
+        alpha = np.asarray(self.doc_topic_prior_, dtype=np.float64)
+        beta = self.normalized_components_
+        gamma = np.ones((X.shape[0], beta.shape[0]))
+        for _ in range(max(1, self.max_doc_update_iter)):
+            e_log = digamma(gamma) - digamma(gamma.sum(axis=1, keepdims=True))
+            exp_theta = np.exp(e_log - e_log.max(axis=1, keepdims=True))
+            norm = exp_theta @ beta + 1e-100
+            new = alpha + exp_theta * ((X / norm) @ beta.T)
+            change = np.abs(new - gamma).mean(axis=1).max() if len(X) else 0.0
+            gamma = new
+            if change < self.mean_change_tol:
+                break
+        return gamma / gamma.sum(axis=1, keepdims=True) if normalize else gamma
 
     def _set_components(self, components: np.ndarray, n_features: int | None = None) -> "_FixedComponents":
         components = np.asarray(components, dtype=np.float64)
