@@ -109,13 +109,12 @@ def _write_batch(writer: DatasetWriter, plan: Plan, batch: dict) -> list:
     return [entity_features(plan, facts)] if cfg.entity_features is not None and facts else []
 
 
-def _finish(writer: DatasetWriter, plan: Plan, features: list, manifest: dict | None, validate_output: bool) -> ValidationReport | None:
+def _finish(writer: DatasetWriter, plan: Plan, features: list, manifest: dict, validate_output: bool) -> ValidationReport | None:
     if features:
         writer.write("_entity_features", pa.concat_tables(features))
     writer.close_tables()
     writer.write_text("config.yaml", dump_config(plan.config))
-    counts = {k: v for k, v in writer.row_counts.items() if not k.startswith("_")}
-    writer.write_text("manifest.json", dumps(manifest if manifest is not None else manifest_dict(plan, counts)))
+    writer.write_text("manifest.json", dumps(manifest))
     report = None
     if validate_output:
         names = ["dim_date", *plan.config.schema.table_names]
@@ -133,11 +132,16 @@ def write_tables(
     format: str | None = None,
 ) -> Path:
     """Write generated tables plus config.yaml, manifest.json, validation_report.txt, and the
-    holdout splits and entity features when the config asks for them."""
+    holdout splits and entity features when the config asks for them. Without ``manifest``, the
+    engine state (SCD2 changes, bridge links, calendar mixtures) is regenerated for it."""
     seed = manifest["seed"] if manifest else None
     plan = resolve_plan(config, seed)
     directory = Path(output_dir or config.output.directory)
     arrow = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False) for name, t in tables.items()}
+    if manifest is None:
+        state = generate_arrow(config, seed=plan.seed)[1]
+        counts = {name: table.num_rows for name, table in arrow.items()}
+        manifest = manifest_dict(plan, counts, None, state.scd, state.bridges)
     with DatasetWriter(directory, format or config.output.format) as writer:
         features = _write_batch(writer, plan, arrow)
         _finish(writer, plan, features, manifest, validate_output=True)

@@ -2,7 +2,7 @@
 mapping from timestamps to slots.
 
 Conventions (the same as ``slots``): day_of_week 0 = Monday ... 6 = Sunday (Python's ``calendar``
-module and pandas ``dt.dayofweek``); hourly slot = day_of_week * 24 + hour, Monday 00:00 = 0,
+module and pandas ``dt.day_of_week``); hourly slot = day_of_week * 24 + hour, Monday 00:00 = 0,
 Sunday 23:00 = 167. Wide frames have one column per slot in this (day-major) order.
 """
 
@@ -67,10 +67,14 @@ def _hour_labels(minutes: int) -> np.ndarray:
     return np.arange(n, dtype=np.int64) * minutes / 60
 
 
-def format_vocab(day_of_week: int, hour: float) -> str:
-    """String label of a slot: ``"DD HH"`` for whole hours (``"06 23"``), ``"DD HH.HH"`` for
-    fractional start hours (``"00 07.50"``). The one formatter used everywhere."""
-    if float(hour).is_integer():
+def format_vocab(day_of_week: int, hour: float, fractional: bool | None = None) -> str:
+    """String label of a slot: ``"DD HH"`` for hourly slots (``"06 23"``), ``"DD HH.HH"`` for
+    sub-hour slots (``"00 07.50"``, and ``"00 07.00"`` in the same vocabulary; ``fractional``
+    chooses, default: whether ``hour`` is fractional). The one formatter used everywhere, so
+    aggregated labels always match ``create_full_vocab``."""
+    if fractional is None:
+        fractional = not float(hour).is_integer()
+    if not fractional:
         return f"{int(day_of_week):02d} {int(hour):02d}"
     return f"{int(day_of_week):02d} {float(hour):05.2f}"
 
@@ -82,7 +86,8 @@ def create_full_vocab(days_in_week: int = DAYS_IN_WEEK, minutes: int = 60, as_mu
     index = pd.MultiIndex.from_product([range(days_in_week), hours], names=VOCAB_NAMES)
     if as_multiindex:
         return index
-    return pd.Index([format_vocab(d, h) for d, h in index], name="vocab")
+    fractional = minutes % 60 != 0
+    return pd.Index([format_vocab(d, h, fractional) for d, h in index], name="vocab")
 
 
 FULL_VOCAB: pd.MultiIndex = create_full_vocab()
@@ -155,12 +160,12 @@ def _as_timestamps(values) -> pd.Series:
 
 def timestamps_to_slots(values, minutes: int = 60) -> np.ndarray:
     """Slot index of every timestamp: ``day_of_week * slots_per_day + floor(time_of_day / minutes)``
-    (hourly: ``dayofweek * 24 + hour``). The wall clock is used as stored: tz-aware values are not
+    (hourly: ``day_of_week * 24 + hour``). The wall clock is used as stored: tz-aware values are not
     converted. Missing values (NaT) give -1."""
     s = _as_timestamps(values)
     per_day = slots_per_day(minutes)
     missing = s.isna().to_numpy()
-    dow = s.dt.dayofweek.to_numpy(dtype=np.float64, na_value=np.nan)
+    dow = s.dt.day_of_week.to_numpy(dtype=np.float64, na_value=np.nan)
     seconds = (
         s.dt.hour.to_numpy(dtype=np.float64, na_value=np.nan) * 3600
         + s.dt.minute.to_numpy(dtype=np.float64, na_value=np.nan) * 60
@@ -177,7 +182,7 @@ def timestamp_features(values, minutes: int = 60, discretize: bool = True, creat
     fractional hour of day, or with ``discretize`` its slot start (ints for whole-hour slots).
     ``create_vocab`` adds the string label column ``vocab``. NaT rows give missing values."""
     s = _as_timestamps(values)
-    dow = s.dt.dayofweek.astype("Int64")
+    dow = s.dt.day_of_week.astype("Int64")
     if discretize:
         slots = timestamps_to_slots(s, minutes)
         per_day = slots_per_day(minutes)
@@ -191,7 +196,10 @@ def timestamp_features(values, minutes: int = 60, discretize: bool = True, creat
         hour = s.dt.hour + s.dt.minute / 60 + s.dt.second / 3600 + s.dt.microsecond / 3.6e9
     out = pd.DataFrame({"day_of_week": dow, "hour": hour}, index=s.index)
     if create_vocab:
-        out["vocab"] = [format_vocab(d, h) if pd.notna(d) and pd.notna(h) else None for d, h in zip(out["day_of_week"], out["hour"])]
+        fractional = not discretize or minutes % 60 != 0
+        out["vocab"] = [
+            format_vocab(d, h, fractional) if pd.notna(d) and pd.notna(h) else None for d, h in zip(out["day_of_week"], out["hour"])
+        ]
     return out
 
 

@@ -51,7 +51,8 @@ def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_r
         "config_sha256": plan.config_sha256,
         "window": {"start": cfg.window.start, "end": cfg.window.end, "every": cfg.window.every, "periods": plan.periods},
         "entity_count": plan.entity_count,
-        "table_row_counts": dict(sorted((row_counts or {}).items())),
+        # The generated tables only (not holdout splits or feature files), whichever way they were written.
+        "table_row_counts": {t: n for t, n in sorted((row_counts or {}).items()) if t in ("dim_date", *cfg.schema.table_names)},
         "segments": [
             {
                 "segment": seg.name,

@@ -118,3 +118,16 @@ def test_run_streams_the_same_rows_as_generate_tables(tmp_path):
     streamed = pd.read_parquet(tmp_path / "run" / "fct_account.parquet")
     in_memory = ps.generate_tables(cfg)["fct_account"]
     np.testing.assert_array_equal(streamed.to_numpy(), in_memory.to_numpy())
+
+
+def test_every_way_of_writing_gives_the_same_complete_manifest(tmp_path):
+    cfg = ps.load_template("saas")
+    tables, state = ps.generate_tables_with_state(cfg)
+    manifest = ps.build_manifest(cfg, state.trajectories, tables, scd_state=state.scd, bridge_state=state.bridges)
+    ps.write_tables(tables, cfg, tmp_path / "with", manifest=manifest)
+    ps.write_tables(tables, cfg, tmp_path / "without")
+    ps.run(cfg, tmp_path / "run")
+    texts = {(tmp_path / d / "manifest.json").read_bytes() for d in ("with", "without", "run")}
+    assert len(texts) == 1
+    assert manifest["scd_events"] and manifest["bridge_associations"] and manifest["calendar"]["entity_mixtures"]
+    assert "fct_revenue_train" not in manifest["table_row_counts"] and manifest["table_row_counts"]["fct_revenue"] == 14_400
