@@ -124,8 +124,8 @@ class LatentCalendarSampler:
         whose rows sum to the requested counts."""
         weights, matrix, *_ = self.sample_arrays(n_samples)
         index = pd.RangeIndex(weights.shape[0])
-        df_weights = pd.DataFrame(weights, index=index, columns=pd.RangeIndex(self.n_components))
-        df_events = pd.DataFrame(matrix, index=index, columns=self._columns)
+        df_weights = pd.DataFrame(weights, index=index, columns=pd.RangeIndex(self.n_components), copy=False)
+        df_events = pd.DataFrame(matrix, index=index, columns=self._columns, copy=False)  # fresh arrays: no copy
         return df_weights, df_events
 
     def sample_events(self, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:

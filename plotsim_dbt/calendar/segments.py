@@ -166,7 +166,11 @@ def sum_over_segments(df: pd.DataFrame, df_segments: pd.DataFrame) -> pd.DataFra
     multiplies positionally); a mismatch raises."""
     segs = df_segments
     if not segs.columns.equals(df.columns):
-        positions = segs.columns.get_indexer(df.columns)
+        try:  # compare as (day_of_week, hour) pairs, so "DD HH" labels match the MultiIndex
+            seg_cols, df_cols = as_multiindex_columns(segs.columns), as_multiindex_columns(df.columns)
+        except ValueError:
+            seg_cols, df_cols = segs.columns, df.columns
+        positions = seg_cols.get_indexer(df_cols) if seg_cols.is_unique else np.array([-1])
         if (positions < 0).any() or len(segs.columns) != len(df.columns):
             raise ValueError("df_segments must have the same slot columns as the data")
         segs = segs.iloc[:, positions]
