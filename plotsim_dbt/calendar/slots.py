@@ -23,18 +23,10 @@ def box_mask(day_start: int, day_end: int, hour_start: int, hour_end: int) -> np
         raise ValueError(f"days: need 0 <= day_start <= day_end <= 7 (end exclusive), got {day_start}, {day_end}")
     if not (0 <= hour_start <= HOURS_IN_DAY and 0 <= hour_end <= HOURS_IN_DAY):
         raise ValueError(f"hours: need hours in 0..24 (end exclusive), got {hour_start}, {hour_end}")
-    hours = np.zeros(HOURS_IN_DAY, dtype=np.int64)
-    if hour_start <= hour_end:
-        hours[hour_start:hour_end] = 1
-    else:
-        hours[hour_start:] = 1
-        hours[:hour_end] = 1
+    hours = _wrapped(HOURS_IN_DAY, hour_start, hour_end)
     days = np.zeros(DAYS_IN_WEEK, dtype=np.int64)
     days[day_start:day_end] = 1
     return (days[:, None] * hours[None, :]).reshape(-1)
-
-
-# --- added for plotsim_dbt.calendar (numpy only; the functions above are unchanged) ---------------
 
 
 def range_mask(start_slot: int, end_slot: int) -> np.ndarray:
@@ -43,12 +35,17 @@ def range_mask(start_slot: int, end_slot: int) -> np.ndarray:
     01:00 is slots 167 and 0); start_slot == end_slot is empty. end_slot may be 168."""
     if not (0 <= start_slot <= TIME_SLOTS and 0 <= end_slot <= TIME_SLOTS):
         raise ValueError(f"slots: need 0 <= slot <= 168, got {start_slot}, {end_slot}")
-    mask = np.zeros(TIME_SLOTS, dtype=np.int64)
-    if start_slot <= end_slot:
-        mask[start_slot:end_slot] = 1
+    return _wrapped(TIME_SLOTS, start_slot, end_slot)
+
+
+def _wrapped(size: int, start: int, end: int) -> np.ndarray:
+    """0/1 vector of [start, end) on a cycle of ``size``; start > end wraps through 0."""
+    mask = np.zeros(size, dtype=np.int64)
+    if start <= end:
+        mask[start:end] = 1
     else:
-        mask[start_slot:] = 1
-        mask[:end_slot] = 1
+        mask[start:] = 1
+        mask[:end] = 1
     return mask
 
 
@@ -103,24 +100,27 @@ def sample_event_slots(
         raise ValueError("counts must be non-negative integers")
     if np.any(weights < 0) or np.any(components < 0) or not (weights.sum(axis=1) > 0).all() or not (components.sum(axis=1) > 0).all():
         raise ValueError("weights and components must be non-negative with positive row sums")
-    n_components = components.shape[0]
     entity = np.repeat(np.arange(weights.shape[0]), counts.astype(np.int64))
-    total = entity.size
-    u = rng.random(total)
-    v = rng.random(total)
+    u = rng.random(entity.size)
+    v = rng.random(entity.size)
+    component, slot = event_slots(weights, components, entity, u, v)
+    return entity, component, slot
+
+
+def event_slots(weights: np.ndarray, components: np.ndarray, entity: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(component, slot) of events of the given entities (rows of ``weights``) from two uniforms
+    per event: the component by inverse CDF on the entity's mixture, the slot by inverse CDF on the
+    component's slot probabilities. Vectorised over events, looping only over components."""
     cum_w = _cumulative(weights)
-    component = np.zeros(total, dtype=np.int64)
-    for k in range(n_components - 1):  # loop over components, vectorised over events
+    component = np.zeros(entity.size, dtype=np.int64)
+    for k in range(components.shape[0] - 1):
         component += u >= cum_w[entity, k]
     cum_c = _cumulative(components)
-    slot = np.empty(total, dtype=np.int64)
-    if n_components == 1:
-        slot[:] = np.searchsorted(cum_c[0], v, side="right")
-    else:
-        for k in range(n_components):
-            idx = np.flatnonzero(component == k)
-            slot[idx] = np.searchsorted(cum_c[k], v[idx], side="right")
-    return entity, component, slot
+    slot = np.empty(entity.size, dtype=np.int64)
+    for k in range(components.shape[0]):
+        idx = np.flatnonzero(component == k)
+        slot[idx] = np.searchsorted(cum_c[k], v[idx], side="right")
+    return component, slot
 
 
 def count_matrix(entity: np.ndarray, slot: np.ndarray, n_entities: int, n_slots: int = TIME_SLOTS) -> np.ndarray:

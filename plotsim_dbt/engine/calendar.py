@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..calendar.slots import HOURS_IN_DAY, TIME_SLOTS, box_mask
+from ..calendar.slots import HOURS_IN_DAY, box_mask, dirichlet_rows, event_slots
 from ..config.schema import Calendar
 from ..plan.resolve import Plan
 from .streams import Purpose, key_blocks, stream
@@ -30,13 +30,8 @@ def mixtures(plan: Plan, start: int, stop: int) -> np.ndarray:
     calendar = plan.config.calendar
     alpha = np.array([calendar.mixture_prior(s.name) for s in plan.config.segments])
     segment = plan.entity_segment
-    parts = []
-    for block, first, last in key_blocks(start, stop):
-        gamma = stream(plan.seed, Purpose.CALENDAR, block).standard_gamma(alpha[segment[first:last]])
-        total = gamma.sum(axis=1, keepdims=True)
-        prior = alpha[segment[first:last]] / alpha[segment[first:last]].sum(axis=1, keepdims=True)
-        # A tiny concentration can underflow every gamma draw to 0: fall back to the prior mix.
-        parts.append(np.where(total > 0, gamma / np.where(total > 0, total, 1.0), prior))
+    parts = [dirichlet_rows(stream(plan.seed, Purpose.CALENDAR, block), alpha[segment[first:last]])
+             for block, first, last in key_blocks(start, stop)]
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
@@ -48,17 +43,12 @@ class Placement:
         self.theta = theta
 
     @cached_property
-    def cumulative_slots(self) -> np.ndarray:
-        return np.cumsum(component_probabilities(self.plan.config.calendar), axis=1)
+    def components(self) -> np.ndarray:
+        return component_probabilities(self.plan.config.calendar)
 
     def timestamps(self, local: np.ndarray, period: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Seconds since the epoch; ``u`` holds four uniforms per row."""
-        cumulative = np.cumsum(self.theta[local], axis=1)
-        component = np.minimum((u[:, [0]] > cumulative).sum(axis=1), cumulative.shape[1] - 1)
-        slot = np.empty(len(local), dtype=np.int64)
-        for k in range(self.cumulative_slots.shape[0]):
-            rows = np.flatnonzero(component == k)
-            slot[rows] = np.minimum(np.searchsorted(self.cumulative_slots[k], u[rows, 1], side="right"), TIME_SLOTS - 1)
+        _, slot = event_slots(self.theta, self.components, local, u[:, 0], u[:, 1])
         axis = self.plan.axis
         first_day = axis.dates.astype("datetime64[D]").astype(np.int64)[period]
         length = axis.period_days[period]
