@@ -206,7 +206,9 @@ def _event_model(config: Config, event, settings: dict) -> dict:
     stamps = [c.name for c in event.columns if c.kind == "timestamp"]
     if calendar is not None and (calendar.events is None or event.name in calendar.events) and stamps:
         how += f"; timestamps follow each {config.unit}'s weekly calendar mix"
-        tests += [_test("calendar_matches_truth", entity_column=refs[config.entity_table], timestamp_column=t) for t in stamps]
+        for stamp in stamps:
+            tests += [_test("calendar_matches_truth", entity_column=refs[config.entity_table], timestamp_column=stamp, group_by=mode)
+                      for mode in ("entity", "pooled")]
     return {"name": event.name, "description": event.description or f"Events: {how}.", "config": {"plotsim": dict(settings)},
             "data_tests": tests, "columns": columns + _version_column(config, event, refs.get("dim_date"))}
 

@@ -186,9 +186,14 @@ FAULTS = {
         "create or replace table entity_features as select f.* replace (w.full_mean as engagement_mean) from entity_features f "
         "join (select company_id, avg(engagement) as full_mean from fct_engagement group by 1) w using (company_id)",
     ),
+    # every login twelve hours late: mornings become evenings, for each company and in total
+    "calendar_matches_truth-pooled": Fault(
+        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__pooled__logged_in_at.",
+        "update evt_login set logged_in_at = logged_in_at + interval 12 hour",
+    ),
     # login timestamps shuffled across companies: each company's weekly pattern is lost
     "calendar_matches_truth": Fault(
-        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__logged_in_at.",
+        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__entity__logged_in_at.",
         "create or replace table evt_login as select f.* replace (s.logged_in_at as logged_in_at) from "
         "(select *, row_number() over (order by login_id) as rn from evt_login) f join "
         "(select logged_in_at, row_number() over (order by hash(login_id)) as rn from evt_login) s using (rn)",
