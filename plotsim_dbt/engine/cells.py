@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from ..plan.resolve import Plan
-from .families import quantile
+from .families import poisson_cdf_tables, poisson_from_table, quantile
 from .streams import Purpose, draw
 
 
@@ -25,6 +25,20 @@ def _noise(plan: Plan, z: np.ndarray) -> np.ndarray:
 
 
 Recorder = Callable[[str, np.ndarray], None]
+
+
+def _poisson_by_table(plan: Plan, tables: list[np.ndarray], start: int, stop: int, z: np.ndarray, m: int) -> np.ndarray:
+    """Poisson cells [entities, periods] by CDF tables: a count metric's centre depends only on
+    (segment, period), and entities of a segment are contiguous, so each (segment, period) is one
+    binary search over a slice. Same values as the exact quantile walk, several times faster."""
+    out = np.empty_like(z)
+    periods = plan.periods
+    offsets = plan.segment_offsets
+    for s in np.unique(plan.entity_segment[start:stop]):
+        rows = slice(max(offsets[s], start) - start, min(offsets[s + 1], stop) - start)
+        for t in range(periods):
+            out[rows, t] = poisson_from_table(tables[s * periods + t], plan.centres[s, t, m], z[rows, t])
+    return out
 
 
 def metric_cells(plan: Plan, start: int, stop: int, record: Recorder | None = None) -> np.ndarray:
@@ -46,7 +60,10 @@ def metric_cells(plan: Plan, start: int, stop: int, record: Recorder | None = No
     values = np.empty_like(centres)
     for metric in plan.metrics:
         m = metric.index
-        values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
+        if metric.family == "poisson" and (tables := poisson_cdf_tables(plan.centres[:, :, m])) is not None:
+            values[:, :, m] = _poisson_by_table(plan, tables, start, stop, z[:, :, m], m)
+        else:
+            values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
     keep("drawn_value", values)
     if noise.gaussian_sigma > 0:
         eps = _noise(plan, draw(plan.seed, Purpose.NOISE, start, stop, (periods, m_count)))

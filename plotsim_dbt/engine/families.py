@@ -33,6 +33,32 @@ def poisson_quantile(mean: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.where(mean > 0, k, 0.0)
 
 
+MAX_TABLE_CELLS = 5_000_000  # CDF entries kept for the table lookup; beyond it the exact walk is used
+
+
+def poisson_cdf_tables(means: np.ndarray, tail: float = 1e-13) -> list[np.ndarray] | None:
+    """CDF table P(X <= k), k = 0.., for each mean, up to where the CDF passes 1 - tail; None when
+    the tables would hold more than MAX_TABLE_CELLS entries."""
+    means = np.maximum(np.asarray(means, dtype=np.float64), 0.0)
+    lengths = np.ceil(means + 12.0 * np.sqrt(means) + 40.0).astype(np.int64)
+    if lengths.sum() > MAX_TABLE_CELLS:
+        return None
+    return [special.pdtr(np.arange(n, dtype=np.float64), m) if m > 0 else np.ones(1) for m, n in zip(means.ravel(), lengths.ravel())]
+
+
+def poisson_from_table(cdf: np.ndarray, mean: float, z: np.ndarray) -> np.ndarray:
+    """The same values as poisson_quantile(mean, z) for one mean, by binary search in its CDF
+    table; draws beyond the table's end (u above its last entry) fall back to the exact walk."""
+    if mean <= 0:
+        return np.zeros_like(z)
+    u = special.ndtr(z)
+    k = np.searchsorted(cdf, u, side="left").astype(np.float64)
+    beyond = k >= len(cdf)
+    if beyond.any():
+        k[beyond] = poisson_quantile(np.full(int(beyond.sum()), mean), z[beyond])
+    return k
+
+
 def quantile(family: str, params: dict, centre: np.ndarray, z: np.ndarray, low: float, high: float) -> np.ndarray:
     """Value of a cell with the given centre at standard-normal score z (before noise and clamp)."""
     span = high - low
