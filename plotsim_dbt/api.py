@@ -87,7 +87,7 @@ def build_manifest(
 
 
 def validate(tables: dict, config: Config, *, seed: int | None = None) -> ValidationReport:
-    """Primary-key, foreign-key and date-spine checks on generated tables."""
+    """Primary keys, foreign keys, the date spine, SCD2 histories and bridge cardinality of generated tables."""
     return validate_tables(resolve_plan(config, seed), tables)
 
 

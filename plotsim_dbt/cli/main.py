@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="worker processes; output is identical for any count")
     p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")
-    p.add_argument("-v", "--validate", action="store_true", help="check keys and date spine; exit 1 if invalid")
+    p.add_argument("-v", "--validate", action="store_true", help="check keys, date spine, SCD2 histories and bridges; exit 1 if invalid")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_run)
 
