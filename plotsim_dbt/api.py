@@ -179,8 +179,7 @@ def run(
             for name in filter(is_truth, batch):
                 truth.setdefault(name, []).append(batch[name])
         state = GenerationState.of(plan, truth)
-        counts = {k: v for k, v in writer.row_counts.items() if not k.startswith("_")}
-        manifest = manifest_dict(plan, counts, None, state.scd, state.bridges)
+        manifest = manifest_dict(plan, writer.row_counts, None, state.scd, state.bridges)
         report = _finish(writer, plan, features, manifest, validate)
         counts = dict(writer.row_counts)
     return RunResult(directory=directory, row_counts=counts, report=report)

@@ -19,14 +19,6 @@ def cutoff_period(plan: Plan) -> int | None:
     return None if holdout is None else plan.periods - holdout.periods
 
 
-def _fact_keys(plan: Plan, fact: str) -> tuple[str, str]:
-    """(date key column, entity key column) of a fact table."""
-    schema = plan.config.schema
-    columns = next(f for f in schema.facts if f.name == fact).columns
-    refs = {c.argument: c.name for c in columns if c.kind == "ref"}
-    return refs["dim_date"], refs[schema.entity_dimension.name]
-
-
 def _metrics_in(plan: Plan, fact: str) -> list[str]:
     columns = next(f for f in plan.config.schema.facts if f.name == fact).columns
     return [c.name for c in columns if c.kind == "metric"]
@@ -34,7 +26,7 @@ def _metrics_in(plan: Plan, fact: str) -> list[str]:
 
 def split_holdout(plan: Plan, facts: pa.RecordBatch | pa.Table, fact: str | None = None) -> tuple:
     """(train, holdout) rows of a per-entity-per-period fact, split at the cutoff period."""
-    date_column = _fact_keys(plan, fact or plan.config.fact_tables[0])[0]
+    date_column = plan.config.schema.fact_keys(fact or plan.config.fact_tables[0])[0]
     cutoff_key = int(plan.axis.date_keys[cutoff_period(plan)])
     train = pc.less(facts.column(date_column), cutoff_key)
     return facts.filter(train), facts.filter(pc.invert(train))
@@ -42,7 +34,7 @@ def split_holdout(plan: Plan, facts: pa.RecordBatch | pa.Table, fact: str | None
 
 def _dense(plan: Plan, fact: str, facts: pa.Table, column: str, entities: np.ndarray, periods: int) -> np.ndarray:
     """[entities, periods] matrix of one metric column; absent or null cells are NaN."""
-    date_column, key = _fact_keys(plan, fact)
+    date_column, key = plan.config.schema.fact_keys(fact)
     ids = facts.column(key).to_numpy()
     period = np.searchsorted(plan.axis.date_keys, facts.column(date_column).to_numpy())
     row = np.searchsorted(entities, ids)
@@ -102,7 +94,7 @@ def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> 
     sources = {}
     for fact in reversed(list(facts)):
         sources |= dict.fromkeys(_metrics_in(plan, fact), fact)
-    entity_ids = [facts[f].column(_fact_keys(plan, f)[1]).to_numpy() for f in facts]
+    entity_ids = [facts[f].column(plan.config.schema.fact_keys(f)[1]).to_numpy() for f in facts]
     entities = np.unique(np.concatenate(entity_ids)) if entity_ids else np.array([], dtype=np.int64)
     columns: dict[str, object] = {cfg.entity_key: pa.array(entities, pa.int64())}
     for name in names:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from .config.schema import key_column, ref_column
 from .engine.tables import VERSION_KEY
 from .plan.resolve import Plan
 
@@ -54,22 +55,17 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 CHECKS = ("pk_uniqueness", "fk_integrity", "date_spine", "scd_integrity", "bridge_integrity")
 
 
-def _key_of(dim) -> str:
-    return next(c.name for c in dim.columns if c.kind == "id")
-
-
 def primary_keys(plan: Plan) -> dict[str, list[str]]:
     schema = plan.config.schema
     keys = {"dim_date": ["date_key"]}
     for dim in schema.dimensions:
-        keys[dim.name] = [VERSION_KEY] if dim.scd_column is not None else [_key_of(dim)]
+        keys[dim.name] = [VERSION_KEY] if dim.scd_column is not None else [key_column(dim)]
     for fact in schema.facts:
-        refs = {c.argument: c.name for c in fact.columns if c.kind == "ref"}
-        keys[fact.name] = [refs["dim_date"], refs[schema.entity_dimension.name]]
+        keys[fact.name] = list(schema.fact_keys(fact.name))
     for event in schema.events:
-        keys[event.name] = [_key_of(event)]
+        keys[event.name] = [key_column(event)]
     for bridge in schema.bridges:
-        keys[bridge.name] = [schema.entity_key, _key_of(schema.dimension(bridge.right))]
+        keys[bridge.name] = [schema.entity_key, key_column(schema.dimension(bridge.right))]
     return keys
 
 
@@ -82,13 +78,12 @@ def foreign_keys(plan: Plan) -> list[tuple[str, str, str, str]]:
         for c in table.columns:
             if c.kind == "ref":
                 parent = schema.dimension(c.argument)
-                out.append((table.name, c.name, c.argument, "date_key" if parent is None else _key_of(parent)))
-        versioned = table in schema.facts or table in schema.events
-        if scd is not None and versioned and any(c.kind == "ref" and c.argument == scd.name for c in table.columns):
+                out.append((table.name, c.name, c.argument, "date_key" if parent is None else key_column(parent)))
+        if table in schema.versioned_tables:
             out.append((table.name, VERSION_KEY, scd.name, VERSION_KEY))
     for bridge in schema.bridges:
         out.append((bridge.name, schema.entity_key, bridge.left, schema.entity_key))
-        right_key = _key_of(schema.dimension(bridge.right))
+        right_key = key_column(schema.dimension(bridge.right))
         out.append((bridge.name, right_key, bridge.right, right_key))
     return out
 
@@ -110,14 +105,14 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
             select count(*) from {name} where is_current is distinct from coalesce({open_end}, false)""",
     }
     issues = [ValidationIssue("scd_integrity", name, f"{n} {what}") for what, sql in problems.items() if (n := _count(con, sql))]
-    for table in [*plan.config.schema.facts, *plan.config.schema.events]:
-        refs = {c.argument: c.name for c in table.columns if c.kind == "ref"}
-        if name not in refs or "dim_date" not in refs:
+    for table in plan.config.schema.versioned_tables:
+        date_column = ref_column(table, "dim_date")
+        if date_column is None:
             continue
         wrong = _count(con, f"""
-            select count(*) from {table.name} f join dim_date d on f.{refs['dim_date']} = d.date_key
+            select count(*) from {table.name} f join dim_date d on f.{date_column} = d.date_key
             left join {name} v on f.{VERSION_KEY} = v.{VERSION_KEY}
-            where v.{VERSION_KEY} is null or v.{key} != f.{refs[name]} or d.date < v.valid_from
+            where v.{VERSION_KEY} is null or v.{key} != f.{ref_column(table, name)} or d.date < v.valid_from
                or (not ({open_end.replace('valid_to', 'v.valid_to')}) and d.date >= v.valid_to)""")
         if wrong:
             issues.append(ValidationIssue("scd_integrity", table.name, f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date"))

@@ -198,7 +198,18 @@ class Schema(Frozen):
 
     @property
     def entity_key(self) -> str:
-        return next(c.name for c in self.entity_dimension.columns if c.kind == "id")
+        return key_column(self.entity_dimension)
+
+    def fact_keys(self, fact: str) -> tuple[str, str]:
+        """(date key column, entity key column) of a fact table."""
+        table = next(f for f in self.facts if f.name == fact)
+        return ref_column(table, "dim_date"), ref_column(table, self.entity_dimension.name)
+
+    @property
+    def versioned_tables(self) -> list[Fact | Event]:
+        """Facts and events that reference the SCD2 dimension: they carry its dim_row_id."""
+        scd = self.scd_dimension
+        return [] if scd is None else [t for t in [*self.facts, *self.events] if ref_column(t, scd.name) is not None]
 
     @property
     def scd_dimension(self) -> Dimension | None:
@@ -211,6 +222,16 @@ class Schema(Frozen):
     @property
     def table_names(self) -> list[str]:
         return [t.name for group in (self.dimensions, self.facts, self.events, self.bridges) for t in group]
+
+
+def key_column(table: Dimension | Event) -> str | None:
+    """Name of the table's id column."""
+    return next((c.name for c in table.columns if c.kind == "id"), None)
+
+
+def ref_column(table: Dimension | Fact | Event, target: str) -> str | None:
+    """Name of the table's column that references ``target``."""
+    return next((c.name for c in table.columns if c.kind == "ref" and c.argument == target), None)
 
 
 def automatic_schema(unit: str, metrics: list[str], attributes: list[str]) -> Schema:
@@ -265,16 +286,16 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             raise ValueError(f"dimensions.{d}.count: a {dim.grain} dimension needs count (rows{' per entity' if dim.grain == 'sub_entity' else ''})")
         if dim.grain == "entity" and dim.count is not None:
             raise ValueError(f"dimensions.{d}.count: an entity dimension has one row per entity; remove count")
-        if dim.grain == "sub_entity" and not any(c.kind == "ref" and c.argument == entity.name for c in dim.columns):
+        if dim.grain == "sub_entity" and ref_column(dim, entity.name) is None:
             raise ValueError(f"dimensions.{d}.columns: a sub_entity dimension needs a column of type ref.{entity.name}")
     for f, fact in enumerate(schema.facts):
         refs = {c.argument for c in fact.columns if c.kind == "ref"}
         if not {"dim_date", entity.name} <= refs:
             raise ValueError(f"facts.{f}.columns: a fact needs ref.dim_date and ref.{entity.name} columns (its key)")
     for e, event in enumerate(schema.events):
-        if not any(c.kind == "id" for c in event.columns):
+        if key_column(event) is None:
             raise ValueError(f"events.{e}.columns: an event needs an id column (its primary key)")
-        if not any(c.kind == "ref" and c.argument == entity.name for c in event.columns):
+        if ref_column(event, entity.name) is None:
             raise ValueError(f"events.{e}.columns: an event needs a ref.{entity.name} column")
         source = event.proportional.driver if event.proportional else event.threshold.metric
         if source not in metrics:
@@ -381,15 +402,19 @@ class Calendar(Frozen):
             raise ValueError("components: component names must be unique")
         for i, component in enumerate(self.components):
             try:
-                box_mask(*component.days, *component.hours)
+                mask = box_mask(*component.days, *component.hours)
             except ValueError as err:
                 raise ValueError(f"components.{i}.{err}") from None
-            if not box_mask(*component.days, *component.hours).any():
+            if not mask.any():
                 raise ValueError(f"components.{i}: {component.name!r} covers no hour of the week")
         for field, weights in [("weights", self.weights), *((f"segments.{s}", w) for s, w in self.segments.items())]:
             if weights is not None and (len(weights) != k or any(w < 0 for w in weights) or sum(weights) <= 0):
                 raise ValueError(f"{field}: give {k} non-negative weights (one per component) with a positive sum")
         return self
+
+    def places(self, event: str) -> bool:
+        """Whether the calendar places this event table's timestamps."""
+        return self.events is None or event in self.events
 
     def mixture_prior(self, segment: str) -> list[float]:
         """The Dirichlet parameters of a segment's entities."""

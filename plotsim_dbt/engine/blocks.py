@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..config.schema import Schema
+from ..config.schema import Schema, key_column
 from ..plan.resolve import Plan
 from .streams import KEY_BLOCK
 from .tables import VERSION_KEY, entity_batches
@@ -36,11 +36,8 @@ def numbered_columns(schema: Schema) -> list[tuple[str, str, str]]:
     if scd is not None:
         specs += [(scd.name, VERSION_KEY, scd.name), ("truth_scd_versions", VERSION_KEY, scd.name),
                   ("truth_scd_events", "old_dim_row_id", scd.name), ("truth_scd_events", "new_dim_row_id", scd.name)]
-        for table in [*schema.facts, *schema.events]:
-            if any(c.kind == "ref" and c.argument == scd.name for c in table.columns):
-                specs.append((table.name, VERSION_KEY, scd.name))
-    for event in schema.events:
-        specs += [(event.name, c.name, event.name) for c in event.columns if c.kind == "id"]
+        specs += [(table.name, VERSION_KEY, scd.name) for table in schema.versioned_tables]
+    specs += [(event.name, key_column(event), event.name) for event in schema.events]
     return specs
 
 

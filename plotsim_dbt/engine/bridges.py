@@ -18,7 +18,7 @@ def link_level(plan: Plan, bridge: Bridge, start: int, values: np.ndarray) -> np
     if bridge.driver is None:
         segment = plan.entity_segment[start : start + len(values)]
         return plan.positions.mean(axis=1)[segment]
-    metric = next(m for m in plan.metrics if m.name == bridge.driver)
+    metric = plan.metric(bridge.driver)
     series = values[:, :, metric.index]
     observed = ~np.isnan(series)
     mean = np.where(observed, series, 0.0).sum(axis=1) / np.maximum(observed.sum(axis=1), 1)

@@ -62,9 +62,6 @@ class Context:
     def uniforms(self, rows: Rows, sub_key: tuple[str, ...], width: int = 1) -> np.ndarray:
         return draw_rows(self.plan.seed, Purpose.COLUMNS, rows.start, rows.per_entity, width, name_key(*sub_key))
 
-    def metric(self, name: str) -> int:
-        return next(m.index for m in self.plan.metrics if m.name == name)
-
     def position(self, rows: Rows) -> np.ndarray:
         """Trajectory position of each row: at its period, or the entity's window mean."""
         segment = self.plan.entity_segment[rows.entity]
@@ -170,8 +167,8 @@ def fake_uniforms(kind: str, draw, column: str) -> np.ndarray:
 
 
 def metric_column(ctx: Context, name: str, rows: Rows, lag: int = 0) -> pa.Array:
-    m = ctx.metric(name)
-    plan_metric = ctx.plan.metrics[m]
+    plan_metric = ctx.plan.metric(name)
+    m = plan_metric.index
     period = rows.period - lag
     valid = period >= 0
     values = ctx.values[rows.local, np.maximum(period, 0), m]

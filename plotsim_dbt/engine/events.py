@@ -15,11 +15,11 @@ from ..plan.resolve import Plan
 def event_cells(plan: Plan, event: Event, values: np.ndarray) -> np.ndarray:
     """Rows per [entity, period] for the batch's entities."""
     if event.proportional is not None:
-        m = next(p.index for p in plan.metrics if p.name == event.proportional.driver)
+        m = plan.metric(event.proportional.driver).index
         driver = np.nan_to_num(values[:, :, m], nan=0.0)
         return np.rint(np.maximum(driver, 0.0) * event.proportional.scale).astype(np.int64)
     rule = event.threshold
-    m = next(p.index for p in plan.metrics if p.name == rule.metric)
+    m = plan.metric(rule.metric).index
     series = values[:, :, m]
     with np.errstate(invalid="ignore"):
         hit = series > rule.above if rule.above is not None else series < rule.below

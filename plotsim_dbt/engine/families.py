@@ -36,9 +36,9 @@ def poisson_quantile(mean: np.ndarray, z: np.ndarray) -> np.ndarray:
 MAX_TABLE_CELLS = 5_000_000  # CDF entries kept for the table lookup; beyond it the exact walk is used
 
 
-def poisson_cdf_tables(means: np.ndarray, tail: float = 1e-13) -> list[np.ndarray] | None:
-    """CDF table P(X <= k), k = 0.., for each mean, up to where the CDF passes 1 - tail; None when
-    the tables would hold more than MAX_TABLE_CELLS entries."""
+def poisson_cdf_tables(means: np.ndarray) -> list[np.ndarray] | None:
+    """CDF table P(X <= k), k = 0 .. mean + 12 sd + 40, for each mean (draws past a table's end
+    take the exact walk); None when the tables would hold more than MAX_TABLE_CELLS entries."""
     means = np.maximum(np.asarray(means, dtype=np.float64), 0.0)
     lengths = np.ceil(means + 12.0 * np.sqrt(means) + 40.0).astype(np.int64)
     if lengths.sum() > MAX_TABLE_CELLS:

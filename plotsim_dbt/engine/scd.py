@@ -27,7 +27,7 @@ class Versions:
 
 def tier_path(plan: Plan, column: Column, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Tier index and trigger position of every entity and period."""
-    metric = next(m for m in plan.metrics if m.name == column.tracks)
+    metric = plan.metric(column.tracks)
     raw = values[:, :, metric.index]
     position = (raw - metric.low) / (metric.high - metric.low)
     tier = np.searchsorted(np.asarray(column.at), np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)

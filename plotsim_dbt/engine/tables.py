@@ -9,7 +9,7 @@ import calendar
 import numpy as np
 import pyarrow as pa
 
-from ..config.schema import OPEN_END_DATE, Bridge, Dimension, Event, Fact, reference_rows
+from ..config.schema import OPEN_END_DATE, Bridge, Dimension, Event, Fact, key_column, reference_rows
 from ..plan.resolve import Plan
 from .bridges import links
 from .calendar import Placement, mixtures
@@ -44,6 +44,10 @@ def dim_date(plan: Plan) -> pa.Table:
 def reference_dimension(plan: Plan, dim: Dimension) -> pa.Table:
     """A lookup table: static lists cycle over the rows; other columns draw once per run."""
     rows = reference_rows(dim)
+
+    def draw(key: str, width: int) -> np.ndarray:
+        return stream(plan.seed, Purpose.REFERENCE, 0, name_key(dim.name, key)).random((rows, width))
+
     columns = {}
     for column in dim.columns:
         kind = column.kind
@@ -52,14 +56,10 @@ def reference_dimension(plan: Plan, dim: Dimension) -> pa.Table:
         elif kind == "static":
             options = static_values(column)
             columns[column.name] = options.take(pa.array(np.arange(rows) % len(options)))
+        elif kind == "range":
+            columns[column.name] = range_values(column, draw(column.name, 1)[:, 0])
         else:
-            def draw(key: str, width: int) -> np.ndarray:
-                return stream(plan.seed, Purpose.REFERENCE, 0, name_key(dim.name, key)).random((rows, width))
-
-            if kind == "range":
-                columns[column.name] = range_values(column, draw(column.name, 1)[:, 0])
-            else:
-                columns[column.name] = fake_column(kind, plan.config.locale, fake_uniforms(kind, draw, column.name))
+            columns[column.name] = fake_column(kind, plan.config.locale, fake_uniforms(kind, draw, column.name))
     return pa.table(columns)
 
 
@@ -108,7 +108,7 @@ def entity_dimension(ctx: Context, dim: Dimension) -> tuple[dict[str, pa.RecordB
     }
     entity_id = pa.array(found.entity + ctx.start + 1, pa.int64())
     truth_versions = {
-        "dim_table": pa.repeat(pa.scalar(dim.name), len(row_id)) if len(row_id) else pa.array([], pa.string()),
+        "dim_table": pa.array([dim.name] * len(row_id), pa.string()),
         "entity_id": entity_id,
         VERSION_KEY: row_id,
         "label": columns[scd.name],
@@ -152,8 +152,7 @@ def sub_entity_dimension(ctx: Context, dim: Dimension) -> pa.RecordBatch:
 
 def _with_version(ctx: Context, table, columns: dict, rows: Rows, found: Versions | None) -> dict:
     """Facts and events that reference the SCD2 dimension carry the version in force at their period."""
-    scd_dim = ctx.plan.config.schema.scd_dimension
-    if found is not None and any(c.kind == "ref" and c.argument == scd_dim.name for c in table.columns):
+    if found is not None and table in ctx.plan.config.schema.versioned_tables:
         columns[VERSION_KEY] = pa.array(found.version_of[rows.local, rows.period] + 1, pa.int64())
     return columns
 
@@ -169,8 +168,7 @@ def event_table(ctx: Context, event: Event, found: Versions | None, placement: P
     periods = ctx.plan.periods
     period = np.repeat(np.tile(np.arange(periods), len(cells)), cells.reshape(-1))
     rows = Rows.of(event.name, ctx.start, cells.sum(axis=1), period)
-    calendar = ctx.plan.config.calendar
-    placed = placement is not None and (calendar.events is None or event.name in calendar.events)
+    placed = placement is not None and ctx.plan.config.calendar.places(event.name)
     columns = {}
     for column in event.columns:
         if column.kind == "id":
@@ -187,7 +185,7 @@ def event_table(ctx: Context, event: Event, found: Versions | None, placement: P
 def bridge_table(ctx: Context, bridge: Bridge) -> dict[str, pa.RecordBatch]:
     schema = ctx.plan.config.schema
     entity, target = links(ctx.plan, bridge, ctx.start, ctx.values)
-    right_key = next(c.name for c in schema.dimension(bridge.right).columns if c.kind == "id")
+    right_key = key_column(schema.dimension(bridge.right))
     left = pa.array(entity + ctx.start + 1, pa.int64())
     right = pa.array(target, pa.int64())
     truth = {"bridge": pa.array([bridge.name] * len(left), pa.string()), "left_id": left, "right_id": right}

@@ -64,6 +64,9 @@ class Plan:
         digits = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0")
         return pc.binary_join_element_wise(prefix, digits, "_")
 
+    def metric(self, name: str) -> MetricPlan:
+        return next(m for m in self.metrics if m.name == name)
+
     def entity_index(self, name: str) -> int:
         """Inverse of entity_names; raises KeyError naming the entity."""
         segment, _, number = name.rpartition("_")

@@ -8,10 +8,11 @@ from dataclasses import asdict
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.compute as pc
 
 from ..engine.calendar import component_probabilities, mixtures
 from ..engine.streams import KEY_BLOCK
+from ..features import cutoff_period
 from ..plan.resolve import Plan
 
 SCHEMA_VERSION = "1"
@@ -101,7 +102,7 @@ def manifest_dict(plan: Plan, row_counts: dict[str, int] | None = None, sample_r
         "noise": cfg.noise.model_dump(mode="json"),
         "holdout": None
         if holdout is None
-        else {"target_metric": holdout.target, "holdout_periods": holdout.periods, "cutoff_period_index": plan.periods - holdout.periods},
+        else {"target_metric": holdout.target, "holdout_periods": holdout.periods, "cutoff_period_index": cutoff_period(plan)},
         "calendar": _calendar(plan, sampled, names),
         "scd_events": [] if scd_state is None else _scd_events(plan, scd_state.events),
         "bridge_associations": [] if bridge_state is None else _bridge_associations(plan, bridge_state.links),
@@ -160,7 +161,7 @@ def _bridge_associations(plan: Plan, links: pa.Table) -> list[dict]:
     """One record per (bridge, entity) with the ids it links to."""
     out = []
     for bridge in plan.config.schema.bridges:
-        mine = links.filter(pa.compute.equal(links.column("bridge"), bridge.name))
+        mine = links.filter(pc.equal(links.column("bridge"), bridge.name))
         left = mine.column("left_id").to_numpy()
         right = mine.column("right_id").to_numpy()
         if not len(left):

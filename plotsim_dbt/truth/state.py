@@ -59,20 +59,12 @@ class SCDState:
     versions: pa.Table = field(default_factory=SCD_VERSIONS_SCHEMA.empty_table)
     events: pa.Table = field(default_factory=SCD_EVENTS_SCHEMA.empty_table)
 
-    @property
-    def is_empty(self) -> bool:
-        return self.versions.num_rows == 0
-
 
 @dataclass(frozen=True)
 class BridgeState:
     """Every bridge link (truth_bridge_links), bridge by bridge in declared order."""
 
     links: pa.Table = field(default_factory=BRIDGE_LINKS_SCHEMA.empty_table)
-
-    @property
-    def is_empty(self) -> bool:
-        return self.links.num_rows == 0
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pyarrow as pa
 from .. import __version__
 from ..calendar.slots import HOURS_IN_DAY, TIME_SLOTS
 from ..engine.calendar import component_probabilities
+from ..features import cutoff_period
 from ..plan.resolve import Plan
 from .state import GenerationState
 
@@ -134,12 +135,12 @@ def truth_lags(plan: Plan) -> pa.Table:
 
 def truth_holdout(plan: Plan) -> pa.Table:
     """The temporal holdout: one row (none without a holdout). Periods from the cutoff on are held out."""
-    holdout = plan.config.holdout
+    holdout, cutoff = plan.config.holdout, cutoff_period(plan)
     rows = [] if holdout is None else [{
         "target_metric": holdout.target,
         "holdout_periods": holdout.periods,
-        "cutoff_period_index": plan.periods - holdout.periods,
-        "cutoff_date_key": int(plan.axis.date_keys[plan.periods - holdout.periods]),
+        "cutoff_period_index": cutoff,
+        "cutoff_date_key": int(plan.axis.date_keys[cutoff]),
     }]
     schema = pa.schema([("target_metric", pa.string()), ("holdout_periods", pa.int32()),
                         ("cutoff_period_index", pa.int32()), ("cutoff_date_key", pa.int32())])
