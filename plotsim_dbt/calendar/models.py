@@ -98,7 +98,7 @@ class _FixedComponents(LatentCalendar):
                 break
         return gamma / gamma.sum(axis=1, keepdims=True) if normalize else gamma
 
-    def _set_components(self, components: np.ndarray, n_features: int | None = None) -> "_FixedComponents":
+    def _set_components(self, components: np.ndarray, n_features: int | None = None) -> _FixedComponents:
         components = np.asarray(components, dtype=np.float64)
         if components.ndim != 2 or components.shape[0] < 1:
             raise ValueError("components must be a non-empty 2-D array (components x slots)")
@@ -135,12 +135,12 @@ class DummyModel(_FixedComponents):
         return self
 
     @classmethod
-    def create(cls, n_features: int = FULL_VOCAB.size) -> "DummyModel":
+    def create(cls, n_features: int = FULL_VOCAB.size) -> DummyModel:
         """One uniform component over ``n_features`` slots, without data."""
         return cls(n_components=1)._set_components(np.ones((1, n_features)))
 
     @classmethod
-    def from_prior(cls, prior) -> "DummyModel":
+    def from_prior(cls, prior) -> DummyModel:
         """One component whose slot distribution is ``prior / prior.sum()``. A Series is aligned
         to FULL_VOCAB by its index (168 (day_of_week, hour) or ``"DD HH"`` labels); an array is
         taken in FULL_VOCAB order. Every sampled user has weights [1.0]."""
@@ -157,7 +157,7 @@ class DummyModel(_FixedComponents):
         return model
 
     @classmethod
-    def from_segments(cls, df_segments: pd.DataFrame, weights=None) -> "DummyModel":
+    def from_segments(cls, df_segments: pd.DataFrame, weights=None) -> DummyModel:
         """One component per row of a segments frame.
 
         ``normalized_components_[k]`` is segment k divided by its sum (a 0/1 segment gives a

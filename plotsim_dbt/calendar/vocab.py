@@ -136,18 +136,18 @@ class DOWHour:
         return format_vocab(self.dow, self.hour)
 
     @classmethod
-    def from_vocab(cls, vocab: str) -> "DOWHour":
+    def from_vocab(cls, vocab: str) -> DOWHour:
         day, hour = get_day_hour(vocab)
         return cls(dow=day, hour=int(hour))
 
     @classmethod
-    def from_slot(cls, slot: int) -> "DOWHour":
+    def from_slot(cls, slot: int) -> DOWHour:
         return cls(dow=int(slot) // HOURS_IN_DAY % DAYS_IN_WEEK, hour=int(slot) % HOURS_IN_DAY)
 
-    def is_after(self, other: "DOWHour") -> bool:
+    def is_after(self, other: DOWHour) -> bool:
         return self.slot > other.slot
 
-    def __add__(self, hours: int) -> "DOWHour":
+    def __add__(self, hours: int) -> DOWHour:
         return DOWHour.from_slot((self.slot + int(hours)) % TIME_SLOTS)
 
 

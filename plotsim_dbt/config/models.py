@@ -22,6 +22,7 @@ from .vocabulary import (
     NOISE_PRESETS,
 )
 
+
 class Window(Frozen):
     start: str = Field(description="First period, YYYY-MM or YYYY-MM-DD.")
     end: str = Field(description="Last period, YYYY-MM or YYYY-MM-DD (inclusive).")

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -119,7 +119,7 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"type: unknown fake kind {kind!r}; use one of {', '.join(FAKE_KINDS)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_locale(locale: str) -> bool:
     if not isinstance(locale, str) or not _LOCALE_PATTERN.match(locale):
         return False
@@ -217,7 +217,7 @@ def _vocab(*groups: _Entries) -> _Vocab:
 # Provider data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _provider(kind: str, locale: str) -> type:
     """The locale's provider class, else its language's, else Faker's generic one."""
     language = locale.split("_")[0]
@@ -244,7 +244,7 @@ class _People:
     last_ascii: pa.Array
 
 
-@lru_cache(maxsize=None)
+@cache
 def _people(locale: str) -> _People:
     provider = _provider("person", locale)
     generic = importlib.import_module("faker.providers.person").Provider
@@ -329,7 +329,7 @@ def _names(locale: str, u: np.ndarray) -> pa.Array:
 # Emails
 
 
-@lru_cache(maxsize=None)
+@cache
 def _replacements(locale: str) -> tuple[tuple[str, str], ...]:
     """The locale's own transliterations for emails (de_DE: u-umlaut -> ue), if any."""
     pairs = getattr(_provider("internet", locale), "replacements", ())
@@ -355,7 +355,7 @@ def _ascii_array(
     return pa.array(words, pa.string())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _email_domains(locale: str) -> _Vocab:
     generic = importlib.import_module("faker.providers.internet").Provider
     for source in (_provider("internet", locale), generic):
@@ -478,7 +478,7 @@ def _templates(formats: object, provider: type, people: _People) -> _Templates |
     return _Templates(tuple(templates), np.cumsum(weights))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _company(locale: str) -> _Templates:
     provider = _provider("company", locale)
     generic = importlib.import_module("faker.providers.company").Provider
@@ -491,7 +491,7 @@ def _company(locale: str) -> _Templates:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _city(locale: str) -> _Templates:
     provider = _provider("address", locale)
     generic = importlib.import_module("faker.providers.address").Provider
@@ -506,7 +506,7 @@ def _city(locale: str) -> _Templates:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _countries(locale: str) -> _Vocab:
     generic = importlib.import_module("faker.providers.address").Provider
     entries = _entries(getattr(_provider("address", locale), "countries", None))

@@ -1,5 +1,5 @@
 """Where batches go: files in a directory (CSV or Parquet), written atomically."""
 
-from .files import DatasetWriter, FORMATS
+from .files import FORMATS, DatasetWriter
 
 __all__ = ["DatasetWriter", "FORMATS"]

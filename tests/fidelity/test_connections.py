@@ -14,7 +14,7 @@ even on the mixed population, so the realised values must also come out in the t
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -78,7 +78,7 @@ def config(population: str, pair: str, relationship, seed: int = 2024):
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def outcome(population: str, pair: str, relationship):
     """(realised table-wide Pearson, plan, fact table)."""
     tables, state = ps.generate_tables_with_state(config(population, pair, relationship))

@@ -24,7 +24,7 @@ Tolerances (all follow from N):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -66,7 +66,7 @@ SESSION_DAYS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _generated(archetype: str, engine_direct: bool):
     metrics = [SESSION_DAYS] if engine_direct else METRICS
     cfg = ps.create(

@@ -13,7 +13,7 @@ medians the share of cells below the centre has standard error 0.5 / sqrt(n).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -53,7 +53,7 @@ def index_metric(name: str, **extra) -> dict:
 POLARITY_ENTITIES = 2000
 
 
-@lru_cache(maxsize=None)
+@cache
 def polarity_run():
     cfg = ps.create(
         about="polarity",
@@ -152,7 +152,7 @@ ARCHETYPES = ["growth > decline @ 12", "spike_then_crash"]
 MAX_SHIFT = 8
 
 
-@lru_cache(maxsize=None)
+@cache
 def lag_run(archetype: str):
     cfg = ps.create(
         about="lags",

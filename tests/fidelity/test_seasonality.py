@@ -15,7 +15,7 @@ difference of two independent-enough group means gets sqrt(2) times that.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -71,7 +71,7 @@ METRIC_SENS = {m["name"]: m.get("seasonal_sensitivity", 1.0) for m in METRICS}
 RANGE = {m["name"]: tuple(float(v) for v in m.get("range", (0, 1))) for m in METRICS}
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(seasonal: bool):
     cfg = ps.create(
         about="seasonality",

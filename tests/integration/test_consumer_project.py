@@ -4,10 +4,9 @@ the checkout and builds green, without building the package's own demo."""
 from __future__ import annotations
 
 import pytest
+from dbt_helpers import dbt, results
 
 from plotsim_dbt.cli.main import main
-
-from dbt_helpers import dbt, results
 
 pytestmark = pytest.mark.slow
 

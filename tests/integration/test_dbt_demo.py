@@ -8,12 +8,11 @@ import shutil
 
 import duckdb
 import pytest
+from dbt_helpers import ROOT, compiled, copy_database, dbt, results
 
 from plotsim_dbt import load_template
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.dbt.scaffold import scaffold
-
-from dbt_helpers import ROOT, compiled, copy_database, dbt, results
 
 pytestmark = pytest.mark.slow
 

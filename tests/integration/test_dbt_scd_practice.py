@@ -11,7 +11,6 @@ import re
 
 import duckdb
 import pytest
-
 from dbt_helpers import ROOT, compiled, copy_database, copy_project, dbt, results
 
 pytestmark = pytest.mark.slow
