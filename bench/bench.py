@@ -14,7 +14,7 @@ What is measured
 
    the figures are:
 
-   * engine rows/s: fact rows per second of ``resolve_plan`` + ``iter_batches``, which makes the
+   * engine rows/s: fact rows per second of ``resolve_plan`` + ``build_block`` over the block ranges, which makes the
      Arrow record batches and drops each one at once (no I/O), best of up to ``--repeats`` runs;
    * end-to-end rows/s: fact rows per second of ``run(cfg, tmp, format="parquet",
      validate=False)`` into a fresh temporary directory, which also writes the dimension
@@ -146,7 +146,7 @@ def numpy_case(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def engine_case(spec: dict[str, Any]) -> dict[str, Any]:
-    from plotsim_dbt.engine.blocks import batch_ranges, default_block_size, iter_batches
+    from plotsim_dbt.engine.runners import block_ranges, default_block_size, runner_for
     from plotsim_dbt.plan.resolve import resolve_plan
 
     config = make_config(spec["entities"], spec["metrics"])
@@ -155,11 +155,13 @@ def engine_case(spec: dict[str, Any]) -> dict[str, Any]:
 
     def once() -> int:
         plan = resolve_plan(config)
-        return sum(batch[config.fact_tables[0]].num_rows for batch in iter_batches(plan, workers=workers))
+        ranges = block_ranges(plan.entity_count, default_block_size(plan))
+        fact = plan.fact_tables[0].name
+        return sum(block[fact].num_rows for block in runner_for(workers, len(ranges)).map(plan, ranges))
 
     seconds, rows, runs = best_time(once, spec["repeats"], spec["budget"])
     plan = resolve_plan(config)
-    batches = len(batch_ranges(plan.entity_count, default_block_size(plan)))
+    batches = len(block_ranges(plan.entity_count, default_block_size(plan)))
     return {
         "seconds": seconds,
         "runs": runs,

@@ -140,12 +140,12 @@ def main(argv=None) -> None:
     models = [("seed 000 segments (K=4)", DummyModel.from_segments(seed000_segments())), ("fitted LDA (K=10)", fitted10)]
     counts = [args.events] * n_users
     for label, model in models:
-        secs, (_, events) = best_of(lambda: model.create_sampler(random_state=0).sample(counts), args.repeats)
+        secs, (_, events) = best_of(lambda model=model: model.create_sampler(random_state=0).sample(counts), args.repeats)
         assert int(events.to_numpy().sum()) == n_users * args.events
         print(f"{label:<28}{'ours (vectorised)':<34}{secs:>10.3f}{n_users * args.events / secs:>14,.0f}")
         loop_counts = np.full(loop_users, args.events)
         secs_loop, _ = best_of(
-            lambda: per_user_loop(model.component_distribution_, model.normalized_components_, loop_counts, 0), 1
+            lambda model=model, loop_counts=loop_counts: per_user_loop(model.component_distribution_, model.normalized_components_, loop_counts, 0), 1
         )
         scaled = secs_loop * n_users / loop_users
         note = "" if loop_users == n_users else f" (x{n_users / loop_users:g} from {loop_users:,})"
@@ -156,7 +156,7 @@ def main(argv=None) -> None:
                 print(f"{'':<28}{'reference create_sampler':<34}  skipped: this latent_calendar has none (PyPI 1.8.0 lacks it)")
             else:
                 rmodel = ref_model.from_segments(seed000_segments()) if label.startswith("seed") else _ref_copy(ref, model)
-                secs_ref, _ = best_of(lambda: rmodel.create_sampler(random_state=0).sample(counts), 1)
+                secs_ref, _ = best_of(lambda rmodel=rmodel: rmodel.create_sampler(random_state=0).sample(counts), 1)
                 print(f"{'':<28}{'reference create_sampler':<34}{secs_ref:>10.3f}{n_users * args.events / secs_ref:>14,.0f}")
 
     # 2. LDA fit

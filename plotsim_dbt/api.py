@@ -1,30 +1,35 @@
-"""Thin wiring: config -> plan -> engine batches -> tables or sinks. No logic of its own."""
+"""The Python API: config (or a resolved Plan) -> pipeline -> tables or files. No logic of its own.
+
+Every function takes a Config or a Plan from ``resolve_plan``; passing the Plan skips planning,
+which matters when a config is used many times (traces, repeated validation)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from .config import Config, dump_config
-from .engine.blocks import iter_batches
-from .engine.tables import global_tables
-from .features import entity_features, split_holdout
-from .plan.resolve import Plan, resolve_plan
-from .sinks import DatasetWriter
-from .truth.manifest import dumps, manifest_dict
+from .engine.block import build_block
+from .engine.streams import KEY_BLOCK
+from .pipeline import FILE_VIEWS, Progress, generate_into, write_views
+from .plan.resolve import Plan, plan_of
+from .sinks import DirectorySink, MemorySink, directory_sink
+from .truth import TRUTH, block_tables
+from .truth.manifest import TruthSample, dumps, manifest_dict
 from .truth.state import GenerationState, Trajectories
-from .validation import ValidationReport, validate_files, validate_tables
+from .validation import ValidationReport, validate_relations, validate_tables
 
-Progress = Callable[[int, int], None]
+Source = Config | Plan
 
 
-def seed_of(config: Config, rng: np.random.Generator | None = None) -> int:
+def seed_of(config: Source, rng: np.random.Generator | None = None) -> int:
     """The run seed. A Generator stands for the seed it was made from, so
     ``generate_tables(cfg, np.random.default_rng(cfg.seed))`` equals ``generate_tables(cfg)``."""
     if rng is None:
@@ -35,44 +40,46 @@ def seed_of(config: Config, rng: np.random.Generator | None = None) -> int:
     return int(rng.integers(0, 2**63 - 1))
 
 
-def is_truth(name: str) -> bool:
-    return name.startswith("truth_")
-
-
 def generate_arrow(
-    config: Config, *, seed: int | None = None, workers: int = 1, block_size: int | None = None, progress: Progress | None = None
+    config: Source,
+    *,
+    seed: int | None = None,
+    workers: int = 1,
+    block_size: int | None = None,
+    progress: Progress | None = None,
+    tables: Collection[str] | None = None,
 ) -> tuple[dict[str, pa.Table], GenerationState]:
     """Every table as an Arrow table (dim_date, dimensions, facts, events, bridges, in declared
-    order) and the state holding the truth the engine recorded."""
-    plan = resolve_plan(config, seed)
-    parts: dict[str, list[pa.RecordBatch]] = {}
-    for batch in iter_batches(plan, workers=workers, block_size=block_size, progress=progress):
-        for name, rows in batch.items():
-            parts.setdefault(name, []).append(rows)
-    tables = global_tables(plan)
-    for name in config.schema.table_names:
-        if name not in tables:
-            tables[name] = pa.Table.from_batches(parts[name])
-    truth = {name: rows for name, rows in parts.items() if is_truth(name)}
-    return tables, GenerationState.of(plan, truth)
+    order) and the state holding the truth tables. With ``tables``, only those tables (data or
+    truth) are generated and returned, with exactly the rows a full run gives them."""
+    plan = plan_of(config, seed)
+    unknown = sorted(set(tables or ()) - set(plan.tables) - set(TRUTH))
+    if unknown:
+        raise KeyError(f"no table named {', '.join(unknown)}; tables: {', '.join([*plan.tables, *TRUTH])}")
+    with MemorySink() as sink:
+        generate_into(plan, sink, names=tables, workers=workers, block_size=block_size, progress=progress)
+    truth = {name: sink.tables[name] for name in TRUTH if name in sink.tables}
+    if tables is not None:
+        return {name: sink.tables[name] for name in tables}, GenerationState(plan, truth)
+    return {name: sink.tables[name] for name in plan.tables}, GenerationState(plan, truth)
 
 
 def generate_tables_with_state(
-    config: Config, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
+    config: Source, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
 ) -> tuple[dict[str, pd.DataFrame], GenerationState]:
     tables, state = generate_arrow(config, seed=seed_of(config, rng), workers=workers, block_size=block_size)
     return {name: table.to_pandas() for name, table in tables.items()}, state
 
 
 def generate_tables(
-    config: Config, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
+    config: Source, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
 ) -> dict[str, pd.DataFrame]:
     """Generate every table as a pandas DataFrame: dim_date, then the declared (or automatic) tables."""
     return generate_tables_with_state(config, rng, workers=workers, block_size=block_size)[0]
 
 
 def build_manifest(
-    config: Config,
+    config: Source,
     trajectories: Trajectories | None = None,
     tables: dict | None = None,
     *,
@@ -80,83 +87,90 @@ def build_manifest(
     bridge_state=None,
     sample_rate: float | None = None,
 ) -> dict:
-    """The answer key as a JSON-ready dict (see docs/manifest.md for every field)."""
-    plan = trajectories.plan if isinstance(trajectories, Trajectories) else resolve_plan(config)
+    """The answer key as a JSON-ready dict (see docs/manifest.md). Truth the arguments carry (the
+    state's trajectories, ``scd_state``, ``bridge_state``) is used as given; the rest is computed
+    for the sampled entities only."""
+    plan = trajectories.plan if isinstance(trajectories, Trajectories) else plan_of(config)
+    sample = TruthSample(plan, sample_rate)
+    known = dict(trajectories.truth) if isinstance(trajectories, Trajectories) else {}
+    if scd_state is not None:
+        known |= {"truth_scd_versions": scd_state.versions, "truth_scd_events": scd_state.events}
+    if bridge_state is not None:
+        known["truth_bridge_links"] = bridge_state.links
+    sample.add(known)
+    needed = [t.name for t in block_tables() if t.manifest is not None and t.name not in known]
+    if needed:
+        for key_block in np.unique(sample.entities // KEY_BLOCK):
+            start = int(key_block) * KEY_BLOCK
+            sample.add(build_block(plan, start, min(start + KEY_BLOCK, plan.entity_count), needed))
     counts = {name: len(table) for name, table in (tables or {}).items()}
-    return manifest_dict(plan, counts, sample_rate, scd_state, bridge_state)
+    return manifest_dict(plan, counts, sample)
 
 
-def validate(tables: dict, config: Config, *, seed: int | None = None) -> ValidationReport:
+def validate(tables: dict, config: Source, *, seed: int | None = None) -> ValidationReport:
     """Primary keys, foreign keys, the date spine, SCD2 histories and bridge cardinality of generated tables."""
-    return validate_tables(resolve_plan(config, seed), tables)
+    return validate_tables(plan_of(config, seed), tables)
 
 
-def _write_batch(writer: DatasetWriter, plan: Plan, batch: dict) -> list:
-    """Write one batch of tables (truth records stay in memory), the holdout split of each fact,
-    and return the batch's entity-feature rows (if wanted)."""
-    cfg = plan.config
-    facts = {}
-    for name, rows in batch.items():
-        if is_truth(name):
-            continue
-        writer.write(name, rows)
-        if name in cfg.fact_tables:
-            facts[name] = rows
-            if cfg.holdout is not None:
-                train, held_out = split_holdout(plan, rows, name)
-                writer.write(f"{name}_train", train)
-                writer.write(f"{name}_holdout", held_out)
-    return [entity_features(plan, facts)] if cfg.entity_features is not None and facts else []
+def _validate_sink(plan: Plan, sink: DirectorySink) -> ValidationReport:
+    con = duckdb.connect()
+    try:
+        sink.register_views(con, list(plan.tables))
+        return validate_relations(plan, con)
+    finally:
+        con.close()
 
 
-def _finish(writer: DatasetWriter, plan: Plan, features: list, manifest: dict, validate_output: bool) -> ValidationReport | None:
-    if features:
-        writer.write("_entity_features", pa.concat_tables(features))
-    writer.close_tables()
-    writer.write_text("config.yaml", dump_config(plan.config))
-    writer.write_text("manifest.json", dumps(manifest))
-    report = None
-    if validate_output:
-        names = ["dim_date", *plan.config.schema.table_names]
-        report = validate_files(plan, {t: writer.path(t) for t in names})
-        writer.write_text("validation_report.txt", report.text(plan))
+def _finish(plan: Plan, sink: DirectorySink, manifest: dict, validate_output: bool) -> ValidationReport | None:
+    """Close the tables and write the run's artifacts (config, manifest, validation report)."""
+    sink.close_tables()
+    sink.write_artifact("config.yaml", dump_config(plan.config))
+    sink.write_artifact("manifest.json", dumps(manifest))
+    report = _validate_sink(plan, sink) if validate_output else None
+    if report is not None:
+        sink.write_artifact("validation_report.txt", report.text(plan))
     return report
 
 
 def write_tables(
     tables: dict,
-    config: Config,
+    config: Source,
     output_dir: str | Path | None = None,
     *,
     manifest: dict | None = None,
     format: str | None = None,
 ) -> Path:
     """Write generated tables plus config.yaml, manifest.json, validation_report.txt, and the
-    holdout splits and entity features when the config asks for them. Without ``manifest``, the
-    engine state (SCD2 changes, bridge links, calendar mixtures) is regenerated for it."""
-    seed = manifest["seed"] if manifest else None
-    plan = resolve_plan(config, seed)
-    directory = Path(output_dir or config.output.directory)
-    arrow = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False) for name, t in tables.items()}
-    if manifest is None:
-        state = generate_arrow(config, seed=plan.seed)[1]
-        counts = {name: table.num_rows for name, table in arrow.items()}
-        manifest = manifest_dict(plan, counts, None, state.scd, state.bridges)
-    with DatasetWriter(directory, format or config.output.format) as writer:
-        features = _write_batch(writer, plan, arrow)
-        _finish(writer, plan, features, manifest, validate_output=True)
+    holdout splits and entity features when the config asks for them. The directory is replaced
+    as a whole. Without ``manifest``, one is built (for the sampled entities only)."""
+    plan = plan_of(config, manifest["seed"] if manifest else None)
+    directory = Path(output_dir or plan.config.output.directory)
+    arrow = {name: _arrow(name, table) for name, table in tables.items()}
+    with directory_sink(format or plan.config.output.format, directory) as sink:
+        for name, table in arrow.items():
+            sink.write(name, table)
+        write_views(plan, sink, arrow, FILE_VIEWS)
+        _finish(plan, sink, manifest or build_manifest(plan, tables=arrow), validate_output=True)
     return directory
+
+
+def _arrow(name: str, table) -> pa.Table:
+    if isinstance(table, pa.Table):
+        return table
+    if isinstance(table, pd.DataFrame):
+        return pa.Table.from_pandas(table, preserve_index=False)
+    raise TypeError(f"tables[{name!r}] is a {type(table).__name__}; give pandas DataFrames or Arrow tables")
 
 
 @dataclass(frozen=True)
 class RunResult:
     directory: Path
-    row_counts: dict[str, int]
+    row_counts: dict[str, int]  # rows of every table written (data, splits, features, truth)
     report: ValidationReport | None
 
 
 def run(
-    config: Config,
+    config: Source,
     output_dir: str | Path | None = None,
     *,
     seed: int | None = None,
@@ -166,23 +180,15 @@ def run(
     validate: bool = True,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Generate and write a dataset, streaming batch by batch (memory is bounded by the batch)."""
-    plan = resolve_plan(config, seed)
-    directory = Path(output_dir or config.output.directory)
-    with DatasetWriter(directory, format or config.output.format) as writer:
-        for name, table in global_tables(plan).items():
-            writer.write(name, table)
-        features: list = []
-        truth: dict[str, list] = {}
-        for batch in iter_batches(plan, workers=workers, block_size=block_size, progress=progress):
-            features += _write_batch(writer, plan, batch)
-            for name in filter(is_truth, batch):
-                truth.setdefault(name, []).append(batch[name])
-        state = GenerationState.of(plan, truth)
-        manifest = manifest_dict(plan, writer.row_counts, None, state.scd, state.bridges)
-        report = _finish(writer, plan, features, manifest, validate)
-        counts = dict(writer.row_counts)
-    return RunResult(directory=directory, row_counts=counts, report=report)
+    """Generate and write a dataset, streaming block by block (memory is bounded by the block):
+    the tables, their truth tables under truth/, the ML views, config.yaml, manifest.json and
+    (with ``validate``) validation_report.txt. The directory is replaced as a whole."""
+    plan = plan_of(config, seed)
+    directory = Path(output_dir or plan.config.output.directory)
+    with directory_sink(format or plan.config.output.format, directory) as sink:
+        output = generate_into(plan, sink, views=FILE_VIEWS, workers=workers, block_size=block_size, progress=progress)
+        report = _finish(plan, sink, output.manifest, validate)
+    return RunResult(directory=directory, row_counts=dict(sink.row_counts), report=report)
 
 
 def print_progress(done: int, total: int) -> None:

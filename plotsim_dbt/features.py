@@ -1,4 +1,4 @@
-"""ML views of the fact table: one-row-per-entity features, and the temporal holdout split."""
+"""ML views of the fact tables: one-row-per-entity features, and the temporal holdout split."""
 
 from __future__ import annotations
 
@@ -9,36 +9,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .plan.resolve import Plan
+from .plan.tables import FactTable
 
 FEATURE_SUFFIXES = ("mean", "std", "slope", "first", "last", "peak_period")
 
 
-def cutoff_period(plan: Plan) -> int | None:
-    """First held-out period index, or None without a holdout."""
-    holdout = plan.config.holdout
-    return None if holdout is None else plan.periods - holdout.periods
-
-
-def _metrics_in(plan: Plan, fact: str) -> list[str]:
-    columns = next(f for f in plan.config.schema.facts if f.name == fact).columns
-    return [c.name for c in columns if c.kind == "metric"]
-
-
-def split_holdout(plan: Plan, facts: pa.RecordBatch | pa.Table, fact: str | None = None) -> tuple:
+def split_holdout(plan: Plan, rows: pa.RecordBatch | pa.Table, fact: str) -> tuple:
     """(train, holdout) rows of a per-entity-per-period fact, split at the cutoff period."""
-    date_column = plan.config.schema.fact_keys(fact or plan.config.fact_tables[0])[0]
-    cutoff_key = int(plan.axis.date_keys[cutoff_period(plan)])
-    train = pc.less(facts.column(date_column), cutoff_key)
-    return facts.filter(train), facts.filter(pc.invert(train))
+    cutoff_key = int(plan.axis.date_keys[plan.cutoff_period])
+    train = pc.less(rows.column(plan.tables[fact].date_column), cutoff_key)
+    return rows.filter(train), rows.filter(pc.invert(train))
 
 
-def _dense(plan: Plan, fact: str, facts: pa.Table, column: str, entities: np.ndarray, periods: int) -> np.ndarray:
+def _dense(plan: Plan, fact: FactTable, rows: pa.Table, column: str, entities: np.ndarray, periods: int) -> np.ndarray:
     """[entities, periods] matrix of one metric column; absent or null cells are NaN."""
-    date_column, key = plan.config.schema.fact_keys(fact)
-    ids = facts.column(key).to_numpy()
-    period = np.searchsorted(plan.axis.date_keys, facts.column(date_column).to_numpy())
+    ids = rows.column(fact.entity_column).to_numpy()
+    period = np.searchsorted(plan.axis.date_keys, rows.column(fact.date_column).to_numpy())
     row = np.searchsorted(entities, ids)
-    values = facts.column(column).to_numpy(zero_copy_only=False).astype(np.float64)
+    values = rows.column(column).to_numpy(zero_copy_only=False).astype(np.float64)
     out = np.full((len(entities), periods), np.nan)
     keep = period < periods
     out[row[keep], period[keep]] = values[keep]
@@ -79,30 +67,35 @@ def _row_stats(x: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> pa.Table:
-    """One row per entity present in the fact tables ``facts`` (name -> rows); each metric is read
-    from the first fact holding it. Aggregates only the training window and leaves out the holdout
-    target's columns, so no feature sees the future."""
+def feature_metrics(plan: Plan) -> dict[str, str]:
+    """metric -> the first fact table holding it, for the metrics entity features aggregate
+    (the holdout target's are left out, so no feature sees the future)."""
     cfg = plan.config
-    facts = {n: pa.table(t) if isinstance(t, pa.RecordBatch) else t for n, t in facts.items() if n in cfg.fact_tables}
     settings = cfg.entity_features
-    names = (settings.metrics if settings and settings.metrics else [m.name for m in cfg.metrics])
-    cutoff = cutoff_period(plan)
-    periods = plan.periods if cutoff is None else cutoff
-    if cfg.holdout is not None:
-        names = [n for n in names if n != cfg.holdout.target]
-    sources = {}
-    for fact in reversed(list(facts)):
-        sources |= dict.fromkeys(_metrics_in(plan, fact), fact)
-    entity_ids = [facts[f].column(plan.config.schema.fact_keys(f)[1]).to_numpy() for f in facts]
+    wanted = settings.metrics if settings and settings.metrics else [m.name for m in cfg.metrics]
+    target = cfg.holdout.target if cfg.holdout is not None else None
+    sources: dict[str, str] = {}
+    for fact in plan.fact_tables:
+        for name in fact.metric_columns:
+            sources.setdefault(name, fact.name)
+    return {name: sources[name] for name in wanted if name != target and name in sources}
+
+
+def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> pa.Table:
+    """One row per entity present in the fact tables ``facts`` (name -> rows). Aggregates only the
+    training window and leaves out the holdout target's columns."""
+    cfg = plan.config
+    facts = {n: pa.table(t) if isinstance(t, pa.RecordBatch) else t for n, t in facts.items() if n in plan.tables}
+    periods = plan.periods if plan.cutoff_period is None else plan.cutoff_period
+    entity_ids = [facts[f].column(plan.tables[f].entity_column).to_numpy() for f in facts]
     entities = np.unique(np.concatenate(entity_ids)) if entity_ids else np.array([], dtype=np.int64)
-    columns: dict[str, object] = {cfg.entity_key: pa.array(entities, pa.int64())}
-    for name in names:
-        if name not in sources:
+    columns: dict[str, object] = {plan.entity_table.key: pa.array(entities, pa.int64())}
+    for name, fact in feature_metrics(plan).items():
+        if fact not in facts:
             continue
-        fact = sources[name]
-        for suffix, values in _stats(_dense(plan, fact, facts[fact], name, entities, periods)).items():
+        for suffix, values in _stats(_dense(plan, plan.tables[fact], facts[fact], name, entities, periods)).items():
             columns[f"{name}_{suffix}"] = pa.array(values, pa.float64(), from_pandas=True)
+    settings = cfg.entity_features
     if settings is None or settings.include_labels:
         segment = plan.entity_segment[entities - 1]
         archetypes = pa.array([s.archetype for s in cfg.segments])

@@ -10,7 +10,7 @@ import numpy as np
 from .config import Config
 from .engine.cells import metric_cells
 from .engine.streams import KEY_BLOCK
-from .plan.resolve import Plan, resolve_plan
+from .plan.resolve import Plan, plan_of
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _entity(plan: Plan, entity_name: str | None, entity_id: int | None) -> int:
 
 
 def trace_metric_cell(
-    cfg: Config,
+    cfg: Config | Plan,
     *,
     seed: int | None = None,
     entity_name: str | None = None,
@@ -66,8 +66,9 @@ def trace_metric_cell(
     period_index: int,
     metric_name: str,
 ) -> TraceResult:
-    """Trace one (entity, period, metric) cell through the pipeline."""
-    plan = resolve_plan(cfg, seed)
+    """Trace one (entity, period, metric) cell through the pipeline. ``cfg`` may be a resolved Plan,
+    so many traces of one config plan it once."""
+    plan = plan_of(cfg, seed)
     entity = _entity(plan, entity_name, entity_id)
     if not 0 <= period_index < plan.periods:
         raise IndexError(f"period_index {period_index} is outside 0..{plan.periods - 1}")
@@ -88,8 +89,8 @@ def trace_metric_cell(
     return TraceResult(
         entity=plan.entity_names(entity, entity + 1)[0].as_py(),
         entity_id=entity + 1,
-        segment=cfg.segments[segment].name,
-        archetype=cfg.segments[segment].archetype,
+        segment=plan.config.segments[segment].name,
+        archetype=plan.config.segments[segment].archetype,
         period_index=period_index,
         date_key=int(plan.axis.date_keys[period_index]),
         metric=metric.name,

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from .config.schema import key_column, ref_column
-from .engine.tables import VERSION_KEY
 from .plan.resolve import Plan
+from .plan.tables import VERSION_KEY, BridgeTable, EventTable, FactTable
 
 
 @dataclass(frozen=True)
@@ -55,45 +54,12 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 CHECKS = ("pk_uniqueness", "fk_integrity", "date_spine", "scd_integrity", "bridge_integrity")
 
 
-def primary_keys(plan: Plan) -> dict[str, list[str]]:
-    schema = plan.config.schema
-    keys = {"dim_date": ["date_key"]}
-    for dim in schema.dimensions:
-        keys[dim.name] = [VERSION_KEY] if dim.scd_column is not None else [key_column(dim)]
-    for fact in schema.facts:
-        keys[fact.name] = list(schema.fact_keys(fact.name))
-    for event in schema.events:
-        keys[event.name] = [key_column(event)]
-    for bridge in schema.bridges:
-        keys[bridge.name] = [schema.entity_key, key_column(schema.dimension(bridge.right))]
-    return keys
-
-
-def foreign_keys(plan: Plan) -> list[tuple[str, str, str, str]]:
-    """(table, column, parent table, parent column) for every reference."""
-    schema = plan.config.schema
-    scd = schema.scd_dimension
-    out = []
-    for table in [*schema.dimensions, *schema.facts, *schema.events]:
-        for c in table.columns:
-            if c.kind == "ref":
-                parent = schema.dimension(c.argument)
-                out.append((table.name, c.name, c.argument, "date_key" if parent is None else key_column(parent)))
-        if table in schema.versioned_tables:
-            out.append((table.name, VERSION_KEY, scd.name, VERSION_KEY))
-    for bridge in schema.bridges:
-        out.append((bridge.name, schema.entity_key, bridge.left, schema.entity_key))
-        right_key = key_column(schema.dimension(bridge.right))
-        out.append((bridge.name, right_key, bridge.right, right_key))
-    return out
-
-
 def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
-    scd = plan.config.schema.scd_dimension
-    if scd is None:
+    entity = plan.entity_table
+    if entity.scd is None:
         return []
-    key, name = plan.config.entity_key, scd.name
-    open_end = "valid_to is null" if scd.open_end == "null" else "valid_to = date '9999-12-31'"
+    key, name = entity.key, entity.name
+    open_end = "valid_to is null" if entity.open_end == "null" else "valid_to = date '9999-12-31'"
     problems = {
         "gaps or overlaps between consecutive versions": f"""
             select count(*) from (select valid_to, lead(valid_from) over (partition by {key} order by valid_from) as next_from
@@ -101,53 +67,56 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
         "versions that end before they start": f"select count(*) from {name} where not ({open_end}) and valid_to <= valid_from",
         "entities without exactly one current version": f"""
             select count(*) from (select {key} from {name} group by {key} having count(*) filter (where is_current) != 1)""",
-        f"current versions without the open end ({scd.open_end}) or closed ones with it": f"""
+        f"current versions without the open end ({entity.open_end}) or closed ones with it": f"""
             select count(*) from {name} where is_current is distinct from coalesce({open_end}, false)""",
     }
     issues = [ValidationIssue("scd_integrity", name, f"{n} {what}") for what, sql in problems.items() if (n := _count(con, sql))]
-    for table in plan.config.schema.versioned_tables:
-        date_column = ref_column(table, "dim_date")
-        if date_column is None:
+    version_open_end = open_end.replace("valid_to", "v.valid_to")
+    for table in [*plan.tables_of(FactTable), *plan.tables_of(EventTable)]:
+        if not table.versioned or table.date_column is None:
             continue
         wrong = _count(con, f"""
-            select count(*) from {table.name} f join dim_date d on f.{date_column} = d.date_key
+            select count(*) from {table.name} f join dim_date d on f.{table.date_column} = d.date_key
             left join {name} v on f.{VERSION_KEY} = v.{VERSION_KEY}
-            where v.{VERSION_KEY} is null or v.{key} != f.{ref_column(table, name)} or d.date < v.valid_from
-               or (not ({open_end.replace('valid_to', 'v.valid_to')}) and d.date >= v.valid_to)""")
+            where v.{VERSION_KEY} is null or v.{key} != f.{table.entity_column} or d.date < v.valid_from
+               or (not ({version_open_end}) and d.date >= v.valid_to)""")
         if wrong:
-            issues.append(ValidationIssue("scd_integrity", table.name, f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date"))
+            issues.append(ValidationIssue("scd_integrity", table.name,
+                                          f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date"))
     return issues
 
 
 def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
-    schema = plan.config.schema
-    key = schema.entity_key
+    entity = plan.entity_table
+    key = entity.key
     issues = []
-    for bridge in schema.bridges:
-        low, high = bridge.cardinality
+    for bridge in plan.tables_of(BridgeTable):
         outside = _count(con, f"""
-            select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {bridge.left}) e
+            select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {entity.name}) e
                                   left join {bridge.name} b on b.{key} = e.{key} group by e.{key})
-            where links < {low} or links > {high}""")
+            where links < {bridge.low} or links > {bridge.high}""")
         if outside:
-            issues.append(ValidationIssue("bridge_integrity", bridge.name, f"{outside} entities hold a number of links outside [{low}, {high}]"))
+            issues.append(ValidationIssue("bridge_integrity", bridge.name,
+                                          f"{outside} entities hold a number of links outside [{bridge.low}, {bridge.high}]"))
     return issues
 
 
 def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> ValidationReport:
     """Run every check against views named after the tables, already defined on ``con``."""
     issues: list[ValidationIssue] = []
-    for table, columns in primary_keys(plan).items():
-        cols = ", ".join(columns)
-        dupes = _count(con, f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)")
-        nulls = _count(con, f"select count(*) from {table} where " + " or ".join(f"{c} is null" for c in columns))
+    for table in plan.tables.values():
+        cols = ", ".join(table.primary_key)
+        dupes = _count(con, f"select count(*) from (select {cols} from {table.name} group by all having count(*) > 1)")
+        nulls = _count(con, f"select count(*) from {table.name} where " + " or ".join(f"{c} is null" for c in table.primary_key))
         if dupes or nulls:
-            check = "bridge_integrity" if table in {b.name for b in plan.config.schema.bridges} else "pk_uniqueness"
-            issues.append(ValidationIssue(check, table, f"{dupes} duplicated and {nulls} null key(s) on ({cols})"))
-    for table, column, parent, parent_key in foreign_keys(plan):
-        orphans = _count(con, f"select count(*) from {table} f anti join {parent} p on f.{column} = p.{parent_key} where f.{column} is not null")
-        if orphans:
-            issues.append(ValidationIssue("fk_integrity", table, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}"))
+            check = "bridge_integrity" if isinstance(table, BridgeTable) else "pk_uniqueness"
+            issues.append(ValidationIssue(check, table.name, f"{dupes} duplicated and {nulls} null key(s) on ({cols})"))
+    for table in plan.tables.values():
+        for column, parent, parent_key in table.foreign_keys:
+            orphans = _count(con, f"select count(*) from {table.name} f anti join {parent} p on f.{column} = p.{parent_key} "
+                                  f"where f.{column} is not null")
+            if orphans:
+                issues.append(ValidationIssue("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}"))
     keys = [r[0] for r in con.execute("select date_key from dim_date order by date_key").fetchall()]
     expected = plan.axis.date_keys.tolist()
     if keys != expected:
@@ -164,19 +133,6 @@ def validate_tables(plan: Plan, tables: dict) -> ValidationReport:
     try:
         for name, table in tables.items():
             con.register(name, table)
-        return validate_relations(plan, con)
-    finally:
-        con.close()
-
-
-def validate_files(plan: Plan, paths: dict) -> ValidationReport:
-    """Check written files (CSV or Parquet), keyed by table name, without loading them in Python."""
-    con = duckdb.connect()
-    try:
-        for name, path in paths.items():
-            reader = "read_parquet" if str(path).endswith(".parquet") else "read_csv_auto"
-            quoted = str(path).replace("'", "''")
-            con.execute(f"create view {name} as select * from {reader}('{quoted}')")
         return validate_relations(plan, con)
     finally:
         con.close()

@@ -11,9 +11,10 @@ from pathlib import Path
 from .. import __version__
 from ..api import print_progress, run
 from ..config import Config, ConfigError, create_from_yaml
-from ..config.schema import reference_rows
 from ..inspect import trace_metric_cell
 from ..plan.resolve import resolve_plan
+from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
+from ..sinks import FORMATS
 from ..templates import list_templates, template_path, template_text
 
 
@@ -30,7 +31,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     seed = config.seed if args.seed is None else args.seed
     out = args.output_dir or config.output.directory
     if not args.quiet:
-        print(f"Generating {config.entity_count:,} {config.unit} entities x {config.window.periods} periods from {args.config} (seed={seed})", file=sys.stderr)
+        print(f"Generating {config.entity_count:,} {config.unit} entities x {config.window.periods} periods from {args.config} "
+              f"(seed={seed})", file=sys.stderr)
     started = time.perf_counter()
     result = run(
         config,
@@ -43,8 +45,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=None if args.quiet else print_progress,
     )
     seconds = time.perf_counter() - started
-    total = sum(result.row_counts.values())
-    print(f"Wrote {len(result.row_counts)} table(s), {total:,} row(s) to {result.directory}/ in {seconds:.1f} s")
+    data = {name: rows for name, rows in result.row_counts.items() if not name.startswith("truth_")}
+    truth = len(result.row_counts) - len(data)
+    print(f"Wrote {len(data)} table(s), {sum(data.values()):,} row(s) and {truth} truth table(s) to {result.directory}/ in {seconds:.1f} s")
     if result.report is not None:
         status = "VALID" if result.report.ok else "INVALID"
         print(f"Validation: {status} - {len(result.report.errors)} error(s); see {result.directory}/validation_report.txt")
@@ -68,27 +71,31 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Seed:      {config.seed}")
     print("Segments:  " + ", ".join(f"{s.name} ({s.count}, {s.archetype})" for s in config.segments))
     print("Metrics:   " + ", ".join(f"{m.name} [{m.family}]" for m in plan.metrics))
-    schema = config.schema
-    print(f"Tables:    dim_date ({plan.periods} rows)")
-    for dim in schema.dimensions:
-        if dim.grain == "entity":
-            rows = f"{config.entity_count:,} entities" + (", one row per SCD2 version" if dim.scd_column else "")
-        elif dim.grain == "reference":
-            rows = f"{reference_rows(dim):,} rows"
-        else:
-            rows = f"{dim.count * config.entity_count:,} rows"
-        print(f"           {dim.name} ({rows})")
-    for fact in schema.facts:
-        print(f"           {fact.name} ({config.entity_count * plan.periods:,} rows)")
-    for event in schema.events:
-        print(f"           {event.name} (events, {'proportional' if event.proportional else 'threshold'})")
-    for bridge in schema.bridges:
-        low, high = bridge.cardinality
-        print(f"           {bridge.name} ({low}-{high} links per {config.unit})")
+    entities, periods = config.entity_count, plan.periods
+    print("Tables:")
+    for table in plan.tables.values():
+        print(f"           {table.name} ({_rows(table, entities, periods)})")
     for pair in plan.copula.pairs:
         note = "" if pair.reachable else "  (not reachable; delivered value shown)"
         print(f"Connection {pair.metric_a} ~ {pair.metric_b}: declared {pair.declared:+.2f}, planned to deliver {pair.delivered:+.2f}{note}")
     return 0
+
+
+def _rows(table, entities: int, periods: int) -> str:
+    """How many rows a table will have, as far as the plan knows."""
+    if isinstance(table, DateTable):
+        return f"{periods} rows"
+    if isinstance(table, ReferenceTable):
+        return f"{table.rows:,} rows"
+    if isinstance(table, EntityTable):
+        return f"{entities:,} entities" + (", one row per SCD2 version" if table.scd is not None else "")
+    if isinstance(table, SubEntityTable):
+        return f"{table.count * entities:,} rows"
+    if isinstance(table, FactTable):
+        return f"{entities * periods:,} rows"
+    if isinstance(table, EventTable):
+        return f"events, {'proportional' if table.scale is not None else 'threshold'}"
+    return f"{table.low}-{table.high} links per entity"
 
 
 def _emit(text: str, output: str | None, what: str) -> int:
@@ -157,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="generate a dataset and write it")
     p.add_argument("config", help="config YAML file or bundled template name")
     p.add_argument("-o", "--output-dir", help="output directory (default: output.directory of the config)")
-    p.add_argument("--format", choices=["csv", "parquet"], help="file format (default: output.format of the config)")
+    p.add_argument("--format", choices=list(FORMATS), help="file format, or duckdb for one warehouse.duckdb (default: output.format of the config)")
     p.add_argument("--workers", type=int, default=1, help="worker processes; output is identical for any count")
     p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")

@@ -11,7 +11,8 @@ from pydantic import Field, field_validator, model_validator
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
 from .base import Frozen, Identifier
-from .schema import Bridge, Calendar, Dimension, Event, Fact, Schema, automatic_schema, check_schema
+from .calendar import Calendar
+from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -217,7 +218,7 @@ class Noise(Frozen):
 
 
 class Output(Frozen):
-    format: Literal["csv", "parquet"] = "csv"
+    format: Literal["csv", "parquet", "duckdb"] = Field("csv", description="csv or parquet (a file per table), or duckdb (one warehouse.duckdb).")
     directory: str = "output"
 
     @model_validator(mode="before")
@@ -263,7 +264,9 @@ class Config(Frozen):
     holdout: Holdout | None = None
     entity_features: EntityFeatures | None = None
     quality: list[QualityIssue] = Field(default_factory=list)
-    dimensions: list[Dimension] = Field(default_factory=list, description="Declared dimensions; with no tables declared the schema is dim_<unit> + fct_<unit>.")
+    dimensions: list[Dimension] = Field(
+        default_factory=list, description="Declared dimensions; with no tables declared the schema is dim_<unit> + fct_<unit>."
+    )
     facts: list[Fact] = Field(default_factory=list, description="Per-entity-per-period fact tables.")
     events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")

@@ -83,7 +83,8 @@ def init_project(directory: str | Path, *, template: str | None = None, config_f
 def dbt_command(args: list[str], project_dir: Path) -> int:
     """Run the dbt CLI of this interpreter in ``project_dir``, streaming its output."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": os.environ.get("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")}
-    command = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    command = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
+               "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
     return subprocess.call(command, cwd=project_dir, env=env)
 
 

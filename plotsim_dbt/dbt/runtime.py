@@ -1,30 +1,34 @@
 """What a scaffolded dbt Python model calls. The warehouse is generated once per process (one
 dbt invocation), whatever the number of dbt threads, behind a lock: later models read the cache.
-When the facts exceed ``stream_rows`` rows, facts and events are not cached: each of their models
-streams its table batch by batch as a RecordBatchReader, so memory stays bounded by the batch."""
+
+When the facts exceed ``stream_rows`` rows, the facts and events are not kept in memory: the one
+generation pass spills them to uncompressed Parquet in a temporary folder (removed at exit), and
+each of their models streams its own file back as a RecordBatchReader, so memory stays bounded by
+the block and nothing is generated twice."""
 
 from __future__ import annotations
 
-import itertools
+import atexit
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from ..api import generate_arrow, is_truth
 from ..config import Config, create_from_yaml
-from ..engine.blocks import iter_batches
-from ..engine.tables import global_tables
-from ..features import entity_features
+from ..pipeline import Views, generate_into
 from ..plan.resolve import Plan, resolve_plan
+from ..plan.tables import EventTable, FactTable
+from ..sinks import MemorySink
 from ..templates import list_templates, template_path
-from ..truth.state import GenerationState
-from ..truth.tables import truth_tables
 
 FEATURES_MODEL = "entity_features"  # the entity-feature table, when the config asks for it
-STREAM_ROWS = 5_000_000  # above this many fact rows, facts and events are streamed, not cached
+STREAM_ROWS = 5_000_000  # above this many fact rows, facts and events are spilled and streamed
+STREAM_BATCH_ROWS = 1_000_000
 
 _lock = threading.Lock()
 _cache: dict[tuple, Warehouse] = {}
@@ -33,7 +37,32 @@ _cache: dict[tuple, Warehouse] = {}
 @dataclass(frozen=True)
 class Warehouse:
     plan: Plan
-    tables: dict[str, pa.Table]  # every table except streamed facts and events
+    tables: dict[str, pa.Table]  # every table kept in memory
+    spilled: dict[str, Path]  # big tables, as Parquet files to stream from
+
+
+class SpillSink(MemorySink):
+    """Keeps tables in memory, except ``spill``: those go to Parquet files in ``folder``."""
+
+    def __init__(self, spill: set[str], folder: Path):
+        super().__init__()
+        self.spill, self.folder = spill, folder
+        self.files: dict[str, Path] = {}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+
+    def _write(self, table: str, data: pa.RecordBatch | pa.Table) -> None:
+        if table not in self.spill:
+            return super()._write(table, data)
+        if table not in self._writers:
+            self.files[table] = self.folder / f"{table}.parquet"
+            self._writers[table] = pq.ParquetWriter(str(self.files[table]), data.schema, compression="none")
+        self._writers[table].write(data if isinstance(data, pa.Table) else pa.table(data))
+
+    def close_tables(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        super().close_tables()
 
 
 def load_settings(settings: dict) -> tuple[Config, int]:
@@ -49,64 +78,39 @@ def load_settings(settings: dict) -> tuple[Config, int]:
     return config, config.seed if seed in (None, "", "none", "None") else int(seed)
 
 
-def _streamed(plan: Plan) -> set[str]:
-    schema = plan.config.schema
-    return {t.name for t in [*schema.facts, *schema.events]}
+def _spill_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="plotsim-dbt-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
-def _build(config: Config, seed: int, stream_rows: int) -> Warehouse:
-    plan = resolve_plan(config, seed)
-    features = []
-    if plan.entity_count * plan.periods * len(config.fact_tables) <= stream_rows:
-        tables, state = generate_arrow(config, seed=seed)
-        counts = {name: t.num_rows for name, t in tables.items()}
-        if config.entity_features is not None:
-            features.append(entity_features(plan, {name: tables[name] for name in config.fact_tables}))
-    else:  # one pass that keeps the small tables and only counts the streamed ones
-        streamed = _streamed(plan)
-        counts = dict.fromkeys(streamed, 0)
-        parts: dict[str, list[pa.RecordBatch]] = {}
-        for batch in iter_batches(plan):
-            if config.entity_features is not None:
-                features.append(entity_features(plan, {name: batch[name] for name in config.fact_tables}))
-            for name, rows in batch.items():
-                if name in streamed:
-                    counts[name] += rows.num_rows
-                else:
-                    parts.setdefault(name, []).append(rows)
-        tables = global_tables(plan)
-        tables |= {name: pa.Table.from_batches(parts[name]) for name in config.schema.table_names if name not in streamed | set(tables)}
-        state = GenerationState.of(plan, {name: rows for name, rows in parts.items() if is_truth(name)})
-        counts |= {name: t.num_rows for name, t in tables.items()}
-    if features:
-        tables[FEATURES_MODEL] = pa.concat_tables(features)
-    tables.update(truth_tables(state, counts))
-    return Warehouse(plan=plan, tables=tables)
+def _build(plan: Plan, stream_rows: int) -> Warehouse:
+    big = plan.entity_count * plan.periods * len(plan.fact_tables) > stream_rows
+    spill = {t.name for t in [*plan.tables_of(FactTable), *plan.tables_of(EventTable)]} if big else set()
+    sink = SpillSink(spill, _spill_folder() if spill else Path())
+    with sink:
+        generate_into(plan, sink, views=Views(features=FEATURES_MODEL))
+    return Warehouse(plan=plan, tables=sink.tables, spilled=sink.files)
 
 
 def warehouse(settings: dict) -> Warehouse:
-    """Every cached table for these settings, generated once per process."""
+    """Every table for these settings, generated once per process."""
     config, seed = load_settings(settings)
     stream_rows = int(settings.get("stream_rows", STREAM_ROWS))
     key = (config.model_dump_json(), seed, stream_rows)
     with _lock:
         if key not in _cache:
             started = time.perf_counter()
-            _cache[key] = _build(config, seed, stream_rows)
+            _cache[key] = _build(resolve_plan(config, seed), stream_rows)
             print(f"plotsim_dbt: generated {config.about!r} (seed {seed}) in {time.perf_counter() - started:.2f} s", flush=True)
         return _cache[key]
-
-
-def _stream(plan: Plan, name: str) -> pa.RecordBatchReader:
-    batches = (batch[name] for batch in iter_batches(plan))
-    first = next(batches)
-    return pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches))
 
 
 def table(settings: dict, name: str) -> pa.Table | pa.RecordBatchReader:
     built = warehouse(settings)
     if name in built.tables:
         return built.tables[name]
-    if name in _streamed(built.plan):
-        return _stream(built.plan, name)
-    raise ValueError(f"plotsim_dbt generates no table {name!r}; it has {', '.join(sorted(built.tables))}")
+    if name in built.spilled:
+        source = pq.ParquetFile(built.spilled[name])
+        return pa.RecordBatchReader.from_batches(source.schema_arrow, source.iter_batches(batch_size=STREAM_BATCH_ROWS))
+    raise ValueError(f"plotsim_dbt generates no table {name!r}; it has {', '.join(sorted([*built.tables, *built.spilled]))}")

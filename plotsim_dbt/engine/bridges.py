@@ -6,37 +6,49 @@ high-engagement companies use more features. Targets are distinct, drawn without
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from ..config.schema import Bridge, reference_rows
-from ..plan.resolve import Plan
+import numpy as np
+import pyarrow as pa
+
+from ..plan.tables import BridgeTable
+from .builders import builds
 from .streams import Purpose, key_blocks, name_key, stream
 
+if TYPE_CHECKING:
+    from .context import Block
 
-def link_level(plan: Plan, bridge: Bridge, start: int, values: np.ndarray) -> np.ndarray:
+
+def link_level(block: Block, table: BridgeTable) -> np.ndarray:
     """Each entity's level in [0, 1]."""
-    if bridge.driver is None:
-        segment = plan.entity_segment[start : start + len(values)]
-        return plan.positions.mean(axis=1)[segment]
-    metric = plan.metric(bridge.driver)
-    series = values[:, :, metric.index]
+    plan = block.plan
+    if table.driver is None:
+        return plan.positions.mean(axis=1)[plan.entity_segment[block.start : block.stop]]
+    metric = table.driver
+    series = block.values[:, :, metric.index]
     observed = ~np.isnan(series)
     mean = np.where(observed, series, 0.0).sum(axis=1) / np.maximum(observed.sum(axis=1), 1)
     return np.clip((mean - metric.low) / (metric.high - metric.low), 0.0, 1.0)
 
 
-def links(plan: Plan, bridge: Bridge, start: int, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def links(block: Block, table: BridgeTable) -> tuple[np.ndarray, np.ndarray]:
     """(local entity index, right-dimension id) of every link, by entity then id."""
-    low, high = bridge.cardinality
-    count = np.rint(low + (high - low) * link_level(plan, bridge, start, values)).astype(np.int64)
-    right = reference_rows(plan.config.schema.dimension(bridge.right))
+    count = np.rint(table.low + (table.high - table.low) * link_level(block, table)).astype(np.int64)
+    right = table.right_rows
     parts = []
-    for block, first, last in key_blocks(start, start + len(values)):
-        keys = stream(plan.seed, Purpose.BRIDGES, block, name_key(bridge.name)).random((last - first, right))
+    for key_block, first, last in key_blocks(block.start, block.stop):
+        keys = stream(block.plan.seed, Purpose.BRIDGES, key_block, name_key(table.name)).random((last - first, right))
         order = np.argsort(keys, axis=1, kind="stable")
         chosen = np.zeros_like(keys, dtype=bool)
-        np.put_along_axis(chosen, order, np.arange(right)[None, :] < count[first - start : last - start, None], axis=1)
+        np.put_along_axis(chosen, order, np.arange(right)[None, :] < count[first - block.start : last - block.start, None], axis=1)
         parts.append(chosen)
     chosen = np.concatenate(parts) if len(parts) > 1 else parts[0]
     entity, target = np.nonzero(chosen)
     return entity, target + 1
+
+
+@builds(BridgeTable)
+def bridge_table(block: Block, table: BridgeTable) -> pa.RecordBatch:
+    entity, target = block.links(table.name)
+    arrays = [pa.array(entity + block.start + 1, pa.int64()), pa.array(target, pa.int64())]
+    return pa.RecordBatch.from_arrays(arrays, schema=table.schema)

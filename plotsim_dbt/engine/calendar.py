@@ -7,28 +7,22 @@ inside the hour, so every entity's events follow its own mixture exactly."""
 
 from __future__ import annotations
 
-from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..calendar.slots import HOURS_IN_DAY, box_mask, dirichlet_rows, event_slots
-from ..config.schema import Calendar
-from ..plan.resolve import Plan
+from ..calendar.slots import HOURS_IN_DAY, dirichlet_rows, event_slots
 from .streams import Purpose, key_blocks, stream
+
+if TYPE_CHECKING:
+    from ..plan.resolve import Plan
 
 SECONDS_PER_DAY = 86_400
 
 
-def component_probabilities(calendar: Calendar) -> np.ndarray:
-    """[components, 168] slot probabilities, rows summing to 1 (uniform over each box)."""
-    masks = np.stack([box_mask(*c.days, *c.hours) for c in calendar.components]).astype(np.float64)
-    return masks / masks.sum(axis=1, keepdims=True)
-
-
 def mixtures(plan: Plan, start: int, stop: int) -> np.ndarray:
     """[entities, components] mixture weights of entities [start, stop)."""
-    calendar = plan.config.calendar
-    alpha = np.array([calendar.mixture_prior(s.name) for s in plan.config.segments])
+    alpha = plan.calendar.alpha
     segment = plan.entity_segment
     parts = [dirichlet_rows(stream(plan.seed, Purpose.CALENDAR, block), alpha[segment[first:last]])
              for block, first, last in key_blocks(start, stop)]
@@ -42,13 +36,9 @@ class Placement:
         self.plan = plan
         self.theta = theta
 
-    @cached_property
-    def components(self) -> np.ndarray:
-        return component_probabilities(self.plan.config.calendar)
-
     def timestamps(self, local: np.ndarray, period: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Seconds since the epoch; ``u`` holds four uniforms per row."""
-        _, slot = event_slots(self.theta, self.components, local, u[:, 0], u[:, 1])
+        _, slot = event_slots(self.theta, self.plan.calendar.probabilities, local, u[:, 0], u[:, 1])
         axis = self.plan.axis
         first_day = axis.dates.astype("datetime64[D]").astype(np.int64)[period]
         length = axis.period_days[period]

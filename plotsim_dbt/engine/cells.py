@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from ..plan.resolve import Plan
-from .families import poisson_cdf_tables, poisson_from_table, quantile
+from .families import poisson_from_table, quantile
 from .streams import Purpose, draw
 
 
@@ -60,8 +60,8 @@ def metric_cells(plan: Plan, start: int, stop: int, record: Recorder | None = No
     values = np.empty_like(centres)
     for metric in plan.metrics:
         m = metric.index
-        if metric.family == "poisson" and (tables := poisson_cdf_tables(plan.centres[:, :, m])) is not None:
-            values[:, :, m] = _poisson_by_table(plan, tables, start, stop, z[:, :, m], m)
+        if m in plan.poisson_tables:
+            values[:, :, m] = _poisson_by_table(plan, plan.poisson_tables[m], start, stop, z[:, :, m], m)
         else:
             values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
     keep("drawn_value", values)

@@ -1,4 +1,4 @@
-"""Which (entity, period) cells produce event rows.
+"""Event tables, and which (entity, period) cells produce their rows.
 
 proportional: round(realised driver value x scale) rows per entity and period (missing -> 0).
 threshold: one row per entity, at the period where the metric has been strictly above (below)
@@ -6,29 +6,40 @@ the value for ``for`` consecutive periods; a missing value breaks the run."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pyarrow as pa
 
-from ..config.schema import Event
-from ..plan.resolve import Plan
+from ..plan.tables import VERSION_KEY, EventTable
+from .builders import assemble, builds, version_in_force
+from .context import Block, Rows
+from .ids import block_ids
 
 
-def event_cells(plan: Plan, event: Event, values: np.ndarray) -> np.ndarray:
-    """Rows per [entity, period] for the batch's entities."""
-    if event.proportional is not None:
-        m = plan.metric(event.proportional.driver).index
-        driver = np.nan_to_num(values[:, :, m], nan=0.0)
-        return np.rint(np.maximum(driver, 0.0) * event.proportional.scale).astype(np.int64)
-    rule = event.threshold
-    m = plan.metric(rule.metric).index
-    series = values[:, :, m]
+def event_cells(table: EventTable, values: np.ndarray) -> np.ndarray:
+    """Rows per [entity, period] for the block's entities."""
+    series = values[:, :, table.metric]
+    if table.scale is not None:
+        return np.rint(np.maximum(np.nan_to_num(series, nan=0.0), 0.0) * table.scale).astype(np.int64)
     with np.errstate(invalid="ignore"):
-        hit = series > rule.above if rule.above is not None else series < rule.below
+        hit = series > table.above if table.above is not None else series < table.below
     streak = np.zeros(len(series), dtype=np.int64)
     fired = np.zeros(series.shape, dtype=np.int64)
     done = np.zeros(len(series), dtype=bool)
     for t in range(series.shape[1]):
         streak = np.where(hit[:, t], streak + 1, 0)
-        now = (streak == rule.for_periods) & ~done
+        now = (streak == table.hold) & ~done
         fired[now, t] = 1
         done |= now
     return fired
+
+
+@builds(EventTable)
+def event_table(block: Block, table: EventTable) -> pa.RecordBatch:
+    cells = event_cells(table, block.values)
+    period = np.repeat(np.tile(np.arange(block.plan.periods), len(cells)), cells.reshape(-1))
+    rows = Rows.of(table.name, "event", block.start, cells.sum(axis=1), period, placed=table.placed)
+    rows = replace(rows, ids=block_ids(rows.entity))
+    own = {VERSION_KEY: version_in_force(block, rows)} if table.versioned else {}
+    return assemble(block, table, rows, own)

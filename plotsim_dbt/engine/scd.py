@@ -1,8 +1,7 @@
 """SCD Type 2 versions: an entity's tier follows the realised value of the tracked metric,
 read as a position on the metric's range and cut at the configured points. A new version starts
 whenever the tier changes (with ``monotonic``, only upward: a plan ladder; with ``hold``, only
-after the new band has lasted that many periods). Row numbers here are
-local to the batch; blocks.py shifts them to global ``dim_row_id`` values."""
+after the new band has lasted that many periods)."""
 
 from __future__ import annotations
 
@@ -10,34 +9,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config.schema import Column
-from ..plan.resolve import Plan
+from ..columns.scd import ScdPlan
 
 
 @dataclass(frozen=True)
 class Versions:
     tier: np.ndarray  # [entities, periods] tier index in force
     trigger: np.ndarray  # [entities, periods] position of the tracked metric on its range
-    version_of: np.ndarray  # [entities, periods] local row (0-based, batch-wide) of the version in force
+    version_of: np.ndarray  # [entities, periods] version (0-based, block-wide) in force
     entity: np.ndarray  # [versions] local entity index
     start: np.ndarray  # [versions] first period
     end: np.ndarray  # [versions] period after the last, -1 while current
     per_entity: np.ndarray  # [entities] versions per entity
 
+    @property
+    def version_tier(self) -> np.ndarray:
+        """[versions] tier of each version."""
+        return self.tier[self.entity, self.start]
 
-def tier_path(plan: Plan, column: Column, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+def tier_path(scd: ScdPlan, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Tier index and trigger position of every entity and period."""
-    metric = plan.metric(column.tracks)
-    raw = values[:, :, metric.index]
-    position = (raw - metric.low) / (metric.high - metric.low)
-    tier = np.searchsorted(np.asarray(column.at), np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)
+    raw = values[:, :, scd.index]
+    position = (raw - scd.low) / (scd.high - scd.low)
+    tier = np.searchsorted(scd.cuts, np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)
     missing = np.isnan(raw)
     if missing.any():  # a missing value keeps the tier in force (first period: the lowest tier)
         periods = np.arange(raw.shape[1])
         last_seen = np.maximum.accumulate(np.where(missing, -1, periods), axis=1)
         rows = np.arange(raw.shape[0])[:, None]
         tier = np.where(last_seen >= 0, tier[rows, np.maximum(last_seen, 0)], 0)
-    return _settle(tier, column.monotonic, column.hold), position
+    return _settle(tier, scd.monotonic, scd.hold), position
 
 
 def _settle(band: np.ndarray, monotonic: bool, hold: int) -> np.ndarray:
@@ -59,8 +61,8 @@ def _settle(band: np.ndarray, monotonic: bool, hold: int) -> np.ndarray:
     return tier
 
 
-def versions(plan: Plan, column: Column, values: np.ndarray) -> Versions:
-    tier, position = tier_path(plan, column, values)
+def versions(scd: ScdPlan, values: np.ndarray) -> Versions:
+    tier, position = tier_path(scd, values)
     entities, periods = tier.shape
     starts = np.ones_like(tier, dtype=bool)
     starts[:, 1:] = tier[:, 1:] != tier[:, :-1]

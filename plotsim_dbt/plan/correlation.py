@@ -165,7 +165,8 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment
         elif target >= high:
             rho = RHO_LIMIT
         else:
-            rho = optimize.brentq(lambda r, a=a, b=b: moments.pearson(a, b, loadings, r) - target, -RHO_LIMIT, RHO_LIMIT, xtol=1e-6)
+            rho = optimize.brentq(lambda r, a=a, b=b, target=target: moments.pearson(a, b, loadings, r) - target,
+                                 -RHO_LIMIT, RHO_LIMIT, xtol=1e-6)
         planned[a, b] = planned[b, a] = rho
         solved.append((a, b, conn, rho, low + MARGIN / 2 <= target <= high - MARGIN / 2))
 

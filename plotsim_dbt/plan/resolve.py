@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -13,10 +14,13 @@ import pyarrow.compute as pc
 
 from ..config.models import Config
 from ..config.vocabulary import FAMILY_PARAMS
+from ..engine.families import poisson_cdf_tables
 from .archetypes import parse_archetype, trajectory
+from .calendar import CalendarPlan, resolve_calendar
 from .centres import MetricPlan, centre_field, effective_positions
 from .correlation import CopulaPlan, plan_copula
 from .periods import PeriodAxis, period_axis
+from .tables import EntityTable, FactTable, TablePlan, resolve_tables
 
 
 def config_hash(config: Config) -> str:
@@ -38,6 +42,9 @@ class Plan:
     seasonal_lift: np.ndarray  # [S, P, M] relative lift of the centre
     centres: np.ndarray  # [S, P, M]
     copula: CopulaPlan
+    tables: dict[str, TablePlan]  # every generated table in build order, dim_date first
+    calendar: CalendarPlan | None
+    poisson_tables: dict[int, list[np.ndarray]]  # count metric index -> CDF table per (segment, period)
 
     @property
     def entity_count(self) -> int:
@@ -56,11 +63,36 @@ class Plan:
     def segment_offsets(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.segment_counts)])
 
+    @cached_property
+    def segment_names(self) -> pa.Array:
+        return pa.array([s.name for s in self.config.segments], pa.string())
+
+    @property
+    def cutoff_period(self) -> int | None:
+        """First held-out period index, or None without a holdout."""
+        holdout = self.config.holdout
+        return None if holdout is None else self.periods - holdout.periods
+
+    @property
+    def fact_tables(self) -> list[FactTable]:
+        return self.tables_of(FactTable)
+
+    @property
+    def entity_table(self) -> EntityTable:
+        return next(t for t in self.tables.values() if isinstance(t, EntityTable))
+
+    def tables_of(self, kind: type) -> list:
+        return [t for t in self.tables.values() if isinstance(t, kind)]
+
     def entity_names(self, start: int, stop: int) -> pa.Array:
         """``<segment>_<NNNN>`` names of entities [start, stop), numbered from 1 within the segment."""
-        segment = self.entity_segment[start:stop]
-        number = np.arange(start, stop) - self.segment_offsets[segment] + 1
-        prefix = pa.array([s.name for s in self.config.segments]).take(pa.array(segment))
+        return self.names_of(np.arange(start, stop))
+
+    def names_of(self, index: np.ndarray) -> pa.Array:
+        """Names of the entities at these (0-based) indices."""
+        segment = self.entity_segment[index]
+        number = index - self.segment_offsets[segment] + 1
+        prefix = self.segment_names.take(pa.array(segment))
         digits = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0")
         return pc.binary_join_element_wise(prefix, digits, "_")
 
@@ -141,6 +173,8 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     counts = np.array([s.count for s in config.segments], dtype=np.int64)
     noise_var = np.full(len(metrics), _noise_variance_factor(config))
     copula = plan_copula(config.connections, metrics, effective, lift, counts, noise_var)
+    centres = centre_field(effective, lift, metrics, copula.loadings)
+    poisson = {m.index: poisson_cdf_tables(centres[:, :, m.index]) for m in metrics if m.family == "poisson"}
     return Plan(
         config=config,
         seed=config.seed if seed is None else int(seed),
@@ -152,6 +186,17 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         effective=effective,
         period_lift=period_lift,
         seasonal_lift=lift,
-        centres=centre_field(effective, lift, metrics, copula.loadings),
+        centres=centres,
         copula=copula,
+        tables=resolve_tables(config, tuple(metrics)),
+        calendar=resolve_calendar(config),
+        poisson_tables={m: tables for m, tables in poisson.items() if tables is not None},
     )
+
+
+def plan_of(source: Config | Plan, seed: int | None = None) -> Plan:
+    """The plan of a config (resolved now), or a given plan (reseeded if ``seed`` differs): API
+    functions take either, so a plan resolved once serves many calls."""
+    if isinstance(source, Plan):
+        return source if seed is None or int(seed) == source.seed else dataclasses.replace(source, seed=int(seed))
+    return resolve_plan(source, seed)

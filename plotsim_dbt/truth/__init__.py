@@ -1,1 +1,8 @@
-"""Ground truth: what the engine decided, as Python state, manifest.json and tables."""
+"""Ground truth: what the engine decided, declared once in the truth registry and rendered as truth
+tables, manifest.json, dbt descriptions and Python state. The imports register the tables in
+the order they are listed."""
+
+from . import run, entities, metrics, scd, bridges, calendar  # noqa: F401, I001  (registration order)
+from .registry import TRUTH, TruthTable, block_tables, run_tables
+
+__all__ = ["TRUTH", "TruthTable", "block_tables", "run_tables"]

@@ -9,14 +9,17 @@ import numpy as np
 import pyarrow as pa
 
 from ..plan.resolve import Plan
+from .registry import TRUTH
 
 
 class Trajectories(Mapping):
     """Entity name -> trajectory positions (one per period). Computed on access from the plan,
-    so a million entities cost nothing until asked for."""
+    so a million entities cost nothing until asked for. Carries the run's truth tables, so
+    ``build_manifest(cfg, state.trajectories, tables)`` renders them without regenerating."""
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, truth: Mapping[str, pa.Table] | None = None):
         self.plan = plan
+        self.truth = dict(truth or {})
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -34,55 +37,42 @@ class Trajectories(Mapping):
         return self.plan.entity_count
 
 
-SCD_VERSIONS_SCHEMA = pa.schema(
-    [("dim_table", pa.string()), ("entity_id", pa.int64()), ("dim_row_id", pa.int64()), ("label", pa.string()),
-     ("valid_from", pa.date32()), ("valid_to", pa.date32()), ("is_current", pa.bool_()),
-     ("from_period_index", pa.int32()), ("to_period_index", pa.int32())]
-)
-SCD_EVENTS_SCHEMA = pa.schema(
-    [("dim_table", pa.string()), ("entity_id", pa.int64()), ("period_index", pa.int32()), ("date_key", pa.int32()),
-     ("old_label", pa.string()), ("new_label", pa.string()), ("old_dim_row_id", pa.int64()),
-     ("new_dim_row_id", pa.int64()), ("trigger_position", pa.float64())]
-)
-BRIDGE_LINKS_SCHEMA = pa.schema([("bridge", pa.string()), ("left_id", pa.int64()), ("right_id", pa.int64())])
-CALENDAR_MIXTURES_SCHEMA = pa.schema([("entity_id", pa.int64()), ("component", pa.string()), ("weight", pa.float64())])
-
-
-def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
+def _empty(name: str) -> pa.Table:
+    return TRUTH[name].schema.empty_table()
 
 
 @dataclass(frozen=True)
 class SCDState:
     """Every SCD2 version (truth_scd_versions) and every tier change (truth_scd_events)."""
 
-    versions: pa.Table = field(default_factory=SCD_VERSIONS_SCHEMA.empty_table)
-    events: pa.Table = field(default_factory=SCD_EVENTS_SCHEMA.empty_table)
+    versions: pa.Table = field(default_factory=lambda: _empty("truth_scd_versions"))
+    events: pa.Table = field(default_factory=lambda: _empty("truth_scd_events"))
 
 
 @dataclass(frozen=True)
 class BridgeState:
-    """Every bridge link (truth_bridge_links), bridge by bridge in declared order."""
+    """Every bridge link (truth_bridge_links), by entity then bridge."""
 
-    links: pa.Table = field(default_factory=BRIDGE_LINKS_SCHEMA.empty_table)
+    links: pa.Table = field(default_factory=lambda: _empty("truth_bridge_links"))
 
 
 @dataclass(frozen=True)
 class GenerationState:
     plan: Plan
-    trajectories: Trajectories
-    scd: SCDState
-    bridges: BridgeState
-    calendar_mixtures: pa.Table = field(default_factory=CALENDAR_MIXTURES_SCHEMA.empty_table)  # entity x component weights
+    truth: dict[str, pa.Table]  # every truth table of the run, by name
 
-    @classmethod
-    def of(cls, plan: Plan, truth: dict[str, list[pa.RecordBatch]] | None = None) -> GenerationState:
-        """The state of a run from the truth batches the engine yielded (None: plan-only truth)."""
-        truth = truth or {}
-        scd = SCDState(
-            versions=_table(truth.get("truth_scd_versions", []), SCD_VERSIONS_SCHEMA),
-            events=_table(truth.get("truth_scd_events", []), SCD_EVENTS_SCHEMA),
-        )
-        link_batches = [b for bridge in plan.config.schema.bridges for b in truth.get(f"truth_bridge_links__{bridge.name}", [])]
-        return cls(plan=plan, trajectories=Trajectories(plan), scd=scd, bridges=BridgeState(_table(link_batches, BRIDGE_LINKS_SCHEMA)),
-                   calendar_mixtures=_table(truth.get("truth_calendar_mixtures", []), CALENDAR_MIXTURES_SCHEMA))
+    @property
+    def trajectories(self) -> Trajectories:
+        return Trajectories(self.plan, self.truth)
+
+    @property
+    def scd(self) -> SCDState:
+        return SCDState(self.truth["truth_scd_versions"], self.truth["truth_scd_events"])
+
+    @property
+    def bridges(self) -> BridgeState:
+        return BridgeState(self.truth["truth_bridge_links"])
+
+    @property
+    def calendar_mixtures(self) -> pa.Table:
+        return self.truth["truth_calendar_mixtures"]

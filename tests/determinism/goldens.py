@@ -35,12 +35,10 @@ def warehouse_digests(template: str) -> dict[str, dict]:
     """{table: {"rows": n, "columns": {column: digest}}} of a template's tables and truth tables."""
     from plotsim_dbt import load_template
     from plotsim_dbt.api import generate_arrow
-    from plotsim_dbt.truth.tables import truth_tables
 
     config = load_template(template)
     tables, state = generate_arrow(config)
-    counts = {name: t.num_rows for name, t in tables.items()}
-    tables |= truth_tables(state, counts)
+    tables |= state.truth
     return {
         name: {"rows": table.num_rows, "columns": {c: column_digest(table.column(c)) for c in table.column_names}}
         for name, table in sorted(tables.items())
@@ -51,11 +49,11 @@ def warehouse_digests(template: str) -> dict[str, dict]:
 def faker_columns(template: str) -> set[tuple[str, str]]:
     """(table, column) pairs whose values come from Faker's locale data."""
     from plotsim_dbt import load_template
-    from plotsim_dbt.config.schema import FAKE_WORDS
+    from plotsim_dbt.columns.realistic import RealisticColumn
 
     schema = load_template(template).schema
     return {(t.name, c.name) for group in (schema.dimensions, schema.facts, schema.events) for t in group
-            for c in t.columns if c.kind in FAKE_WORDS}
+            for c in t.columns if isinstance(c, RealisticColumn)}
 
 
 def record() -> dict:

@@ -58,7 +58,9 @@ calendar:
 
 
 def digest(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+    """sha256 of every file of a run's output (truth/ included), by relative path."""
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def cli_run(config: Path, out: Path, cwd: Path, *extra: str) -> dict[str, str]:
@@ -88,15 +90,23 @@ def test_two_processes_in_different_directories_write_identical_bytes(config_fil
     assert {"manifest.json", "config.yaml", "validation_report.txt", *(f"{t}.{fmt}" for t in tables)} <= set(first)
 
 
-def test_worker_count_and_block_size_do_not_change_output(config_file, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_block_size_and_worker_count_do_not_change_a_byte(config_file, tmp_path, monkeypatch, fmt):
     from plotsim_dbt import create_from_yaml
+    from plotsim_dbt.sinks import parquet_files
 
+    monkeypatch.setattr(parquet_files, "ROW_GROUP_ROWS", 10_000)  # several row groups per table, cut across blocks
     cfg = create_from_yaml(config_file)
-    serial = run(cfg, tmp_path / "serial", workers=1, block_size=1024)
-    parallel = run(cfg, tmp_path / "parallel", workers=2, block_size=1024)
-    big_blocks = run(cfg, tmp_path / "big", workers=1, block_size=3072)
-    assert serial.row_counts["fct_account"] == 2600 * 12
-    assert digest(serial.directory) == digest(parallel.directory) == digest(big_blocks.directory)
+    cfg = cfg.model_copy(update={"segments": [s.model_copy(update={"count": s.count * 2}) for s in cfg.segments]})  # 5,200 entities
+    digests = {}
+    for workers, block_size in ((1, 1024), (1, 4096), (1, 65536), (2, 1024), (2, 4096)):
+        result = run(cfg, tmp_path / f"w{workers}_b{block_size}", workers=workers, block_size=block_size, format=fmt)
+        digests[workers, block_size] = digest(result.directory)
+    assert result.row_counts["fct_account"] == 5200 * 12
+    (first, *others) = digests.values()
+    assert {"manifest.json", "config.yaml", "validation_report.txt", f"fct_account.{fmt}", f"truth/truth_trajectory.{fmt}"} <= set(first)
+    for label, other in zip(list(digests)[1:], others):
+        assert other == first, label
 
 
 def test_a_different_seed_changes_the_data(config_file, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import plotsim_dbt as ps
-from plotsim_dbt.truth.manifest import dumps
+from plotsim_dbt.truth.manifest import MAX_SAMPLED_CELLS, dumps
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "manifest.md"
 # Objects keyed by data (table names, segment names, family parameters), not by fixed field names.
@@ -93,7 +93,7 @@ def test_every_nested_field_is_documented(manifest, doc):
 
 
 def test_doc_mentions_sampling_cap_and_determinism(doc):
-    assert "1,000,000" in doc and "sample_rate" in doc
+    assert f"{MAX_SAMPLED_CELLS:,} cells" in doc and "sample_rate" in doc
     assert "byte-identical" in doc
 
 

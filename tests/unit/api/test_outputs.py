@@ -105,7 +105,7 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
     cfg = small_config()
     tables = ps.generate_tables(cfg)
     tables["broken"] = "not a table"
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError, match="tables\\['broken'\\] is a str"):
         ps.write_tables(tables, cfg, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert list(tmp_path.iterdir()) == []

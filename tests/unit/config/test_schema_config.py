@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import copy
 
+import pyarrow as pa
 import pytest
+from pydantic import TypeAdapter
 
 import plotsim_dbt as ps
-from plotsim_dbt.config.schema import Column
+from plotsim_dbt.columns import Column
+from plotsim_dbt.columns.constants import RangeColumn, StaticColumn
+from plotsim_dbt.columns.keys import IdColumn
+from plotsim_dbt.columns.metrics import LagColumn
 
 
 def scd(**options) -> dict:
@@ -117,7 +122,7 @@ def test_lag_of_an_undeclared_metric():
 
 def test_longest_lag_is_accepted():
     cfg = ps.create(**with_column("facts", 0, {"prev": "lag.engagement:periods:5"}))
-    assert cfg.facts[0].columns[-1].lag_periods == 5
+    assert cfg.facts[0].columns[-1].periods == 5
 
 
 def test_column_not_allowed_in_the_table_says_what_it_accepts():
@@ -419,17 +424,29 @@ def test_errors_in_yaml_keep_the_field_path(tmp_path):
 # ---------------------------------------------------------------------------------- shorthand and automatic schema
 
 
-def test_column_shorthand_parses_to_name_and_type():
-    column = Column.model_validate({"company_id": "id"})
-    assert (column.name, column.type, column.kind) == ("company_id", "id", "id")
-    ranged = Column.model_validate({"employees": "range", "min": 1, "max": 9})
-    assert (ranged.name, ranged.kind, ranged.min, ranged.max, ranged.integer_range) == ("employees", "range", 1, 9, True)
-    assert Column.model_validate({"ratio": "range", "min": 0.5, "max": 2}).integer_range is False
-    assert Column.model_validate({"name": "employees", "type": "range", "min": 1, "max": 9}) == ranged
-    lag = Column.model_validate({"prev": "lag.mrr:periods:2"})
-    assert (lag.kind, lag.argument, lag.lag_periods) == ("lag", "mrr", 2)
-    static = Column.model_validate({"plan": "static.free,pro"})
-    assert (static.kind, static.argument) == ("static", "free,pro")
+COLUMN = TypeAdapter(Column)
+
+
+def test_column_shorthand_parses_to_its_kind_with_name_and_type():
+    column = COLUMN.validate_python({"company_id": "id"})
+    assert isinstance(column, IdColumn) and (column.name, column.type, column.kind) == ("company_id", "id", "id")
+    ranged = COLUMN.validate_python({"employees": "range", "min": 1, "max": 9})
+    assert isinstance(ranged, RangeColumn) and (ranged.name, ranged.kind, ranged.min, ranged.max) == ("employees", "range", 1, 9)
+    assert ranged.resolve(None).type == pa.int64()
+    assert COLUMN.validate_python({"ratio": "range", "min": 0.5, "max": 2}).resolve(None).type == pa.float64()
+    assert COLUMN.validate_python({"name": "employees", "type": "range", "min": 1, "max": 9}) == ranged
+    lag = COLUMN.validate_python({"prev": "lag.mrr:periods:2"})
+    assert isinstance(lag, LagColumn) and (lag.kind, lag.metric, lag.periods, lag.type) == ("lag", "mrr", 2, "lag.mrr:periods:2")
+    static = COLUMN.validate_python({"plan": "static.free,pro"})
+    assert isinstance(static, StaticColumn) and (static.kind, static.options) == ("static", ["free", "pro"])
+
+
+def test_a_column_dumps_back_to_the_form_users_write():
+    for written in ({"name": "prev", "type": "lag.mrr:periods:2"}, {"name": "plan", "type": "ref.dim_plan"},
+                    {"name": "employees", "type": "range", "min": 1.0, "max": 9.0}):
+        dumped = COLUMN.dump_python(COLUMN.validate_python(written), mode="json")
+        assert {k: v for k, v in dumped.items() if v is not None} == written
+        assert COLUMN.validate_python(dumped) == COLUMN.validate_python(written)
 
 
 def test_shorthand_in_a_config_is_equal_to_the_long_form():

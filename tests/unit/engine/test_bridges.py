@@ -80,8 +80,9 @@ def test_bridge_truth_equals_the_bridge_tables(star):
     _, tables, state = star
     links = state.bridges.links
     expected = []
-    for name, right in (("bridge_account_feature", "feature_id"), ("bridge_account_plan", "plan_id")):
+    for order, (name, right) in enumerate((("bridge_account_feature", "feature_id"), ("bridge_account_plan", "plan_id"))):
         table = tables[name]
-        expected += [(name, a, b) for a, b in zip(table.column("account_id").to_pylist(), table.column(right).to_pylist())]
+        expected += [(a, order, b, name) for a, b in zip(table.column("account_id").to_pylist(), table.column(right).to_pylist())]
     got = list(zip(links.column("bridge").to_pylist(), links.column("left_id").to_pylist(), links.column("right_id").to_pylist()))
-    assert got == expected
+    # by entity, then bridge in declared order, then right id
+    assert got == [(name, a, b) for a, _, b, name in sorted(expected)]

@@ -11,7 +11,7 @@ import pytest
 import plotsim_dbt as ps
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.calendar.slots import box_mask
-from plotsim_dbt.engine.calendar import component_probabilities
+from plotsim_dbt.plan.resolve import resolve_plan
 
 DELTA = 1e-6
 
@@ -48,7 +48,7 @@ def observed_vs_truth(cfg: ps.Config):
     counts = counts.reindex(columns=range(168), fill_value=0)
     mix = state.calendar_mixtures.to_pandas().pivot(index="entity_id", columns="component", values="weight")
     theta = mix[[c.name for c in cfg.calendar.components]].to_numpy()
-    truth = theta @ component_probabilities(cfg.calendar)
+    truth = theta @ resolve_plan(cfg).calendar.probabilities
     return events, counts, truth[counts.index.to_numpy() - 1], theta
 
 

@@ -105,9 +105,9 @@ def test_person_kinds_on_shared_uniforms_describe_one_person(locale):
     people = fake._people(locale)
     ascii_first = dict(zip(people.first.values.to_pylist(), people.first_ascii.to_pylist()))
     ascii_last = dict(zip(people.last.values.to_pylist(), people.last_ascii.to_pylist()))
-    for f, l, n, e in zip(first, last, name, email):
-        assert n in (f"{f} {l}", f"{l}{f}"), (f, l, n)
-        assert e.startswith(f"{ascii_first[f]}.{ascii_last[l]}"), (f, l, e)
+    for f, surname, n, e in zip(first, last, name, email):
+        assert n in (f"{f} {surname}", f"{surname}{f}"), (f, surname, n)
+        assert e.startswith(f"{ascii_first[f]}.{ascii_last[surname]}"), (f, surname, e)
 
 
 def test_weighted_first_names_follow_fakers_weights():

@@ -1,0 +1,101 @@
+"""Key columns: ``id`` (the table's primary key, numbered by its table) and ``ref.<table>``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .base import ArgumentColumn, CheckContext, ColumnPlan, ColumnSpec, register
+
+
+@dataclass(frozen=True)
+class IdPlan(ColumnPlan):
+    def values(self, block, rows) -> pa.Array:
+        return pa.array(rows.ids, pa.int64())
+
+
+@register
+class IdColumn(ColumnSpec):
+    words = ("id",)
+    roles = frozenset({"entity", "reference", "sub_entity", "event"})
+
+    def resolve(self, ctx: Any) -> IdPlan:
+        return IdPlan(self.name, pa.int64(), self.description or "Primary key.", not_null=True)  # numbered by its table
+
+
+@dataclass(frozen=True)
+class DateRefPlan(ColumnPlan):
+    def values(self, block, rows) -> pa.Array:
+        return pa.array(block.plan.axis.date_keys[rows.period], pa.int32())
+
+
+@dataclass(frozen=True)
+class EntityRefPlan(ColumnPlan):
+    def values(self, block, rows) -> pa.Array:
+        return pa.array(rows.entity + 1, pa.int64())
+
+
+@dataclass(frozen=True)
+class SubEntityRefPlan(ColumnPlan):
+    """A random row of the entity's own sub-entities (their ids are entity * count + j + 1)."""
+
+    table: str = ""
+    count: int = 1
+
+    def values(self, block, rows) -> pa.Array:
+        u = block.uniforms(rows, (rows.table, self.name))[:, 0]
+        pick = np.minimum((u * self.count).astype(np.int64), self.count - 1)
+        return pa.array(rows.entity * self.count + 1 + pick, pa.int64())
+
+
+@dataclass(frozen=True)
+class ReferenceRefPlan(ColumnPlan):
+    """A uniformly chosen row of a reference dimension."""
+
+    count: int = 1
+
+    def values(self, block, rows) -> pa.Array:
+        u = block.uniforms(rows, (rows.table, self.name))[:, 0]
+        return pa.array(1 + np.minimum((u * self.count).astype(np.int64), self.count - 1), pa.int64())
+
+
+@register
+class RefColumn(ArgumentColumn):
+    target: str
+    words = ("ref",)
+    roles = frozenset({"entity", "sub_entity", "fact", "event"})
+    argument_hint = "<table>"
+    argument_field = "target"
+    example = "dim_plan"
+
+    def check(self, ctx: CheckContext) -> None:
+        target, dims = self.target, ctx.dimensions
+        if target != "dim_date" and target not in dims:
+            raise ValueError(f"{ctx.path}.type: {target!r} is not a declared dimension (or dim_date)")
+        if target == ctx.table:
+            raise ValueError(f"{ctx.path}.type: {ctx.table} cannot reference itself")
+        dimension_role = ctx.role in ("entity", "sub_entity")
+        if dimension_role and target in dims and dims[target].grain != "reference" and not (
+            ctx.role == "sub_entity" and target == ctx.entity_table
+        ):
+            raise ValueError(f"{ctx.path}.type: a dimension may reference only reference dimensions (and a sub_entity its entity)")
+        if dimension_role and target == "dim_date":
+            raise ValueError(f"{ctx.path}.type: dimensions do not reference dim_date; use a timestamp column")
+
+    def resolve(self, ctx: Any) -> ColumnPlan:
+        if self.target == "dim_date":
+            return DateRefPlan(self.name, pa.int32(), self._describe("date_key"), ("dim_date", "date_key"), not_null=True)
+        parent = ctx.dimension(self.target)
+        key = parent.key
+        fk = (self.target, key)
+        if parent.grain == "entity":
+            return EntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True)
+        if parent.grain == "sub_entity":
+            return SubEntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, table=self.target, count=parent.count)
+        return ReferenceRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, count=parent.rows)
+
+    def _describe(self, key: str) -> str:
+        return self.description or f"Foreign key to {self.target}.{key}."

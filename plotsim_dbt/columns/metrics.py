@@ -1,0 +1,91 @@
+"""Metric columns: ``metric.<name>`` (the cell of the row's entity and period) and
+``lag.<name>:periods:<n>`` (the cell n periods earlier, NULL where the window does not reach)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .base import ArgumentColumn, CheckContext, ColumnPlan, ColumnSpec, register
+
+_LAG = re.compile(r"^([A-Za-z_]\w*):periods:(\d+)$")
+
+
+@dataclass(frozen=True)
+class MetricColumnPlan(ColumnPlan):
+    index: int = 0  # the metric's position in the cell array
+    integer: bool = False
+    lag: int = 0
+
+    def values(self, block, rows) -> pa.Array:
+        period = rows.period - self.lag
+        valid = period >= 0
+        cells = block.values[rows.local, np.maximum(period, 0), self.index]
+        missing = np.isnan(cells) | ~valid
+        mask = missing if missing.any() else None
+        if self.integer:
+            return pa.array(np.where(missing, 0, cells).astype(np.int64), pa.int64(), mask=mask)
+        return pa.array(np.where(missing, 0.0, cells), pa.float64(), mask=mask)
+
+
+def _known_metric(ctx: CheckContext, metric: str) -> None:
+    if metric not in ctx.metrics:
+        raise ValueError(f"{ctx.path}.type: {metric!r} is not a declared metric")
+
+
+@register
+class MetricColumn(ArgumentColumn):
+    metric: str
+    words = ("metric",)
+    roles = frozenset({"fact", "event"})
+    argument_hint = "<name>"
+    argument_field = "metric"
+    example = "mrr"
+
+    def check(self, ctx: CheckContext) -> None:
+        _known_metric(ctx, self.metric)
+        if self.name != self.metric:
+            # One name per metric everywhere: features, truth tables and dbt tests find it by name.
+            raise ValueError(f"{ctx.path}.name: name the column after its metric ({self.metric}), not {self.name!r}")
+
+    def resolve(self, ctx: Any) -> MetricColumnPlan:
+        metric = ctx.metric(self.metric)
+        kind = pa.int64() if metric.integer else pa.float64()
+        return MetricColumnPlan(self.name, kind, self.description or ctx.metric_description(self.metric), metric=self.metric,
+                          index=metric.index, integer=metric.integer)
+
+
+@register
+class LagColumn(ColumnSpec):
+    metric: str
+    periods: int
+    words = ("lag",)
+    roles = frozenset({"fact"})
+    argument_hint = "<metric>:periods:<n>"
+    encoded = ("metric", "periods")
+
+    @classmethod
+    def parse_type(cls, word: str, argument: str) -> dict[str, Any]:
+        match = _LAG.match(argument)
+        if match is None:
+            raise ValueError(f"type: write a lag as lag.<metric>:periods:<n>, got {word}.{argument}")
+        return {"metric": match.group(1), "periods": int(match.group(2))}
+
+    @property
+    def type(self) -> str:
+        return f"lag.{self.metric}:periods:{self.periods}"
+
+    def check(self, ctx: CheckContext) -> None:
+        _known_metric(ctx, self.metric)
+        if not 1 <= self.periods < ctx.periods:
+            raise ValueError(f"{ctx.path}.type: a lag needs 1 to {ctx.periods - 1} periods, got {self.periods}")
+
+    def resolve(self, ctx: Any) -> MetricColumnPlan:
+        metric = ctx.metric(self.metric)
+        kind = pa.int64() if metric.integer else pa.float64()
+        text = self.description or f"The metric {self.metric} {self.periods} period(s) earlier (NULL before the window allows)."
+        return MetricColumnPlan(self.name, kind, text, index=metric.index, integer=metric.integer, lag=self.periods)

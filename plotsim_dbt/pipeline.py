@@ -1,0 +1,86 @@
+"""The one way a run goes: plan -> blocks on a runner -> a sink, with the run's truth tables, the
+ML views (holdout splits, entity features) and the manifest's truth sample. ``run``,
+``write_tables``, ``generate_arrow`` and the dbt runtime all call ``generate_into``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from .engine.block import global_tables
+from .engine.runners import block_ranges, default_block_size, runner_for
+from .features import entity_features, split_holdout
+from .plan.resolve import Plan
+from .sinks import Sink
+from .truth import TRUTH, run_tables
+from .truth.manifest import TruthSample, manifest_dict
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Views:
+    """Derived tables a run also writes: per-fact holdout splits (``<fact>_train`` /
+    ``<fact>_holdout``, when the config has a holdout) and entity features (under ``features``)."""
+
+    splits: bool = False
+    features: str | None = None
+
+
+FILE_VIEWS = Views(splits=True, features="_entity_features")
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    row_counts: dict[str, int]  # rows of each generated table (dim_date, dimensions, facts, events, bridges)
+    manifest: dict | None  # None when only some tables were generated
+
+
+def write_views(plan: Plan, sink: Sink, batch: dict[str, pa.RecordBatch | pa.Table], views: Views) -> None:
+    """The holdout splits and entity-feature rows of one block's (or a whole run's) fact rows."""
+    facts = {t.name: batch[t.name] for t in plan.fact_tables if t.name in batch}
+    if views.splits and plan.cutoff_period is not None:
+        for name, rows in facts.items():
+            train, held_out = split_holdout(plan, rows, name)
+            sink.write(f"{name}_train", train)
+            sink.write(f"{name}_holdout", held_out)
+    if views.features and plan.config.entity_features is not None and facts:
+        sink.write(views.features, entity_features(plan, facts))
+
+
+def generate_into(
+    plan: Plan,
+    sink: Sink,
+    *,
+    names: Collection[str] | None = None,
+    views: Views = Views(),
+    workers: int = 1,
+    block_size: int | None = None,
+    progress: Progress | None = None,
+) -> RunOutput:
+    """Write the run's tables (or only ``names``) and truth tables into ``sink``; the caller commits it."""
+    ranges = block_ranges(plan.entity_count, block_size or default_block_size(plan))
+    wanted = None if names is None else set(names)
+    sample = TruthSample(plan) if wanted is None else None
+    for name, table in global_tables(plan, wanted).items():
+        sink.write(name, table)
+    per_block = None if wanted is None else [n for n in wanted if n in TRUTH or (n in plan.tables and plan.tables[n].per_entity)]
+    if per_block == []:
+        ranges = []
+    done = 0
+    for (start, stop), batch in zip(ranges, runner_for(workers, len(ranges)).map(plan, ranges, per_block)):
+        for name, rows in batch.items():
+            sink.write(name, rows)
+        write_views(plan, sink, batch, views)
+        if sample is not None:
+            sample.add(batch)
+        done += stop - start
+        if progress:
+            progress(done, plan.entity_count)
+    counts = {name: sink.row_counts.get(name, 0) for name in plan.tables if wanted is None or name in wanted}
+    for truth in run_tables():
+        if wanted is None or truth.name in wanted:
+            sink.write(truth.name, truth.run_table(plan, counts))
+    return RunOutput(counts, None if sample is None else manifest_dict(plan, counts, sample))

@@ -1,0 +1,271 @@
+"""Resolve the declared schema into frozen table plans: every table's resolved columns (the
+declared ones and those the engine adds), its Arrow schema, keys, references and description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pyarrow as pa
+
+from ..columns import ColumnPlan
+from ..columns.scd import ScdPlan
+from ..columns.timestamps import TimestampPlan
+from ..config.models import Config
+from ..config.schema import Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
+from .centres import MetricPlan
+
+VERSION_KEY = "dim_row_id"
+
+DATE_COLUMNS = (
+    ("date_key", pa.int32(), "Primary key: the period's anchor date as YYYYMMDD."),
+    ("date", pa.date32(), "Anchor date of the period (month start, ISO Monday or the day)."),
+    ("year", pa.int16(), "Calendar year."),
+    ("quarter", pa.int8(), "Calendar quarter, 1-4."),
+    ("month", pa.int8(), "Calendar month, 1-12."),
+    ("month_name", pa.string(), "Month name in English."),
+    ("week", pa.int8(), "ISO week number of the anchor date."),
+    ("period_label", pa.string(), "YYYY-MM, YYYY-Www or YYYY-MM-DD."),
+    ("period_index", pa.int32(), "0-based position of the period in the window."),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TablePlan:
+    name: str
+    role: str  # date, reference, entity, sub_entity, fact, event, bridge
+    description: str
+    columns: tuple[ColumnPlan, ...]  # every column in output order, engine-added ones included
+    primary_key: tuple[str, ...]
+    per_entity: bool = True  # made block by block (it grows with the entities)
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema([(c.name, c.type) for c in self.columns])
+
+    def column(self, name: str) -> ColumnPlan:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def foreign_keys(self) -> list[tuple[str, str, str]]:
+        """(column, parent table, parent column) of every reference."""
+        return [(c.name, *c.foreign_key) for c in self.columns if c.foreign_key is not None]
+
+    @property
+    def metric_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.metric is not None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DateTable(TablePlan):
+    per_entity: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceTable(TablePlan):
+    rows: int
+    per_entity: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityTable(TablePlan):
+    key: str
+    scd: ScdPlan | None = None
+    open_end: str = "null"  # valid_to of current versions: "null" or "9999-12-31"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubEntityTable(TablePlan):
+    key: str
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactTable(TablePlan):
+    date_column: str
+    entity_column: str
+    versioned: bool = False  # carries the SCD2 dimension's dim_row_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventTable(TablePlan):
+    key: str
+    entity_column: str
+    date_column: str | None
+    metric: int  # driver (proportional) or watched metric (threshold), index in the cell array
+    scale: float | None = None  # proportional: rows = round(value x scale)
+    above: float | None = None  # threshold: fires after `hold` periods above or below
+    below: float | None = None
+    hold: int = 1
+    placed: bool = False  # timestamps follow the weekly calendar
+    versioned: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class BridgeTable(TablePlan):
+    left_key: str
+    right_key: str
+    right: str
+    right_rows: int
+    low: int
+    high: int
+    driver: MetricPlan | None = None  # sets the link count; None: the trajectory
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    """What a reference to a dimension needs to know about it."""
+
+    name: str
+    grain: str
+    key: str
+    count: int | None
+    rows: int | None
+
+
+@dataclass(frozen=True)
+class ResolveContext:
+    """What a column kind's ``resolve`` reads."""
+
+    config: Config
+    metrics: tuple[MetricPlan, ...]
+    dimensions: dict[str, DimensionInfo] = field(default_factory=dict)
+
+    def metric(self, name: str) -> MetricPlan:
+        return next(m for m in self.metrics if m.name == name)
+
+    def dimension(self, name: str) -> DimensionInfo:
+        return self.dimensions[name]
+
+    @property
+    def segments(self):
+        return self.config.segments
+
+    @property
+    def locale(self) -> str:
+        return self.config.locale
+
+    def metric_description(self, name: str) -> str:
+        metric = next(m for m in self.config.metrics if m.name == name)
+        parts = [metric.label or name.replace("_", " ").capitalize(), f"{metric.type or metric.family} metric", f"{metric.polarity} polarity"]
+        if metric.follows:
+            parts.append(f"trails {metric.follows} by {metric.delay} period(s)")
+        return "; ".join(parts) + "."
+
+
+def _declared(ctx: ResolveContext, table) -> tuple[ColumnPlan, ...]:
+    return tuple(c.resolve(ctx) for c in table.columns)
+
+
+def _version_column(scd_table: str) -> ColumnPlan:
+    return ColumnPlan(VERSION_KEY, pa.int64(), f"The {scd_table} version in force at the row's date.", (scd_table, VERSION_KEY), not_null=True)
+
+
+def date_table(config: Config) -> DateTable:
+    window = config.window
+    return DateTable(
+        name="dim_date", role="date", primary_key=("date_key",),
+        description=f"One row per {window.every} period of the window {window.start} .. {window.end}.",
+        columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS),
+    )
+
+
+def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
+    columns = _declared(ctx, dim)
+    key = key_column(dim)
+    unit = ctx.config.unit
+    if dim.grain == "reference":
+        return ReferenceTable(name=dim.name, role="reference", description=dim.description or "A reference lookup.",
+                              columns=columns, primary_key=(key,), rows=reference_rows(dim))
+    if dim.grain == "sub_entity":
+        return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
+                              columns=columns, primary_key=(key,), key=key, count=dim.count)
+    scd = next((c for c in columns if isinstance(c, ScdPlan)), None)
+    if scd is None:
+        return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.", columns=columns,
+                           primary_key=(key,), key=key)
+    open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
+    if next(c for c in dim.columns if c.name == key).description is None:  # the id repeats per version: not the key
+        columns = tuple(replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).")
+                        if c.name == key else c for c in columns)
+    added = (
+        ColumnPlan(VERSION_KEY, pa.int64(), "Primary key of the version (SCD2 surrogate key), ascending in entity and version order.",
+                   not_null=True),
+        ColumnPlan("valid_from", pa.date32(), "First date the version is in force (inclusive).", not_null=True),
+        ColumnPlan("valid_to", pa.date32(), f"Date the next version starts (exclusive); {open_end} while current."),
+        ColumnPlan("is_current", pa.bool_(), "True on the version in force at the end of the window.", not_null=True),
+    )
+    return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit} per SCD2 version.",
+                       columns=columns + added, primary_key=(VERSION_KEY,), key=key, scd=scd, open_end=dim.open_end)
+
+
+def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None) -> FactTable:
+    columns = _declared(ctx, fact)
+    date_column, entity_column = ref_column(fact, "dim_date"), ref_column(fact, entity)
+    versioned = scd_table is not None and ref_column(fact, scd_table) is not None
+    unit = ctx.config.unit
+    return FactTable(
+        name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()),
+        description=fact.description
+        or f"One row per {unit} per {ctx.config.window.every} period; every metric is derived from the {unit}'s trajectory.",
+        primary_key=(date_column, entity_column), date_column=date_column, entity_column=entity_column, versioned=versioned,
+    )
+
+
+def _event(ctx: ResolveContext, event: Event, entity: str, scd_table: str | None) -> EventTable:
+    config, unit = ctx.config, ctx.config.unit
+    columns = _declared(ctx, event)
+    versioned = scd_table is not None and ref_column(event, scd_table) is not None
+    key = key_column(event)
+    placed = config.calendar is not None and config.calendar.places(event.name)
+    if event.proportional is not None:
+        rule = event.proportional
+        how = f"round({rule.driver} x {rule.scale:g}) rows per {unit} and period"
+        mechanism = dict(scale=rule.scale)
+    else:
+        rule = event.threshold
+        side = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
+        how = f"one row per {unit}, when {rule.metric} has been {side} for {rule.for_periods} period(s)"
+        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods)
+    if placed and any(isinstance(c, TimestampPlan) for c in columns):
+        how += f"; timestamps follow each {unit}'s weekly calendar mix"
+    return EventTable(
+        name=event.name, role="event", description=event.description or f"Events: {how}.",
+        columns=columns + ((_version_column(scd_table),) if versioned else ()), primary_key=(key,), key=key,
+        entity_column=ref_column(event, entity), date_column=ref_column(event, "dim_date"),
+        metric=ctx.metric(event.source_metric).index, placed=placed, versioned=versioned, **mechanism,
+    )
+
+
+def _bridge(ctx: ResolveContext, bridge: Bridge, entity_key: str) -> BridgeTable:
+    right = ctx.dimension(bridge.right)
+    low, high = bridge.cardinality
+    unit = ctx.config.unit
+    columns = (
+        ColumnPlan(entity_key, pa.int64(), f"Foreign key to {bridge.left}.", (bridge.left, entity_key), not_null=True),
+        ColumnPlan(right.key, pa.int64(), f"Foreign key to {bridge.right}.", (bridge.right, right.key), not_null=True),
+    )
+    return BridgeTable(
+        name=bridge.name, role="bridge", columns=columns, primary_key=(entity_key, right.key),
+        description=bridge.description
+        or f"Links each {unit} to {low}-{high} rows of {bridge.right}, more for a higher {bridge.driver or 'trajectory'}.",
+        left_key=entity_key, right_key=right.key, right=bridge.right, right_rows=right.rows, low=low, high=high,
+        driver=None if bridge.driver is None else ctx.metric(bridge.driver),
+    )
+
+
+def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str, TablePlan]:
+    """Every table in build order: dim_date, dimensions, facts, events, bridges."""
+    schema = config.schema
+    dimensions = {
+        d.name: DimensionInfo(d.name, d.grain, key_column(d), d.count, reference_rows(d) if d.grain == "reference" else None)
+        for d in schema.dimensions
+    }
+    ctx = ResolveContext(config, metrics, dimensions)
+    entity = schema.entity_dimension
+    scd_table = entity.name if entity.scd_column is not None else None
+    tables: list[TablePlan] = [date_table(config)]
+    tables += [_dimension(ctx, d) for d in schema.dimensions]
+    tables += [_fact(ctx, f, entity.name, scd_table) for f in schema.facts]
+    tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
+    tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
+    return {t.name: t for t in tables}

@@ -1,0 +1,115 @@
+"""Truth about entities: their segment and archetype, the trajectory position of every period,
+and each segment's shared trajectory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from .registry import declare
+
+
+def _entities(block) -> dict:
+    plan = block.plan
+    segment = pa.array(plan.entity_segment[block.start : block.stop])
+    segments = plan.config.segments
+    return {
+        "entity_id": np.arange(block.start + 1, block.stop + 1),
+        "entity_name": plan.entity_names(block.start, block.stop),
+        "segment": plan.segment_names.take(segment),
+        "archetype": pa.array([s.archetype for s in segments], pa.string()).take(segment),
+        "start_period": np.zeros(len(block), dtype=np.int32),
+        "seasonal_sensitivity": pa.array([s.seasonal_sensitivity for s in segments], pa.float64()).take(segment),
+    }
+
+
+def _assignments(rows: pa.Table, plan) -> dict:
+    return {"archetype_assignments": [
+        {"entity": r["entity_name"], "entity_id": r["entity_id"], "segment": r["segment"], "archetype": r["archetype"]}
+        for r in rows.to_pylist()
+    ]}
+
+
+declare(
+    "truth_entities",
+    "Ground truth: every entity with its segment, archetype, start period and seasonal sensitivity.",
+    [
+        ("entity_id", pa.int64(), "The entity's primary key (the entity dimension's id)."),
+        ("entity_name", pa.string(), "Entity name, <segment>_<NNNN>."),
+        ("segment", pa.string(), "Segment the entity belongs to."),
+        ("archetype", pa.string(), "The segment's archetype: the label a classifier should recover."),
+        ("start_period", pa.int32(), "First period the entity exists (0: from the start of the window)."),
+        ("seasonal_sensitivity", pa.float64(), "The segment's multiplier of seasonal lift."),
+    ],
+    per_block=_entities,
+    manifest=_assignments,
+)
+
+
+def _trajectory(block) -> dict:
+    plan = block.plan
+    n, periods = len(block), plan.periods
+    return {
+        "entity_id": np.repeat(np.arange(block.start + 1, block.stop + 1), periods),
+        "period_index": np.tile(np.arange(periods, dtype=np.int32), n),
+        "date_key": np.tile(plan.axis.date_keys, n),
+        "position": plan.positions[plan.entity_segment[block.start : block.stop]].reshape(-1),
+    }
+
+
+def _samples(rows: pa.Table, plan) -> dict:
+    names = plan.names_of(rows.column("entity_id").to_numpy() - 1).to_pylist()
+    periods = rows.column("period_index").to_pylist()
+    positions = rows.column("position").to_pylist()
+    return {"trajectory_samples": [
+        {"entity": name, "period_index": t, "position": round(p, 12)} for name, t, p in zip(names, periods, positions)
+    ]}
+
+
+declare(
+    "truth_trajectory",
+    "Ground truth: the trajectory position (0-1) of every entity in every period.",
+    [
+        ("entity_id", pa.int64(), "The entity."),
+        ("period_index", pa.int32(), "Period, 0-based."),
+        ("date_key", pa.int32(), "The period's date key (dim_date.date_key)."),
+        ("position", pa.float64(), "Trajectory position in [0, 1] behind every metric of the cell, before lags and polarity."),
+    ],
+    per_block=_trajectory,
+    manifest=_samples,
+)
+
+
+def _segments(plan, row_counts) -> dict:
+    segments = plan.config.segments
+    offsets = plan.segment_offsets
+    return {
+        "segment": [s.name for s in segments],
+        "archetype": [s.archetype for s in segments],
+        "entity_count": [s.count for s in segments],
+        "first_entity_id": offsets[:-1] + 1,
+        "last_entity_id": offsets[1:],
+        "seasonal_sensitivity": [s.seasonal_sensitivity for s in segments],
+    }
+
+
+def _segment_records(rows: pa.Table, plan) -> dict:
+    return {"segments": [
+        {**r, "trajectory": [round(float(x), 12) for x in plan.positions[i]]} for i, r in enumerate(rows.to_pylist())
+    ]}
+
+
+declare(
+    "truth_segments",
+    "Ground truth: every segment with its archetype, entity count and entity id range.",
+    [
+        ("segment", pa.string(), "Segment name."),
+        ("archetype", pa.string(), "The archetype as written (a word, a curve call or a sequence)."),
+        ("entity_count", pa.int64(), "Entities in the segment."),
+        ("first_entity_id", pa.int64(), "Id of its first entity (ids are contiguous per segment)."),
+        ("last_entity_id", pa.int64(), "Id of its last entity."),
+        ("seasonal_sensitivity", pa.float64(), "The segment's multiplier of seasonal lift."),
+    ],
+    per_run=_segments,
+    manifest=_segment_records,
+)

@@ -1,0 +1,204 @@
+"""Truth about metrics: the planned centre of every (segment, period, metric) cell, each metric's
+family and bounds, declared and delivered correlations, lags and the seasonal lift per period."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pyarrow as pa
+
+from .registry import declare
+
+
+def _centres(plan, row_counts) -> dict:
+    segments, periods, metrics = plan.centres.shape
+    seg = np.repeat(np.arange(segments), periods * metrics)
+    per = np.tile(np.repeat(np.arange(periods), metrics), segments)
+    met = np.tile(np.arange(metrics), segments * periods)
+    archetypes = pa.array([s.archetype for s in plan.config.segments], pa.string())
+    return {
+        "segment": plan.segment_names.take(pa.array(seg)),
+        "archetype": archetypes.take(pa.array(seg)),
+        "period_index": per.astype(np.int32),
+        "date_key": plan.axis.date_keys[per],
+        "metric": pa.array([m.name for m in plan.metrics], pa.string()).take(pa.array(met)),
+        "position": plan.positions[seg, per],
+        "effective_position": plan.effective.reshape(-1),
+        "seasonal_lift": plan.seasonal_lift.reshape(-1),
+        "centre": plan.centres.reshape(-1),
+    }
+
+
+declare(
+    "truth_centres",
+    "Ground truth: per segment, period and metric, the effective position after lags, the seasonal lift and the planned "
+    "centre of the cell distribution.",
+    [
+        ("segment", pa.string(), "Segment."),
+        ("archetype", pa.string(), "The segment's archetype."),
+        ("period_index", pa.int32(), "Period, 0-based."),
+        ("date_key", pa.int32(), "The period's date key."),
+        ("metric", pa.string(), "Metric."),
+        ("position", pa.float64(), "The segment's trajectory position in the period."),
+        ("effective_position", pa.float64(), "The position the metric reads after its lag (the driver's position delay periods earlier)."),
+        ("seasonal_lift", pa.float64(), "Relative lift of the centre this period (segment x metric sensitivity included)."),
+        ("centre", pa.float64(), "Centre of the cell distribution, lift included."),
+    ],
+    per_run=_centres,
+)
+
+
+def _metrics(plan, row_counts) -> dict:
+    metrics = plan.metrics
+    return {
+        "metric": [m.name for m in metrics],
+        "family": [m.family for m in metrics],
+        "params": [json.dumps(m.params, sort_keys=True) for m in metrics],
+        "polarity": ["negative" if m.negative else "positive" for m in metrics],
+        "centre_low": [m.low for m in metrics],
+        "centre_high": [m.high for m in metrics],
+        "min_value": [m.clamp_low for m in metrics],
+        "max_value": [None if math.isinf(m.clamp_high) else m.clamp_high for m in metrics],
+        "trajectory_loading": plan.copula.loadings,
+        "seasonal_sensitivity": [m.seasonal_sensitivity for m in metrics],
+        "follows": [None if m.driver is None else metrics[m.driver].name for m in metrics],
+        "delay": [m.delay if m.driver is not None else None for m in metrics],
+    }
+
+
+def _metric_records(rows: pa.Table, plan) -> dict:
+    return {"metrics": [
+        {
+            "name": r["metric"],
+            "family": r["family"],
+            "params": json.loads(r["params"]),
+            "centre_range": [r["centre_low"], r["centre_high"]],
+            "value_range": [r["min_value"], r["max_value"]],
+            "polarity": r["polarity"],
+            "trajectory_loading": round(r["trajectory_loading"], 12),
+            "seasonal_sensitivity": r["seasonal_sensitivity"],
+        }
+        for r in rows.to_pylist()
+    ]}
+
+
+declare(
+    "truth_metrics",
+    "Ground truth: each metric's family, polarity, value bounds, trajectory loading and lag.",
+    [
+        ("metric", pa.string(), "Metric name."),
+        ("family", pa.string(), "Distribution family (logitnormal, normal, lognormal, beta, gamma, poisson, weibull)."),
+        ("params", pa.string(), "The family's parameters as JSON, defaults merged with the declared ones."),
+        ("polarity", pa.string(), "positive, or negative (the metric falls as the trajectory rises)."),
+        ("centre_low", pa.float64(), "Low end of the range the cell centre moves across."),
+        ("centre_high", pa.float64(), "High end of that range."),
+        ("min_value", pa.float64(), "Values are clamped to at least this."),
+        ("max_value", pa.float64(), "Values are clamped to at most this; NULL for counts (no upper cap)."),
+        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre (1.0 = across the whole range)."),
+        ("seasonal_sensitivity", pa.float64(), "The metric's multiplier of seasonal lift."),
+        ("follows", pa.string(), "The metric it trails, if any."),
+        ("delay", pa.int32(), "Periods it trails that metric."),
+    ],
+    per_run=_metrics,
+    manifest=_metric_records,
+)
+
+# truth_correlations column -> the planned pair's field
+_PAIR_FIELDS = {"metric_a": "metric_a", "metric_b": "metric_b", "word": "word", "declared": "declared",
+                "trajectory_contribution": "trajectory_contribution", "planned_copula": "planned", "copula": "copula",
+                "delivered": "delivered", "reachable": "reachable"}
+
+
+def _correlations(plan, row_counts) -> dict:
+    return {column: [getattr(p, field) for p in plan.copula.pairs] for column, field in _PAIR_FIELDS.items()}
+
+
+def _correlation_records(rows: pa.Table, plan) -> dict:
+    return {
+        "correlations": [{_PAIR_FIELDS[k]: v for k, v in r.items()} for r in rows.to_pylist()],
+        "correlation_repair": {"repaired": plan.copula.repaired, "max_change": round(plan.copula.repair_max_change, 12)},
+    }
+
+
+declare(
+    "truth_correlations",
+    "Ground truth: each declared connection with the declared, planned and delivered correlation.",
+    [
+        ("metric_a", pa.string(), "First metric as declared."),
+        ("metric_b", pa.string(), "Second metric as declared."),
+        ("word", pa.string(), "The connection word (mirrors, driven_by, ...); NULL for a number."),
+        ("declared", pa.float64(), "The target table-wide Pearson correlation."),
+        ("trajectory_contribution", pa.float64(), "The Pearson the shared trajectory alone would give."),
+        ("planned_copula", pa.float64(), "The copula correlation solved for the target."),
+        ("copula", pa.float64(), "The copula correlation used, after any repair of the whole matrix."),
+        ("delivered", pa.float64(), "The predicted table-wide Pearson with that copula value."),
+        ("reachable", pa.bool_(), "Whether the target could be reached."),
+    ],
+    per_run=_correlations,
+    manifest=_correlation_records,
+)
+
+
+def _lags(plan, row_counts) -> dict:
+    columns: dict[str, list] = {"driver": [], "follower": [], "delay": [], "root_driver": [], "total_delay": []}
+    for m in plan.metrics:
+        if m.driver is None:
+            continue
+        root, total = m, 0
+        while root.driver is not None:
+            total += root.delay
+            root = plan.metrics[root.driver]
+        for column, value in zip(columns, (plan.metrics[m.driver].name, m.name, m.delay, root.name, total)):
+            columns[column].append(value)
+    return columns
+
+
+def _lag_records(rows: pa.Table, plan) -> dict:
+    return {"lags": [{"driver": r["driver"], "follower": r["follower"], "delay": r["delay"]} for r in rows.to_pylist()]}
+
+
+declare(
+    "truth_lags",
+    "Ground truth: each causal lag (driver, follower, delay) and the total delay to the root driver.",
+    [
+        ("driver", pa.string(), "The metric followed."),
+        ("follower", pa.string(), "The metric that trails it."),
+        ("delay", pa.int32(), "Periods the follower trails its driver."),
+        ("root_driver", pa.string(), "The first metric of the chain."),
+        ("total_delay", pa.int32(), "Periods the follower trails the root driver (chains add up)."),
+    ],
+    per_run=_lags,
+    manifest=_lag_records,
+)
+
+
+def _seasonality(plan, row_counts) -> dict:
+    return {
+        "period_index": np.arange(plan.periods, dtype=np.int32),
+        "date_key": plan.axis.date_keys,
+        "month": plan.axis.months.astype(np.int8),
+        "lift": plan.period_lift,
+    }
+
+
+def _seasonal_records(rows: pa.Table, plan) -> dict:
+    return {"seasonal_factors": [
+        {"period_index": r["period_index"], "month": r["month"], "lift": round(r["lift"], 12)} for r in rows.to_pylist()
+    ]}
+
+
+declare(
+    "truth_seasonality",
+    "Ground truth: the seasonal lift of every period before sensitivities.",
+    [
+        ("period_index", pa.int32(), "Period, 0-based."),
+        ("date_key", pa.int32(), "The period's date key."),
+        ("month", pa.int8(), "Calendar month of the period, 1-12."),
+        ("lift", pa.float64(),
+         "Sum of the seasonality strengths of the month; a cell's centre is multiplied by 1 + lift x segment x metric sensitivity."),
+    ],
+    per_run=_seasonality,
+    manifest=_seasonal_records,
+)
