@@ -17,11 +17,10 @@ and the same seed, in a temporary directory:
    dbt CLI is the current interpreter's (``python -c "from dbt.cli.main import cli; cli()"``).
    Rows are counted afterwards from the DuckDB file; the lines ``plotsim_dbt: generated ...``
    that the runtime prints once per generation are counted in dbt's output.
-2. **direct**: a fresh interpreter generates the same config and seed with
-   ``plotsim_dbt.api.generate_arrow``, adds ``entity_features`` and ``truth_tables(state,
-   counts)``, and loads every table into a new DuckDB file with ``con.register`` + ``CREATE
-   TABLE t AS SELECT * FROM arrow_view`` (``direct_load``); generation and loading are timed
-   separately.
+2. **direct**: a fresh interpreter generates the same config and seed through the same pipeline
+   into Arrow tables in memory (the data tables, ``entity_features`` and the truth tables) and
+   loads every table into a new DuckDB file with ``con.register`` + ``CREATE TABLE t AS SELECT *
+   FROM arrow_view`` (``direct_load``); generation and loading are timed separately.
 
 For each path: rows, seconds, rows/s and peak RSS (``ru_maxrss`` of the process that did the
 work: the dbt CLI process, from ``os.wait4``, or the direct child). The **dbt efficiency** is
@@ -89,17 +88,15 @@ def direct_load(config: Config, seed: int, path: str | Path) -> dict[str, Any]:
     This is the one place that knows how the direct path loads: switch it to a sink API here."""
     import duckdb
 
-    from plotsim_dbt.api import generate_arrow
     from plotsim_dbt.dbt.runtime import FEATURES_MODEL
-    from plotsim_dbt.features import entity_features
-    from plotsim_dbt.truth.tables import truth_tables
+    from plotsim_dbt.pipeline import Views, generate_into
+    from plotsim_dbt.plan.resolve import resolve_plan
+    from plotsim_dbt.sinks import MemorySink
 
     started = time.perf_counter()
-    tables, state = generate_arrow(config, seed=seed)
-    counts = {name: table.num_rows for name, table in tables.items()}  # truth_run's counts, as in the dbt runtime
-    if config.entity_features is not None:
-        tables[FEATURES_MODEL] = entity_features(state.plan, {name: tables[name] for name in config.fact_tables})
-    tables.update(truth_tables(state, counts))
+    with MemorySink() as sink:  # the tables the dbt project builds: data, entity features, truth
+        generate_into(resolve_plan(config, seed), sink, views=Views(features=FEATURES_MODEL))
+    tables = sink.tables
     generated = time.perf_counter()
     con = duckdb.connect(str(path))
     try:
@@ -124,12 +121,10 @@ def direct_load(config: Config, seed: int, path: str | Path) -> dict[str, Any]:
 def all_rows(config: Config) -> int:
     """Rows of every table the dbt project builds for ``config`` (generated in memory)."""
     from plotsim_dbt.api import generate_arrow
-    from plotsim_dbt.truth.tables import truth_tables
 
     tables, state = generate_arrow(config)
-    counts = {name: table.num_rows for name, table in tables.items()}
     features = config.entity_count if config.entity_features is not None else 0
-    return sum(counts.values()) + features + sum(t.num_rows for t in truth_tables(state, counts).values())
+    return sum(t.num_rows for t in tables.values()) + features + sum(t.num_rows for t in state.truth.values())
 
 
 def prepare_case(spec: dict[str, Any]) -> dict[str, Any]:
@@ -354,8 +349,8 @@ def report(results: dict[str, Any]) -> str:
     ]
     out += [f"    {line}" for line in run["generation_lines"]]
     if setup["streamed"]:
-        out.append(f"  {setup['fact_rows']:,} fact rows > stream_rows {setup['stream_rows']:,}: every fact and event model generated the warehouse "
-                   "again to stream its table (no line printed for those)")
+        out.append(f"  {setup['fact_rows']:,} fact rows > stream_rows {setup['stream_rows']:,}: facts and events were spilled to Parquet "
+                   "during the one generation and streamed back by their models")
     if "dbt_build" in paths:
         b = paths["dbt_build"]
         out.append(f"dbt build: {b.get('tests_passed', 0)}/{b.get('tests', 0)} tests passed, summing {b.get('test_seconds_sum', 0):.2f} s; "
@@ -442,7 +437,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         paths["dbt_build"] |= split_counts(dbt_tables)  # the same models, counted once
         step(f"dbt build took {paths['dbt_build']['seconds']:.1f} s")
 
-    step("direct: generate_arrow + DuckDB load in a fresh interpreter")
+    step("direct: generate in memory + DuckDB load in a fresh interpreter")
     direct = in_child({"kind": "direct", "config_path": str(scaled), "seed": seed, "database": str(work / "direct.duckdb")}, "the direct load")
     direct["seconds"] = direct["generate_seconds"] + direct["load_seconds"]
     paths["direct"] = direct | split_counts(direct["tables"])

@@ -63,24 +63,34 @@ def generate_into(
     """Write the run's tables (or only ``names``) and truth tables into ``sink``; the caller commits it."""
     ranges = block_ranges(plan.entity_count, block_size or default_block_size(plan))
     wanted = None if names is None else set(names)
-    sample = TruthSample(plan) if wanted is None else None
-    for name, table in global_tables(plan, wanted).items():
-        sink.write(name, table)
-    per_block = None if wanted is None else [n for n in wanted if n in TRUTH or (n in plan.tables and plan.tables[n].per_entity)]
+    # A table that reports every table's row count (truth_run) makes the whole run count rows.
+    counting = wanted is None or any(TRUTH[n].needs_row_counts for n in wanted if n in TRUTH)
+    made = None if counting else wanted
+    counts: dict[str, int] = {}
+
+    def put(name: str, rows: pa.RecordBatch | pa.Table) -> None:
+        counts[name] = counts.get(name, 0) + rows.num_rows
+        if wanted is None or name in wanted:
+            sink.write(name, rows)
+
+    for name, table in global_tables(plan, made).items():
+        put(name, table)
+    per_block = None if made is None else [n for n in made if n in TRUTH or (n in plan.tables and plan.tables[n].per_entity)]
     if per_block == []:
         ranges = []
+    sample = TruthSample(plan) if wanted is None else None
     done = 0
     for (start, stop), batch in zip(ranges, runner_for(workers, len(ranges)).map(plan, ranges, per_block)):
         for name, rows in batch.items():
-            sink.write(name, rows)
-        write_views(plan, sink, batch, views)
+            put(name, rows)
+        write_views(plan, sink, batch if wanted is None else {n: r for n, r in batch.items() if n in wanted}, views)
         if sample is not None:
             sample.add(batch)
         done += stop - start
         if progress:
             progress(done, plan.entity_count)
-    counts = {name: sink.row_counts.get(name, 0) for name in plan.tables if wanted is None or name in wanted}
+    table_counts = {name: counts.get(name, 0) for name in plan.tables if made is None or name in made}
     for truth in run_tables():
         if wanted is None or truth.name in wanted:
-            sink.write(truth.name, truth.run_table(plan, counts))
-    return RunOutput(counts, None if sample is None else manifest_dict(plan, counts, sample))
+            sink.write(truth.name, truth.run_table(plan, table_counts))
+    return RunOutput(table_counts, None if sample is None else manifest_dict(plan, table_counts, sample))

@@ -15,7 +15,8 @@ ID_STRIDE = 2**32
 def block_ids(entity: np.ndarray) -> np.ndarray:
     """Ids of rows grouped by entity in ascending order (``entity`` holds each row's global entity index)."""
     key_block = entity // KEY_BLOCK
-    ordinal = np.arange(len(entity), dtype=np.int64) - np.searchsorted(key_block, key_block, side="left")
+    first = np.flatnonzero(np.diff(key_block, prepend=-1))  # first row of each key block present
+    ordinal = np.arange(len(entity), dtype=np.int64) - np.repeat(first, np.diff(first, append=len(entity)))
     if len(ordinal) and ordinal.max() >= ID_STRIDE - 1:
         raise ValueError(f"a block of {KEY_BLOCK} entities made more than {ID_STRIDE - 1:,} rows of one table; lower an event scale")
     return key_block * ID_STRIDE + ordinal + 1

@@ -32,6 +32,7 @@ class TruthTable:
     # Sections of manifest.json rendered from the table's rows (only sampled entities' rows when it has entity_id).
     manifest: Callable[[pa.Table, Plan], dict[str, Any]] | None = None
     entity_column: str = "entity_id"  # per-block tables: the column holding each row's entity
+    needs_row_counts: bool = False  # per-run tables made from every table's row count (so all are generated)
 
     @property
     def schema(self) -> pa.Schema:

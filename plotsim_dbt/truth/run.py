@@ -35,6 +35,7 @@ declare(
         ("period_count", pa.int32(), "Periods in the window."),
     ],
     per_run=_run,
+    needs_row_counts=True,
 )
 
 

@@ -80,7 +80,9 @@ ENTITY_COLUMNS = {"truth_bridge_links": "left_id", "truth_entities": "entity_id"
                   "truth_scd_versions": "entity_id", "truth_scd_events": "entity_id", "truth_calendar_mixtures": "entity_id"}
 
 
-@pytest.mark.parametrize("name", ["evt_login", "fct_activity", "dim_account", "dim_user", "bridge_account_plan", "truth_scd_events"])
+@pytest.mark.parametrize(
+    "name", ["evt_login", "fct_activity", "dim_account", "dim_user", "dim_plan", "bridge_account_plan", "truth_scd_events", "truth_run"]
+)
 def test_one_table_generated_alone_equals_that_table_of_a_full_run(big_runs, name):
     cfg, runs = big_runs
     tables, state = runs[(1, 1024)]
