@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .engine.trajectories import positions_of
 from .plan.resolve import Plan
 from .plan.tables import FactTable
 
@@ -100,5 +101,6 @@ def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> 
         segment = plan.entity_segment[entities - 1]
         archetypes = pa.array([s.archetype for s in cfg.segments])
         columns["archetype"] = archetypes.take(pa.array(segment))
-        columns["final_trajectory_position"] = pa.array(plan.positions[segment, periods - 1], pa.float64())
+        final = positions_of(plan, entities - 1)[:, periods - 1]
+        columns["final_trajectory_position"] = pa.array(final, pa.float64(), from_pandas=True)
     return pa.table(columns)

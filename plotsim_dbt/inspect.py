@@ -9,6 +9,7 @@ import numpy as np
 
 from .config import Config
 from .engine.cells import metric_cells
+from .engine.context import Block
 from .engine.streams import KEY_BLOCK
 from .plan.resolve import Plan, plan_of
 
@@ -23,9 +24,9 @@ class TraceResult:
     date_key: int
     metric: str
     family: str
-    trajectory_position: float  # the segment's trajectory at this period
+    trajectory_position: float  # the entity's own trajectory at this period
     lag_delay: int  # periods this metric trails its driver (0 without a lag)
-    effective_position: float  # the position the metric reads, after the lag
+    effective_position: float  # the position the metric reads, after the lag (and a treatment lift)
     polarity: str
     trajectory_loading: float  # how far the trajectory moves the metric (lowered only for reachability)
     seasonal_factor: float  # relative lift of the centre this period (1.0 = none)
@@ -76,9 +77,12 @@ def trace_metric_cell(
     if metric is None:
         raise KeyError(f"no metric {metric_name!r}; metrics: {', '.join(m.name for m in plan.metrics)}")
     start = entity // KEY_BLOCK * KEY_BLOCK  # a key block is the smallest unit the engine draws
-    stop = min(start + KEY_BLOCK, plan.entity_count)
+    block = Block(plan, start, min(start + KEY_BLOCK, plan.entity_count))
+    first = int(block.paths.first[entity - start])
+    if period_index < first:
+        raise IndexError(f"entity {entity + 1} arrives at period {first}: it has no cell at period {period_index}")
     steps: dict[str, np.ndarray] = {}
-    values = metric_cells(plan, start, stop, record=lambda step, array: steps.__setitem__(step, array))
+    values = metric_cells(plan, block.start, block.stop, block.centres, record=lambda step, array: steps.__setitem__(step, array))
     cell = (entity - start, period_index, metric.index)
 
     def step(name: str, default: float) -> float:
@@ -95,13 +99,13 @@ def trace_metric_cell(
         date_key=int(plan.axis.date_keys[period_index]),
         metric=metric.name,
         family=metric.family,
-        trajectory_position=float(plan.positions[segment, period_index]),
+        trajectory_position=float(block.paths.positions[cell[:2]]),
         lag_delay=metric.delay,
-        effective_position=float(plan.effective[segment, period_index, metric.index]),
+        effective_position=float(block.effective[cell]),
         polarity="negative" if metric.negative else "positive",
         trajectory_loading=float(plan.copula.loadings[metric.index]),
         seasonal_factor=1.0 + float(plan.seasonal_lift[segment, period_index, metric.index]),
-        distribution_center=float(plan.centres[segment, period_index, metric.index]),
+        distribution_center=float(block.centres[cell]),
         independent_draw=step("independent_draw", np.nan),
         correlated_draw=step("correlated_draw", np.nan),
         drawn_value=step("drawn_value", np.nan),

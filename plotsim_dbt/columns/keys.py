@@ -40,14 +40,17 @@ class EntityRefPlan(ColumnPlan):
 
 @dataclass(frozen=True)
 class SubEntityRefPlan(ColumnPlan):
-    """A random row of the entity's own sub-entities (their ids are entity * count + j + 1)."""
+    """A random one of the entity's sub-entities that exist at the row's period (their ids are
+    entity * count + j + 1, and the ones that exist form a prefix of j)."""
 
     table: str = ""
     count: int = 1
 
     def values(self, block, rows) -> pa.Array:
         u = block.uniforms(rows, (rows.table, self.name))[:, 0]
-        pick = np.minimum((u * self.count).astype(np.int64), self.count - 1)
+        starts = block.sub_starts(block.plan.tables[self.table])[rows.local]
+        existing = (starts <= rows.period[:, None]).sum(axis=1) if rows.period is not None else self.count
+        pick = np.minimum((u * existing).astype(np.int64), existing - 1)
         return pa.array(rows.entity * self.count + 1 + pick, pa.int64())
 
 

@@ -1,6 +1,6 @@
 """``timestamp``: facts carry their period's start; events a time inside their period (placed by
-the weekly calendar when it places the table); dimensions a time inside the first period, read as
-when the row came into being."""
+the weekly calendar when it places the table); dimension rows a time inside the period they came
+into being (an entity's arrival, a sub-entity's own start)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class TimestampPlan(ColumnPlan):
         if rows.placed:
             seconds = block.placement.timestamps(rows.local, rows.period, block.uniforms(rows, (rows.table, self.name), 4))
             return pa.array(seconds * 1_000_000, pa.timestamp("us"))
-        period = rows.period if rows.period is not None else np.zeros(len(rows), dtype=np.int64)
+        period = rows.period if rows.period is not None else rows.born
         start = axis.dates.astype("datetime64[s]").astype(np.int64)[period]
         if rows.role != "fact":
             u = block.uniforms(rows, (rows.table, self.name))[:, 0]

@@ -12,6 +12,7 @@ from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
 from .base import Frozen, Identifier
 from .calendar import Calendar
+from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
@@ -137,6 +138,11 @@ class Segment(Frozen):
         default_factory=dict, description="Columns of the entity dimension; a list draws one value per entity."
     )
     seasonal_sensitivity: float = 1.0
+    arrival: Arrival | None = Field(None, description="When entities join: uniform, linear, step or explicit start periods; default all at period 0.")
+    variation: float | None = Field(
+        None, ge=0.0, le=1.0, description="How far each entity's own trajectory strays from the archetype; default the config's variation."
+    )
+    treatment: Treatment | None = Field(None, description="An A/B split with a known lift on a metric.")
 
     @field_validator("attributes")
     @classmethod
@@ -272,6 +278,11 @@ class Config(Frozen):
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
     locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
     calendar: Calendar | None = Field(None, description="Hour-of-week placement of event timestamps (weekly patterns per entity).")
+    variation: float = Field(
+        DEFAULT_VARIATION, ge=0.0, le=1.0,
+        description="How far each entity's trajectory strays from its archetype (timing, amplitude, level, wiggle): 0 = every entity "
+        "of a segment follows it exactly; higher makes segments overlap and ML fixtures harder.",
+    )
 
     @field_validator("entity_features", mode="before")
     @classmethod
@@ -299,6 +310,17 @@ class Config(Frozen):
                 parse_archetype(segment.archetype, periods)
             except ValueError as err:
                 raise ValueError(f"segments.{i}.archetype: {err}") from None
+            if segment.arrival is not None:
+                try:
+                    check_arrival(segment.arrival, segment.count, periods)
+                except ValueError as err:  # the message starts with its field inside arrival
+                    raise ValueError(f"segments.{i}.{err}") from None
+            treatment = segment.treatment
+            if treatment is not None:
+                if treatment.target_metric is not None and treatment.target_metric not in names:
+                    raise ValueError(f"segments.{i}.treatment.target_metric: {treatment.target_metric!r} is not a declared metric")
+                if treatment.start_period >= periods:
+                    raise ValueError(f"segments.{i}.treatment.start_period: the window has periods 0..{periods - 1}")
         for i, metric in enumerate(self.metrics):
             if metric.follows is not None and metric.follows not in names:
                 raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")

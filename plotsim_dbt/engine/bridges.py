@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 
 def link_level(block: Block, table: BridgeTable) -> np.ndarray:
     """Each entity's level in [0, 1]."""
-    plan = block.plan
     if table.driver is None:
-        return plan.positions.mean(axis=1)[plan.entity_segment[block.start : block.stop]]
+        return np.nanmean(block.paths.positions, axis=1)
     metric = table.driver
     series = block.values[:, :, metric.index]
     observed = ~np.isnan(series)

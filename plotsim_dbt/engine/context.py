@@ -18,9 +18,11 @@ from .calendar import Placement, mixtures
 from .cells import metric_cells
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
+from .trajectories import Paths, entity_centres, entity_effective, entity_paths
 
 if TYPE_CHECKING:
     from ..plan.resolve import Plan
+    from ..plan.tables import SubEntityTable
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Rows:
     ids: np.ndarray | None = None  # the table's row keys, when it has an id column
     version: np.ndarray | None = None  # SCD2 dimension rows: index of the row's version in Block.versions
     placed: bool = False  # event timestamps follow the weekly calendar
+    born: np.ndarray | None = None  # dimension rows: the period the row came into being
 
     def __len__(self) -> int:
         return len(self.entity)
@@ -61,20 +64,41 @@ class Block:
         self.start = start
         self.stop = stop
         self._links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._sub_starts: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return self.stop - self.start
 
     @cached_property
+    def paths(self) -> Paths:
+        """Each entity's start period, own trajectory and treatment arm."""
+        return entity_paths(self.plan, self.start, self.stop)
+
+    @cached_property
+    def alive(self) -> np.ndarray:
+        """[entities, periods] the entity exists: from its arrival on."""
+        return self.paths.alive
+
+    @cached_property
     def values(self) -> np.ndarray:
-        """Metric cells [entities, periods, metrics]."""
-        return metric_cells(self.plan, self.start, self.stop)
+        """Metric cells [entities, periods, metrics] (NaN where the entity does not exist)."""
+        return metric_cells(self.plan, self.start, self.stop, self.centres)
+
+    @cached_property
+    def effective(self) -> np.ndarray:
+        """[entities, periods, metrics] effective positions: after lags and treatment lifts."""
+        return entity_effective(self.plan, self.paths, self.start)
+
+    @cached_property
+    def centres(self) -> np.ndarray:
+        """[entities, periods, metrics] centre of every cell's distribution."""
+        return entity_centres(self.plan, self.effective, self.start)
 
     @cached_property
     def versions(self) -> Versions | None:
         """SCD2 versions of the entity dimension, when it tracks a tier."""
         scd = self.plan.entity_table.scd
-        return None if scd is None else versions(scd, self.values)
+        return None if scd is None else versions(scd, self.values, self.paths.first)
 
     @cached_property
     def mixtures(self) -> np.ndarray | None:
@@ -84,6 +108,20 @@ class Block:
     @cached_property
     def placement(self) -> Placement | None:
         return None if self.mixtures is None else Placement(self.plan, self.mixtures)
+
+    def sub_starts(self, table: SubEntityTable) -> np.ndarray:
+        """[entities, count] first period of each sub-entity, ascending: the first one arrives with
+        its entity, the others at uniform periods of the entity's life (so a sub-entity's
+        ids that exist at a period are a prefix of the entity's)."""
+        if table.name not in self._sub_starts:
+            first = self.paths.first
+            rows = Rows.of(table.name, "sub_entity", self.start, np.full(len(self), table.count))
+            u = self.uniforms(rows, (table.name, "sub-entity start"))[:, 0].reshape(len(self), table.count)
+            life = (self.plan.periods - first)[:, None]
+            starts = first[:, None] + np.minimum((u * life).astype(np.int64), life - 1)
+            starts[:, 0] = first
+            self._sub_starts[table.name] = np.sort(starts, axis=1)
+        return self._sub_starts[table.name]
 
     def links(self, bridge: str) -> tuple[np.ndarray, np.ndarray]:
         """(local entity index, right-dimension id) of every link of a bridge."""
@@ -96,8 +134,8 @@ class Block:
         return draw_rows(self.plan.seed, Purpose.COLUMNS, rows.start, rows.per_entity, width, name_key(*sub_key))
 
     def position(self, rows: Rows) -> np.ndarray:
-        """Trajectory position of each row: at its period, or the entity's window mean."""
-        segment = self.plan.entity_segment[rows.entity]
+        """Trajectory position of each row: at its period, or the entity's mean over its life."""
+        positions = self.paths.positions
         if rows.period is None:
-            return self.plan.positions.mean(axis=1)[segment]
-        return self.plan.positions[segment, rows.period]
+            return np.nanmean(positions, axis=1)[rows.local]
+        return positions[rows.local, rows.period]

@@ -53,7 +53,7 @@ def reference_dimension(block: Block, table: ReferenceTable) -> pa.RecordBatch:
 @builds(EntityTable)
 def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
     rows = Rows.of(table.name, "entity", block.start, np.ones(len(block), dtype=np.int64))
-    rows = replace(rows, ids=rows.entity + 1)
+    rows = replace(rows, ids=rows.entity + 1, born=block.paths.first)
     if table.scd is None:
         return assemble(block, table, rows)
     # One row per version: the entity's own columns repeat on each of its versions.
@@ -80,4 +80,5 @@ def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
 def sub_entity_dimension(block: Block, table: SubEntityTable) -> pa.RecordBatch:
     rows = Rows.of(table.name, "sub_entity", block.start, np.full(len(block), table.count, dtype=np.int64))
     within = np.arange(len(rows)) % table.count
-    return assemble(block, table, replace(rows, ids=rows.entity * table.count + within + 1))
+    rows = replace(rows, ids=rows.entity * table.count + within + 1, born=block.sub_starts(table).reshape(-1))
+    return assemble(block, table, rows)

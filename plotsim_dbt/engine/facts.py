@@ -1,4 +1,4 @@
-"""Fact tables: one row per entity and period."""
+"""Fact tables: one row per entity and period of its life."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .context import Block, Rows
 
 @builds(FactTable)
 def fact_table(block: Block, table: FactTable) -> pa.RecordBatch:
-    periods = block.plan.periods
-    rows = Rows.of(table.name, "fact", block.start, np.full(len(block), periods, dtype=np.int64), np.tile(np.arange(periods), len(block)))
+    alive = block.alive
+    rows = Rows.of(table.name, "fact", block.start, alive.sum(axis=1), np.nonzero(alive)[1])
     own = {VERSION_KEY: version_in_force(block, rows)} if table.versioned else {}
     return assemble(block, table, rows, own)

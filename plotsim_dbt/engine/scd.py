@@ -28,8 +28,8 @@ class Versions:
         return self.tier[self.entity, self.start]
 
 
-def tier_path(scd: ScdPlan, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Tier index and trigger position of every entity and period."""
+def tier_path(scd: ScdPlan, values: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tier index and trigger position of every entity and period (from each entity's first period)."""
     raw = values[:, :, scd.index]
     position = (raw - scd.low) / (scd.high - scd.low)
     tier = np.searchsorted(scd.cuts, np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)
@@ -39,19 +39,20 @@ def tier_path(scd: ScdPlan, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         last_seen = np.maximum.accumulate(np.where(missing, -1, periods), axis=1)
         rows = np.arange(raw.shape[0])[:, None]
         tier = np.where(last_seen >= 0, tier[rows, np.maximum(last_seen, 0)], 0)
-    return _settle(tier, scd.monotonic, scd.hold), position
+    return _settle(tier, scd.monotonic, scd.hold, first), position
 
 
-def _settle(band: np.ndarray, monotonic: bool, hold: int) -> np.ndarray:
-    """The tier in force: it moves to a new band once the band has held for ``hold`` periods
-    (only upward when ``monotonic``), so noise around a cut point does not flap versions."""
+def _settle(band: np.ndarray, monotonic: bool, hold: int, first: np.ndarray) -> np.ndarray:
+    """The tier in force: an entity starts in its band at its first period and moves to a new band
+    once that band has held for ``hold`` periods (only upward when ``monotonic``), so noise
+    around a cut point does not flap versions."""
     tier = band.copy()
-    current = band[:, 0].copy()
+    current = band[np.arange(len(band)), first].copy()
     pending = np.full_like(current, -1)
     streak = np.zeros_like(current)
-    for t in range(1, band.shape[1]):
+    for t in range(band.shape[1]):
         candidate = band[:, t]
-        moves = candidate > current if monotonic else candidate != current
+        moves = (t > first) & ((candidate > current) if monotonic else (candidate != current))
         streak = np.where(moves, np.where(candidate == pending, streak + 1, 1), 0)
         pending = np.where(moves, candidate, -1)
         switch = streak >= hold
@@ -61,14 +62,18 @@ def _settle(band: np.ndarray, monotonic: bool, hold: int) -> np.ndarray:
     return tier
 
 
-def versions(scd: ScdPlan, values: np.ndarray) -> Versions:
-    tier, position = tier_path(scd, values)
+def versions(scd: ScdPlan, values: np.ndarray, first: np.ndarray) -> Versions:
+    """Versions of entities whose lives start at ``first``: the first version starts there."""
+    tier, position = tier_path(scd, values, first)
     entities, periods = tier.shape
     starts = np.ones_like(tier, dtype=bool)
     starts[:, 1:] = tier[:, 1:] != tier[:, :-1]
+    before = np.arange(periods)[None, :] < first[:, None]
+    starts &= ~before
+    starts[np.arange(entities), first] = True
     entity, start = np.nonzero(starts)
     per_entity = starts.sum(axis=1)
-    version_of = np.cumsum(starts.reshape(-1)).reshape(entities, periods) - 1
+    version_of = np.where(before, -1, np.cumsum(starts.reshape(-1)).reshape(entities, periods) - 1)
     end = np.full(len(start), -1, dtype=np.int64)
     same = entity[1:] == entity[:-1]
     end[:-1][same] = start[1:][same]

@@ -27,6 +27,8 @@ class Purpose(IntEnum):
     REFERENCE = 7
     BRIDGES = 8
     CALENDAR = 9
+    TRAJECTORIES = 10
+    ARRIVAL = 11
 
 
 def name_key(*names: str) -> tuple[int, ...]:

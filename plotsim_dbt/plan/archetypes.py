@@ -95,16 +95,28 @@ def parse_archetype(spec: str, periods: int) -> tuple[Phase, ...]:
     )
 
 
-def trajectory(phases: tuple[Phase, ...]) -> np.ndarray:
-    """Positions in [0, 1], one per period. Pure: no randomness."""
-    out = np.empty(phases[-1].stop, dtype=np.float64)
-    for phase in phases:
+def positions_at(phases: tuple[Phase, ...], tau: np.ndarray) -> np.ndarray:
+    """Positions in [0, 1] at times ``tau`` (periods from the start of the window, fractions
+    allowed: an entity's own timing). A time between two phases belongs to the later one."""
+    tau = np.asarray(tau, dtype=np.float64)
+    starts = np.array([phase.start for phase in phases])
+    which = np.searchsorted(starts[1:], tau, side="right")
+    out = np.empty(tau.shape)
+    for k, phase in enumerate(phases):
+        here = which == k
+        if not here.any():
+            continue
         length = phase.stop - phase.start
-        t = np.linspace(0.0, 1.0, length) if length > 1 else np.zeros(1)
-        values = np.empty(length)
-        for k, (curve, params, a, b) in enumerate(phase.pieces):
-            last = k == len(phase.pieces) - 1
-            inside = (t >= a) & ((t <= b) if last else (t < b))
-            values[inside] = evaluate(curve, (t[inside] - a) / (b - a), dict(params))
-        out[phase.start : phase.stop] = values
+        u = np.clip((tau[here] - phase.start) / (length - 1), 0.0, 1.0) if length > 1 else np.zeros(int(here.sum()))
+        values = np.empty(u.shape)
+        for j, (curve, params, a, b) in enumerate(phase.pieces):
+            last = j == len(phase.pieces) - 1
+            inside = (u >= a) & ((u <= b) if last else (u < b))
+            values[inside] = evaluate(curve, (u[inside] - a) / (b - a), dict(params))
+        out[here] = values
     return out
+
+
+def trajectory(phases: tuple[Phase, ...]) -> np.ndarray:
+    """The archetype's position at every period. Pure: no randomness."""
+    return positions_at(phases, np.arange(phases[-1].stop, dtype=np.float64))

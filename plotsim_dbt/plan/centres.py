@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 
 @dataclass(frozen=True)
@@ -28,31 +29,59 @@ class MetricPlan:
     integer: bool
 
 
-def effective_positions(positions: np.ndarray, metrics: list[MetricPlan], order: list[int]) -> np.ndarray:
-    """[S, P, M] positions after causal lags. A follower reads its driver's effective position
-    ``delay`` periods earlier (held at the first period before that), so chains add up."""
-    segments, periods = positions.shape
-    out = np.empty((segments, periods, len(metrics)))
+@dataclass(frozen=True)
+class Lift:
+    """Treatment lifts of each unit (entity): log-odds added to the targeted metrics' effective
+    positions from a start period; ``target`` -1 lifts every metric."""
+
+    log_odds: np.ndarray  # [U], 0 where untreated
+    start: np.ndarray  # [U]
+    target: np.ndarray  # [U] metric index or -1
+
+    def apply(self, m: int, effective: np.ndarray) -> np.ndarray:
+        hit = (self.log_odds != 0) & ((self.target == m) | (self.target < 0))
+        if not hit.any():
+            return effective
+        from_start = np.arange(effective.shape[1])[None, :] >= self.start[:, None]
+        lifted = special.expit(special.logit(np.clip(effective, 1e-12, 1.0 - 1e-12)) + self.log_odds[:, None])
+        return np.where(hit[:, None] & from_start, lifted, effective)
+
+
+def effective_positions(positions: np.ndarray, metrics: list[MetricPlan], order: list[int], first: np.ndarray | None = None,
+                        lift: Lift | None = None) -> np.ndarray:
+    """[U, P, M] positions after causal lags (and treatment lifts). A follower reads its driver's
+    effective position ``delay`` periods earlier, held at the unit's first period (``first``,
+    default 0) before that, so chains add up; a lift on a driver reaches its followers."""
+    units, periods = positions.shape
+    out = np.empty((units, periods, len(metrics)))
+    t = np.arange(periods)
     for m in order:
         metric = metrics[m]
         if metric.driver is None:
-            out[:, :, m] = positions
+            value = positions
+        elif first is None:
+            value = out[:, np.maximum(t - metric.delay, 0), metric.driver]
         else:
-            source = np.maximum(np.arange(periods) - metric.delay, 0)
-            out[:, :, m] = out[:, source, metric.driver]
+            source = np.maximum(t[None, :] - metric.delay, first[:, None])
+            value = np.take_along_axis(out[:, :, metric.driver], np.minimum(source, periods - 1), axis=1)
+            value = np.where(t[None, :] < first[:, None], np.nan, value)
+        out[:, :, m] = value if lift is None else lift.apply(m, value)
     return out
 
 
+def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float) -> np.ndarray:
+    """One metric's centres. ``loading`` scales how far the trajectory moves the metric around
+    mid-range; the planner lowers it only when a declared connection cannot be met otherwise."""
+    q = 1.0 - effective if metric.negative else effective
+    q = 0.5 + loading * (q - 0.5)
+    centre = (metric.low + (metric.high - metric.low) * q) * (1.0 + lift)
+    return np.clip(centre, metric.clamp_low, metric.clamp_high)
+
+
 def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray) -> np.ndarray:
-    """[S, P, M] centres. ``loading`` scales how far the trajectory moves a metric around mid-range;
-    the planner lowers it only when a declared connection cannot be met otherwise."""
+    """[..., M] centres of every metric."""
     out = np.empty_like(effective)
     for metric in metrics:
         m = metric.index
-        q = effective[:, :, m]
-        if metric.negative:
-            q = 1.0 - q
-        q = 0.5 + loadings[m] * (q - 0.5)
-        centre = (metric.low + (metric.high - metric.low) * q) * (1.0 + lift[:, :, m])
-        out[:, :, m] = np.clip(centre, metric.clamp_low, metric.clamp_high)
+        out[..., m] = metric_centre(metric, effective[..., m], lift[..., m], loadings[m])
     return out

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import optimize, special
 
 from ..engine.families import quantile
-from .centres import MetricPlan, centre_field
+from .centres import MetricPlan, metric_centre
 
 RHO_LIMIT = 0.98  # copula correlations stay inside this so the factor is well conditioned
 MARGIN = 0.02  # a target must sit this far inside the reachable interval
@@ -66,30 +66,41 @@ class CopulaPlan:
 
 
 class _Moments:
-    """Conditional moments of each metric per (segment, period) group, for given loadings."""
+    """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
+    Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
 
     def __init__(self, effective, lift, metrics, weights, noise_var):
-        self.effective, self.lift, self.metrics = effective, lift, metrics
-        self.weights = weights  # [G], sums to 1
+        keep = weights > 0
+        self.effective = effective.reshape(-1, effective.shape[-1])[keep]  # [G, M]
+        self.lift = lift.reshape(-1, lift.shape[-1])[keep]
+        self.metrics = metrics
+        self.weights = weights[keep] / weights[keep].sum()  # [G], sums to 1
         self.noise_var = noise_var  # per metric: noise variance as a multiple of E[x^2]
+        self._marginals: dict[tuple[int, float, bool], np.ndarray] = {}
 
     def values(self, m: int, loadings: np.ndarray, z: np.ndarray) -> np.ndarray:
         metric = self.metrics[m]
-        centres = centre_field(self.effective, self.lift, self.metrics, loadings)[:, :, m].reshape(-1, 1)
+        centres = metric_centre(metric, self.effective[:, m], self.lift[:, m], loadings[m]).reshape(-1, 1)
         grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], metric.low, metric.high)
         return np.clip(grid, metric.clamp_low, metric.clamp_high)
 
+    def marginal(self, m: int, loadings: np.ndarray, discrete: bool) -> np.ndarray:
+        key = (m, float(loadings[m]), discrete)
+        if key not in self._marginals:
+            self._marginals[key] = self.values(m, loadings, _rule(discrete)[0])
+        return self._marginals[key]
+
     def pearson(self, a: int, b: int, loadings: np.ndarray, rho: float) -> float:
-        nodes, w = _rule(self.metrics[a].integer or self.metrics[b].integer)
+        discrete = self.metrics[a].integer or self.metrics[b].integer
+        nodes, w = _rule(discrete)
         k = len(nodes)
-        fa = self.values(a, loadings, nodes)  # [G, K]
+        fa = self.marginal(a, loadings, discrete)  # [G, K]
+        fb_marg = self.marginal(b, loadings, discrete)
         # z_b = rho * x + sqrt(1 - rho^2) * y on the product grid (x: node i, y: node j)
         zb = rho * nodes[:, None] + np.sqrt(1.0 - rho * rho) * nodes[None, :]
         fb = self.values(b, loadings, zb.ravel()).reshape(-1, k, k)
-        mean_a, mean_b = fa @ w, fb.reshape(-1, k * k) @ np.outer(w, w).ravel()
-        second_a = (fa * fa) @ w
-        fb_marg = self.values(b, loadings, nodes)
-        second_b = (fb_marg * fb_marg) @ w
+        mean_a, mean_b = fa @ w, fb_marg @ w
+        second_a, second_b = (fa * fa) @ w, (fb_marg * fb_marg) @ w
         cross = np.einsum("gk,gkl,k,l->g", fa, fb, w, w)
         g = self.weights
         total_a, total_b = g @ mean_a, g @ mean_b
@@ -123,15 +134,15 @@ def nearest_correlation(matrix: np.ndarray, keep: np.ndarray | None = None, iter
     return y / np.outer(scale, scale)
 
 
-def plan_copula(connections, metrics: list[MetricPlan], effective, lift, segment_counts, noise_var) -> CopulaPlan:
-    """Solve copula correlations (and, where needed, loadings) for the declared connections."""
+def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise_var) -> CopulaPlan:
+    """Solve copula correlations (and, where needed, loadings) for the declared connections.
+    ``effective`` and ``lift`` are [units, periods, metrics] fields of (pseudo-)entities and
+    ``weights`` [units, periods] how many fact cells each stands for (0 where it is not alive)."""
     m_count = len(metrics)
     loadings = np.ones(m_count)
     if not connections:
         return CopulaPlan(None, None, (), loadings, False, 0.0)
-    periods = effective.shape[1]
-    weights = np.repeat(np.asarray(segment_counts, dtype=np.float64), periods)
-    moments = _Moments(effective, lift, metrics, weights / weights.sum(), noise_var)
+    moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
     index = {m.name: m.index for m in metrics}
     pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
 

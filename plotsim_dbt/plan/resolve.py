@@ -14,12 +14,13 @@ import pyarrow.compute as pc
 
 from ..config.models import Config
 from ..config.vocabulary import FAMILY_PARAMS
-from ..engine.families import poisson_cdf_tables
-from .archetypes import parse_archetype, trajectory
+from ..engine.families import PoissonGrid
+from .archetypes import trajectory
 from .calendar import CalendarPlan, resolve_calendar
-from .centres import MetricPlan, centre_field, effective_positions
+from .centres import Lift, MetricPlan, centre_field, effective_positions
 from .correlation import CopulaPlan, plan_copula
 from .periods import PeriodAxis, period_axis
+from .population import SegmentPopulation, representatives, resolve_population
 from .tables import EntityTable, FactTable, TablePlan, resolve_tables
 
 
@@ -44,7 +45,9 @@ class Plan:
     copula: CopulaPlan
     tables: dict[str, TablePlan]  # every generated table in build order, dim_date first
     calendar: CalendarPlan | None
-    poisson_tables: dict[int, list[np.ndarray]]  # count metric index -> CDF table per (segment, period)
+    poisson_grids: dict[int, PoissonGrid]  # count metric index -> CDF tables up to its largest possible mean
+    population: tuple[SegmentPopulation, ...]  # per segment: arrival, variation, treatment
+    order: tuple[int, ...]  # metrics with lag drivers first
 
     @property
     def entity_count(self) -> int:
@@ -156,11 +159,37 @@ def _noise_variance_factor(config: Config) -> float:
     return noise.gaussian_sigma**2 * unit
 
 
+def _largest_mean(metric: MetricPlan, lift: np.ndarray) -> float:
+    """The largest centre a count metric can take: the top of its range at the strongest lift."""
+    return metric.high * (1.0 + max(0.0, float(lift[:, :, metric.index].max(initial=0.0))))
+
+
+def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(effective [U, P, M], seasonal lift [U, P, M], weights [U, P]) of representative
+    pseudo-entities of every segment, for the correlation planner."""
+    effective, lifts, weights = [], [], []
+    for s, segment in enumerate(population):
+        positions, first, arm = representatives(segment, periods)
+        treatment = segment.treatment
+        treated_lift = None
+        if treatment is not None:
+            k = len(first)
+            treated_lift = Lift(np.where(arm, treatment.lift, 0.0), np.full(k, treatment.start_period),
+                                np.full(k, -1 if treatment.target is None else treatment.target))
+        effective.append(effective_positions(positions, metrics, order, first, treated_lift))
+        lifts.append(np.broadcast_to(lift[s], (len(first), *lift[s].shape)))
+        weights.append(np.where(np.isnan(positions), 0.0, segment.count / len(first)))
+    return np.concatenate(effective), np.concatenate(lifts), np.concatenate(weights)
+
+
 def resolve_plan(config: Config, seed: int | None = None) -> Plan:
+    seed = config.seed if seed is None else int(seed)
     axis = period_axis(config.window.start, config.window.end, config.window.every)
     metrics = _metric_plans(config)
-    positions = np.stack([trajectory(parse_archetype(s.archetype, axis.count)) for s in config.segments])
-    effective = effective_positions(positions, metrics, _topological(metrics))
+    order = _topological(metrics)
+    population = resolve_population(config, seed, axis.count)
+    positions = np.stack([trajectory(segment.phases) for segment in population])
+    effective = effective_positions(positions, metrics, order)
 
     month_lift = np.zeros(13)
     for effect in config.seasonality:
@@ -172,12 +201,11 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
 
     counts = np.array([s.count for s in config.segments], dtype=np.int64)
     noise_var = np.full(len(metrics), _noise_variance_factor(config))
-    copula = plan_copula(config.connections, metrics, effective, lift, counts, noise_var)
+    copula = plan_copula(config.connections, metrics, *_planning_sample(population, axis.count, metrics, order, lift), noise_var)
     centres = centre_field(effective, lift, metrics, copula.loadings)
-    poisson = {m.index: poisson_cdf_tables(centres[:, :, m.index]) for m in metrics if m.family == "poisson"}
     return Plan(
         config=config,
-        seed=config.seed if seed is None else int(seed),
+        seed=seed,
         config_sha256=config_hash(config),
         axis=axis,
         metrics=tuple(metrics),
@@ -190,7 +218,9 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         copula=copula,
         tables=resolve_tables(config, tuple(metrics)),
         calendar=resolve_calendar(config),
-        poisson_tables={m: tables for m, tables in poisson.items() if tables is not None},
+        poisson_grids={m.index: grid for m in metrics if m.family == "poisson" and (grid := PoissonGrid.up_to(_largest_mean(m, lift)))},
+        population=population,
+        order=tuple(order),
     )
 
 

@@ -6,20 +6,40 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ..plan.population import own_parameters
 from .registry import declare
 
 
 def _entities(block) -> dict:
-    plan = block.plan
-    segment = pa.array(plan.entity_segment[block.start : block.stop])
+    plan, paths = block.plan, block.paths
+    segment = plan.entity_segment[block.start : block.stop]
+    populations = plan.population
+    shift, amplitude, level = (np.empty(len(block)) for _ in range(3))
+    group = np.full(len(block), None, dtype=object)
+    lift = np.full(len(block), np.nan)
+    for s in np.unique(segment):
+        rows = segment == s
+        shift[rows], amplitude[rows], level[rows] = own_parameters(populations[s], paths.normals[rows])
+        treatment = populations[s].treatment
+        if treatment is not None:
+            arm = paths.treated[rows]
+            group[rows] = np.where(arm, *treatment.labels)
+            lift[rows] = np.where(arm, treatment.lift, 0.0)
+    segment_array = pa.array(segment)
     segments = plan.config.segments
     return {
         "entity_id": np.arange(block.start + 1, block.stop + 1),
         "entity_name": plan.entity_names(block.start, block.stop),
-        "segment": plan.segment_names.take(segment),
-        "archetype": pa.array([s.archetype for s in segments], pa.string()).take(segment),
-        "start_period": np.zeros(len(block), dtype=np.int32),
-        "seasonal_sensitivity": pa.array([s.seasonal_sensitivity for s in segments], pa.float64()).take(segment),
+        "segment": plan.segment_names.take(segment_array),
+        "archetype": pa.array([s.archetype for s in segments], pa.string()).take(segment_array),
+        "start_period": paths.first.astype(np.int32),
+        "seasonal_sensitivity": pa.array([s.seasonal_sensitivity for s in segments], pa.float64()).take(segment_array),
+        "variation": np.array([p.variation for p in populations])[segment],
+        "timing_shift": shift,
+        "amplitude": amplitude,
+        "level_offset": level,
+        "treatment_group": pa.array(group.tolist(), pa.string()),
+        "treatment_lift_log_odds": pa.array(lift, pa.float64(), from_pandas=True),
     }
 
 
@@ -38,8 +58,14 @@ declare(
         ("entity_name", pa.string(), "Entity name, <segment>_<NNNN>."),
         ("segment", pa.string(), "Segment the entity belongs to."),
         ("archetype", pa.string(), "The segment's archetype: the label a classifier should recover."),
-        ("start_period", pa.int32(), "First period the entity exists (0: from the start of the window)."),
+        ("start_period", pa.int32(), "First period the entity exists (its arrival; 0: from the start of the window)."),
         ("seasonal_sensitivity", pa.float64(), "The segment's multiplier of seasonal lift."),
+        ("variation", pa.float64(), "How far the segment's entities stray from the archetype (0: exactly)."),
+        ("timing_shift", pa.float64(), "The entity's own timing: its archetype runs this share of its window late (negative: early)."),
+        ("amplitude", pa.float64(), "The entity's own factor on the distance of its position from mid-range."),
+        ("level_offset", pa.float64(), "The entity's own offset added to its position."),
+        ("treatment_group", pa.string(), "Its arm of the segment's treatment split (NULL without a treatment)."),
+        ("treatment_lift_log_odds", pa.float64(), "The true lift it gets (0 in the control arm; NULL without a treatment)."),
     ],
     per_block=_entities,
     manifest=_assignments,
@@ -47,13 +73,13 @@ declare(
 
 
 def _trajectory(block) -> dict:
-    plan = block.plan
-    n, periods = len(block), plan.periods
+    plan, paths = block.plan, block.paths
+    entity, period = np.nonzero(paths.alive)
     return {
-        "entity_id": np.repeat(np.arange(block.start + 1, block.stop + 1), periods),
-        "period_index": np.tile(np.arange(periods, dtype=np.int32), n),
-        "date_key": np.tile(plan.axis.date_keys, n),
-        "position": plan.positions[plan.entity_segment[block.start : block.stop]].reshape(-1),
+        "entity_id": entity + block.start + 1,
+        "period_index": period.astype(np.int32),
+        "date_key": plan.axis.date_keys[period],
+        "position": paths.positions[entity, period],
     }
 
 
@@ -68,7 +94,7 @@ def _samples(rows: pa.Table, plan) -> dict:
 
 declare(
     "truth_trajectory",
-    "Ground truth: the trajectory position (0-1) of every entity in every period.",
+    "Ground truth: the trajectory position (0-1) of every entity in every period of its life.",
     [
         ("entity_id", pa.int64(), "The entity."),
         ("period_index", pa.int32(), "Period, 0-based."),

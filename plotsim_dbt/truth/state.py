@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from ..engine.trajectories import positions_of
 from ..plan.resolve import Plan
 from .registry import TRUTH
 
 
 class Trajectories(Mapping):
-    """Entity name -> trajectory positions (one per period). Computed on access from the plan,
+    """Entity name -> its own trajectory positions (one per period, NaN before it arrives). Computed on access from the plan,
     so a million entities cost nothing until asked for. Carries the run's truth tables, so
     ``build_manifest(cfg, state.trajectories, tables)`` renders them without regenerating."""
 
@@ -26,7 +27,7 @@ class Trajectories(Mapping):
             entity = self.plan.entity_index(name)
         except KeyError:
             raise KeyError(name) from None
-        return self.plan.positions[self.plan.entity_segment[entity]].copy()
+        return positions_of(self.plan, np.array([entity]))[0]
 
     def __iter__(self) -> Iterator[str]:
         step = 65536

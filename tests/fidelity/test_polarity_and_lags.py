@@ -66,6 +66,7 @@ def polarity_run():
             {"name": "risk", "type": "score", "polarity": "negative"},
         ],
         segments=[{"name": "rising", "count": POLARITY_ENTITIES, "archetype": "growth"}],
+        variation=0,  # every entity follows the archetype, so the plan's positions are every entity's
         seed=11,
     )
     plan = resolve_plan(cfg)
@@ -160,6 +161,7 @@ def lag_run(archetype: str):
         window=LAG_WINDOW,
         metrics=LAG_METRICS,
         segments=[{"name": "only", "count": LAG_ENTITIES, "archetype": archetype}],
+        variation=0,  # every entity follows the archetype, so the plan's positions are every entity's
         seed=5,
     )
     plan = resolve_plan(cfg)

@@ -24,7 +24,7 @@ print(f"example: labels['enterprise_0001'] = {labels['enterprise_0001']!r}, "
       f"positions[('enterprise_0001', 8)] = {positions[('enterprise_0001', 8)]:.4f}")
 
 # The answer key agrees with the tables: dim_company's entity_name column, the feature labels,
-# and each segment's trajectory.
+# and each entity's own trajectory (its segment's archetype, with the entity's own variation).
 dim = pd.read_csv("data/dim_company.csv").drop_duplicates("company_id")
 features = pd.read_csv("data/_entity_features.csv")
 code_of = dim.set_index("company_id")["company_code"]
@@ -32,8 +32,8 @@ agree = (features["company_id"].map(code_of).map(labels) == features["archetype"
 print(f"feature-table archetype equals manifest label: {agree} of {len(features)}")
 trajectory = {s["segment"]: s["trajectory"] for s in mf["segments"]}
 segment_of = {a["entity"]: a["segment"] for a in mf["archetype_assignments"]}
-same = all(positions[(e, t)] == trajectory[segment_of[e]][t] for (e, t) in positions)
-print(f"positions equal the segment trajectories: {same}")
+gap = np.mean([abs(positions[(e, t)] - trajectory[segment_of[e]][t]) for (e, t) in positions])
+print(f"positions follow their segment's archetype (mean gap {gap:.3f})")
 cutoff = mf["holdout"]["cutoff_period_index"]
 final = features["company_id"].map(code_of).map(lambda e: positions[(e, cutoff - 1)])
 print(f"final_trajectory_position equals the position at period {cutoff - 1}: "

@@ -39,6 +39,7 @@ table_value = fct[(fct["client_id"] == client_id) & (fct["date_key"] == date_key
 print(f"entity {result.entity} (dim_client id {client_id}, trace id {result.entity_id}), period {result.period_index}, date_key {result.date_key}")
 print(f"realized_cell {result.realized_cell!r}, table value {table_value!r}, equal: {result.realized_cell == table_value}")
 mf = build_manifest(cfg)
-print(f"trajectory_position equals the manifest's promising_client trajectory at period 8: "
-      f"{abs(result.trajectory_position - mf['segments'][0]['trajectory'][8]) < 1e-9}")
+sample = {(s["entity"], s["period_index"]): s["position"] for s in mf["trajectory_samples"]}
+print(f"trajectory_position equals the manifest's sample for promising_client_0001 at period 8: "
+      f"{abs(result.trajectory_position - sample[('promising_client_0001', 8)]) < 1e-9}")
 print(f"distribution_center inside the mrr range [10, 5000]: {10 <= result.distribution_center <= 5000}")

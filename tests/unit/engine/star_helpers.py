@@ -198,3 +198,11 @@ def col(table: pa.Table, name: str) -> np.ndarray:
 def grid(fact: pa.Table, name: str) -> np.ndarray:
     """A fact column as [entities, periods] (fact rows are entity-major, period-minor)."""
     return col(fact, name).reshape(-1, PERIODS)
+
+
+def own_positions(state) -> np.ndarray:
+    """[entities, periods] every entity's own trajectory position (truth_trajectory), NaN before it arrives."""
+    truth = state.truth["truth_trajectory"]
+    out = np.full((state.plan.entity_count, state.plan.periods), np.nan)
+    out[col(truth, "entity_id").astype(int) - 1, col(truth, "period_index").astype(int)] = col(truth, "position")
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from star_helpers import DIMENSIONS, ENTITIES, PLAN_ROWS, col, generate, grid, star_kwargs
+from star_helpers import DIMENSIONS, ENTITIES, PLAN_ROWS, col, generate, grid, own_positions, star_kwargs
 
 
 def links_per_entity(bridge: pa.Table, key: str = "account_id") -> np.ndarray:
@@ -71,9 +71,9 @@ def test_bridge_without_driver_reads_the_mean_trajectory_position():
     _, tables, state = generate(**kw)
     counts = links_per_entity(tables["bridge_account_feature"])
     plan = state.plan
-    mean = plan.positions.mean(axis=1)[plan.entity_segment]
+    mean = np.nanmean(own_positions(state), axis=1)
     assert counts.tolist() == np.rint(1 + 6 * mean).astype(int).tolist()
-    assert counts[plan.entity_segment == 2].min() > counts[plan.entity_segment == 1].max()
+    assert counts[plan.entity_segment == 2].mean() > counts[plan.entity_segment == 1].mean() + 2  # high plateau over decline
 
 
 def test_bridge_truth_equals_the_bridge_tables(star):

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from star_helpers import ENTITIES, PERIODS, PLAN_ROWS, SEGMENTS, USERS_PER_ACCOUNT, col, grid, star_kwargs
+from star_helpers import ENTITIES, PERIODS, PLAN_ROWS, SEGMENTS, USERS_PER_ACCOUNT, col, grid, own_positions, star_kwargs
 
 import plotsim_dbt as ps
 from plotsim_dbt.api import generate_arrow
@@ -233,7 +233,7 @@ def test_bucket_labels_follow_the_trajectory_position(star):
     labels = ["dormant", "casual", "engaged", "devoted"]
     fact = tables["fct_activity"]
     index = np.vectorize(labels.index)(col(fact, "activity")).reshape(-1, PERIODS)
-    position = plan.positions[plan.entity_segment]  # [entities, periods]
+    position = own_positions(state)  # [entities, periods]
     expected = np.minimum((np.clip(position, 0, 1) * len(labels)).astype(int), len(labels) - 1)
     assert (index == expected).all()
     grower = plan.entity_segment == 0
@@ -241,10 +241,10 @@ def test_bucket_labels_follow_the_trajectory_position(star):
     assert (index[grower, -1] > index[grower, 0]).all()  # a growth segment ends on higher labels
     assert (index[grower, -3:].min() > index[grower, :3].max())
     assert (index[faller, -1] < index[faller, 0]).all()
-    # A dimension has no period: it reads the entity's mean position over the window.
+    # A dimension has no period: it reads the entity's mean position over its life.
     dim = current_rows(tables["dim_account"])
     dim_labels = ["low", "mid", "high"]
-    mean = plan.positions.mean(axis=1)[plan.entity_segment]
+    mean = np.nanmean(position, axis=1)
     expected_dim = np.minimum((mean * 3).astype(int), 2)
     assert [dim_labels.index(v) for v in dim.column("health").to_pylist()] == expected_dim.tolist()
 
@@ -262,12 +262,24 @@ def test_event_timestamps_fall_inside_their_period(star):
         assert (stamp > begin).mean() > 0.9  # spread inside the period, not pinned to its start
 
 
-def test_dimension_timestamps_fall_inside_the_first_period(star):
+def test_dimension_timestamps_fall_inside_the_period_the_row_came_into_being(star):
     _, tables, _ = star
     first = np.datetime64("2024-01-01", "us")
-    for name, column in (("dim_account", "created_at"), ("dim_user", "signed_up_at")):
-        stamp = tables[name].column(column).to_numpy()
-        assert ((stamp >= first) & (stamp < np.datetime64("2024-02-01", "us"))).all(), name
+    created = tables["dim_account"].column("created_at").to_numpy()
+    assert ((created >= first) & (created < np.datetime64("2024-02-01", "us"))).all()  # no arrival: every account from period 0
+    signed_up = tables["dim_user"].column("signed_up_at").to_numpy().reshape(-1, USERS_PER_ACCOUNT)
+    assert ((signed_up[:, 0] >= first) & (signed_up[:, 0] < np.datetime64("2024-02-01", "us"))).all()  # the first user with its account
+    assert (signed_up >= first).all() and (signed_up < np.datetime64("2025-01-01", "us")).all()
+    assert len(np.unique(signed_up.astype("datetime64[M]"))) > 6, "later users sign up over the accounts' lives"
+
+
+def test_no_login_comes_before_its_user_signed_up(star):
+    _, tables, _ = star
+    users = tables["dim_user"].to_pandas().set_index("user_id")["signed_up_at"]
+    logins = tables["evt_login"].to_pandas()
+    signup_month = logins["user_id"].map(users).dt.to_period("M")
+    assert len(logins) > 1000
+    assert (logins["logged_in_at"].dt.to_period("M") >= signup_month).all()
 
 
 def test_segment_segment_count_and_entity_name(star):

@@ -26,6 +26,7 @@ def scd_kwargs(segments, *, tiers=TIERS, at=CUTS, open_end=None, noise=None, see
         unit="account",
         window=WINDOW,
         seed=seed,
+        variation=0,  # every entity follows its archetype, so the expected tiers follow from the plan
         metrics=[{"name": "level", "type": "score"}, {"name": "other", "type": "amount", "range": [10, 20]}],
         segments=segments,
         noise=noise or {},
