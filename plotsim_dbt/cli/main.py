@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", help="show every step that produced one metric cell")
     p.add_argument("config", help="config YAML file or bundled template name")
-    p.add_argument("--entity", required=True, help="entity name (<segment>_<NNNN>) or its id")
+    p.add_argument("--entity", required=True, help="entity name (<segment>_<NNNN>, from 0000) or its id")
     p.add_argument("--period", type=int, required=True, help="period index, 0-based")
     p.add_argument("--metric", required=True, help="metric name")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")

@@ -35,7 +35,7 @@ declare(
     "Ground truth: every entity with its segment, archetype, start period and seasonal sensitivity.",
     [
         ("entity_id", pa.int64(), "The entity's primary key (the entity dimension's id)."),
-        ("entity_name", pa.string(), "Entity name, <segment>_<NNNN>."),
+        ("entity_name", pa.string(), "Entity name, <segment>_<NNNN> (numbered from 0000 within its segment)."),
         ("segment", pa.string(), "Segment the entity belongs to."),
         ("archetype", pa.string(), "The segment's archetype: the label a classifier should recover."),
         ("start_period", pa.int32(), "First period the entity exists (0: from the start of the window)."),
