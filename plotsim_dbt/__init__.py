@@ -9,10 +9,12 @@ from .api import (  # noqa: E402
     generate_tables_with_state,
     run,
     validate,
+    validate_tables,
     write_tables,
 )
 from .config import Config, ConfigError, create, create_from_yaml, dump_config, load_config  # noqa: E402
 from .templates import list_templates, load_template  # noqa: E402
+from .validation import ValidationIssue, ValidationReport  # noqa: E402
 
 __all__ = [
     "Config",
@@ -29,6 +31,9 @@ __all__ = [
     "load_config",
     "load_template",
     "run",
+    "ValidationIssue",
+    "ValidationReport",
     "validate",
+    "validate_tables",
     "write_tables",
 ]

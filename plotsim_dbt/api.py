@@ -6,7 +6,7 @@ which matters when a config is used many times (traces, repeated validation)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,8 @@ from .sinks import DirectorySink, MemorySink, directory_sink
 from .truth import TRUTH, block_tables
 from .truth.manifest import TruthSample, dumps, manifest_dict
 from .truth.state import GenerationState, Trajectories
-from .validation import ValidationReport, validate_relations, validate_tables
+from .validation import ValidationReport, validate_relations
+from .validation import validate_tables as _check_tables
 
 Source = Config | Plan
 
@@ -107,9 +108,26 @@ def build_manifest(
     return manifest_dict(plan, counts, sample)
 
 
-def validate(tables: dict, config: Source, *, seed: int | None = None) -> ValidationReport:
-    """Primary keys, foreign keys, the date spine, SCD2 histories and bridge cardinality of generated tables."""
-    return validate_tables(plan_of(config, seed), tables)
+def validate(config: Source | dict, tables: dict | Source, *, seed: int | None = None) -> ValidationReport:
+    """Check generated tables: primary keys, foreign keys, the date spine, SCD2 histories and bridge
+    cardinality (errors), empty event tables and foreign keys collapsed onto one parent row
+    (warnings). ``validate(config, tables)`` as the reference generator; the older order
+    ``validate(tables, config)`` is recognised by the argument types and still works."""
+    config, tables = _config_and_tables(config, tables)
+    return _check_tables(plan_of(config, seed), tables)
+
+
+validate_tables = validate  # the reference generator's second name for it (plotsim.validation.validate_tables)
+
+
+def _config_and_tables(first, second) -> tuple[Source, Mapping]:
+    if isinstance(first, Config | Plan) and isinstance(second, Mapping):
+        return first, second
+    if isinstance(first, Mapping) and isinstance(second, Config | Plan):
+        return second, first
+    raise TypeError(
+        f"validate(config, tables) takes a Config (or Plan) and a dict of tables; got {type(first).__name__} and {type(second).__name__}"
+    )
 
 
 def _validate_sink(plan: Plan, sink: DirectorySink) -> ValidationReport:

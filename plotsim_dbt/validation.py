@@ -1,57 +1,116 @@
-"""Post-generation checks (primary keys, foreign keys, date spine, SCD2 history, bridge
-cardinality), run as SQL in DuckDB so the same checks work on in-memory tables and on written
-files of any size."""
+"""Post-generation checks, run as SQL in DuckDB so the same checks work on in-memory tables and on
+written files of any size. Errors: primary keys, foreign keys, the date spine, SCD2 history,
+bridge cardinality. Warnings (legal but suspicious; they do not make a report invalid): an event
+table without rows, a foreign key whose rows all point at one parent row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
 from .plan.resolve import Plan
-from .plan.tables import VERSION_KEY, BridgeTable, EventTable, FactTable
+from .plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
+
+SEVERITIES = ("error", "warning")
+_LABELS = {"error": "ERROR", "warning": "WARN "}
 
 
 @dataclass(frozen=True)
 class ValidationIssue:
+    """One finding. ``severity`` is "error" (the data breaks a rule; the report is not ok) or
+    "warning" (legal but suspicious, such as an event table without rows); ``details`` holds the
+    finding's numbers by name."""
+
     check: str
-    table: str
+    severity: str
+    table: str | None
     message: str
-    severity: str = "error"
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
+
+    def lines(self) -> list[str]:
+        """The issue as report lines: ``[ERROR] check (table): message``, then one ``key: value`` per detail."""
+        head = f"[{_LABELS[self.severity]}] {self.check} ({self.table or '-'}): {self.message}"
+        return [head, *(f"        {key}: {value}" for key, value in self.details.items())]
 
 
 @dataclass(frozen=True)
 class ValidationReport:
-    checks_run: tuple[str, ...]
-    issues: tuple[ValidationIssue, ...] = field(default_factory=tuple)
+    """The findings of the checks in ``checks_run``, in check order; ``config_sha256`` and ``seed``
+    name the dataset that was checked (None when unknown)."""
+
+    issues: tuple[ValidationIssue, ...] = ()
+    checks_run: tuple[str, ...] = ()
+    config_sha256: str | None = None
+    seed: int | None = None
 
     @property
-    def errors(self) -> list[ValidationIssue]:
-        return [i for i in self.issues if i.severity == "error"]
+    def errors(self) -> tuple[ValidationIssue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[ValidationIssue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
 
     @property
     def ok(self) -> bool:
+        """No errors (warnings do not count)."""
         return not self.errors
 
-    def text(self, plan: Plan) -> str:
+    def by_check(self, name: str | None = None):
+        """The issues of one check as a tuple; without a name, ``{check: issues}`` for every check run."""
+        if name is not None:
+            return tuple(i for i in self.issues if i.check == name)
+        grouped = {check: () for check in self.checks_run}
+        for issue in self.issues:
+            grouped[issue.check] = (*grouped.get(issue.check, ()), issue)
+        return grouped
+
+    def summary(self) -> str:
+        """``VALID - 0 error(s), 1 warning(s)``"""
+        return f"{'VALID' if self.ok else 'INVALID'} - {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+
+    def text(self, plan: Plan | None = None) -> str:
+        """The report file: no clock, so the same data gives the same bytes. ``plan`` (optional)
+        names the dataset when the report does not."""
+        sha = plan.config_sha256 if plan is not None else self.config_sha256
+        seed = plan.seed if plan is not None else self.seed
         lines = [
             "plotsim_dbt validation report",
-            f"config-sha256: {plan.config_sha256}",
-            f"seed: {plan.seed}",
-            f"Checks: {len(self.checks_run)} | Errors: {len(self.errors)} | Status: {'VALID' if self.ok else 'INVALID'}",
+            f"config-sha256: {sha or 'unknown'}",
+            f"seed: {'unknown' if seed is None else seed}",
+            f"Checks: {len(self.checks_run)} | Errors: {len(self.errors)} | Warnings: {len(self.warnings)} | Total: {len(self.issues)}",
+            f"Status: {'VALID' if self.ok else 'INVALID'}",
             "",
         ]
-        lines += [f"[{i.severity.upper():5}] {i.check} ({i.table}): {i.message}" for i in self.issues]
+        for issue in self.issues:
+            lines += issue.lines()
         if not self.issues:
             lines.append("All checks passed: " + ", ".join(self.checks_run) + ".")
         return "\n".join(lines) + "\n"
+
+
+def _error(check: str, table: str | None, message: str, **details) -> ValidationIssue:
+    return ValidationIssue(check, "error", table, message, details)
+
+
+def _warning(check: str, table: str | None, message: str, **details) -> ValidationIssue:
+    return ValidationIssue(check, "warning", table, message, details)
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchone()[0])
 
 
-CHECKS = ("pk_uniqueness", "fk_integrity", "date_spine", "scd_integrity", "bridge_integrity")
+CHECKS = (
+    "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality",
+    "scd_integrity", "bridge_integrity",
+)
 
 
 def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
@@ -70,7 +129,7 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
         f"current versions without the open end ({entity.open_end}) or closed ones with it": f"""
             select count(*) from {name} where is_current is distinct from coalesce({open_end}, false)""",
     }
-    issues = [ValidationIssue("scd_integrity", name, f"{n} {what}") for what, sql in problems.items() if (n := _count(con, sql))]
+    issues = [_error("scd_integrity", name, f"{n} {what}", rows=n) for what, sql in problems.items() if (n := _count(con, sql))]
     version_open_end = open_end.replace("valid_to", "v.valid_to")
     for table in [*plan.tables_of(FactTable), *plan.tables_of(EventTable)]:
         if not table.versioned or table.date_column is None:
@@ -81,8 +140,8 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
             where v.{VERSION_KEY} is null or v.{key} != f.{table.entity_column} or d.date < v.valid_from
                or (not ({version_open_end}) and d.date >= v.valid_to)""")
         if wrong:
-            issues.append(ValidationIssue("scd_integrity", table.name,
-                                          f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date"))
+            issues.append(_error("scd_integrity", table.name,
+                                 f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date", rows=wrong))
     return issues
 
 
@@ -96,8 +155,45 @@ def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Validatio
                                   left join {bridge.name} b on b.{key} = e.{key} group by e.{key})
             where links < {bridge.low} or links > {bridge.high}""")
         if outside:
-            issues.append(ValidationIssue("bridge_integrity", bridge.name,
-                                          f"{outside} entities hold a number of links outside [{bridge.low}, {bridge.high}]"))
+            issues.append(_error("bridge_integrity", bridge.name,
+                                 f"{outside} entities hold a number of links outside [{bridge.low}, {bridge.high}]",
+                                 entities=outside, min=bridge.low, max=bridge.high))
+    return issues
+
+
+def _event_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+    issues = []
+    for table in plan.tables_of(EventTable):
+        if _count(con, f"select count(*) from {table.name}") == 0:
+            metric = plan.metrics[table.metric].name
+            rule = f"{metric} x {table.scale}" if table.scale is not None else (
+                f"{metric} {'above ' + str(table.above) if table.above is not None else 'below ' + str(table.below)}"
+                f" for {table.hold} period(s)")
+            issues.append(_warning("empty_event_table", table.name, f"no rows: the event never fired ({rule})",
+                                   driver=metric, kind="proportional" if table.scale is not None else "threshold"))
+    return issues
+
+
+def _fk_collapse_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+    """An FK whose rows all point at one parent row while the parent has several: usually a
+    skewed pick or a wiring mistake. Event tables (an event may fire for one entity only) and
+    references to dim_date are not checked."""
+    issues = []
+    for table in plan.tables.values():
+        if isinstance(table, EventTable):
+            continue
+        for column, parent, parent_key in table.foreign_keys:
+            if isinstance(plan.tables.get(parent), DateTable):
+                continue
+            low, high, rows = con.execute(f"select min({column}), max({column}), count({column}) from {table.name}").fetchone()
+            if rows < 2 or low != high:
+                continue
+            parents = _count(con, f"select count(distinct {parent_key}) from {parent}")
+            if parents > 1:
+                issues.append(_warning("cross_dim_fk_cardinality", table.name,
+                                       f"every {column} is {low}: the {rows} row(s) collapse onto one of {parents} {parent} rows",
+                                       column=column, parent=f"{parent}.{parent_key}", parent_row_count=parents,
+                                       child_unique_count=1, value=low))
     return issues
 
 
@@ -110,21 +206,26 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
         nulls = _count(con, f"select count(*) from {table.name} where " + " or ".join(f"{c} is null" for c in table.primary_key))
         if dupes or nulls:
             check = "bridge_integrity" if isinstance(table, BridgeTable) else "pk_uniqueness"
-            issues.append(ValidationIssue(check, table.name, f"{dupes} duplicated and {nulls} null key(s) on ({cols})"))
+            issues.append(_error(check, table.name, f"{dupes} duplicated and {nulls} null key(s) on ({cols})",
+                                 pk_columns=list(table.primary_key), duplicates=dupes, nulls=nulls))
     for table in plan.tables.values():
         for column, parent, parent_key in table.foreign_keys:
             orphans = _count(con, f"select count(*) from {table.name} f anti join {parent} p on f.{column} = p.{parent_key} "
                                   f"where f.{column} is not null")
             if orphans:
-                issues.append(ValidationIssue("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}"))
+                issues.append(_error("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}",
+                                     column=column, parent=f"{parent}.{parent_key}", orphans=orphans))
     keys = [r[0] for r in con.execute("select date_key from dim_date order by date_key").fetchall()]
     expected = plan.axis.date_keys.tolist()
     if keys != expected:
-        missing = sorted(set(expected) - set(keys))[:5]
-        extra = sorted(set(keys) - set(expected))[:5]
-        issues.append(ValidationIssue("date_spine", "dim_date", f"date keys differ from the window: missing {missing}, unexpected {extra}"))
-    issues += _scd_issues(plan, con) + _bridge_issues(plan, con)
-    return ValidationReport(checks_run=CHECKS, issues=tuple(issues))
+        missing = sorted(set(expected) - set(keys))
+        extra = sorted(set(keys) - set(expected))
+        duplicated = len(keys) - len(set(keys))
+        issues.append(_error("date_spine", "dim_date",
+                             f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
+                             missing=len(missing), unexpected=len(extra), duplicated=duplicated, expected_rows=len(expected)))
+    issues += _event_warnings(plan, con) + _fk_collapse_warnings(plan, con) + _scd_issues(plan, con) + _bridge_issues(plan, con)
+    return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)
 
 
 def validate_tables(plan: Plan, tables: dict) -> ValidationReport:
