@@ -5,10 +5,11 @@ which matters when a config is used many times (traces, repeated validation)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import duckdb
 import numpy as np
@@ -180,11 +181,38 @@ def _arrow(name: str, table) -> pa.Table:
     raise TypeError(f"tables[{name!r}] is a {type(table).__name__}; give pandas DataFrames or Arrow tables")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RunResult:
+    """What ``run`` wrote. It stands for its output directory, as the reference generator's
+    ``run() -> Path``: ``os.fspath(result)``, ``Path(result)``, ``str(result)``, ``result / "x.csv"``,
+    ``result == Path(...)`` and Path's methods and properties (``result.exists()``, ``result.name``)."""
+
     directory: Path
     row_counts: dict[str, int]  # rows of every table written (data, splits, features, truth)
     report: ValidationReport | None
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.directory)
+
+    def __str__(self) -> str:
+        return str(self.directory)
+
+    def __truediv__(self, other: str | os.PathLike) -> Path:
+        return self.directory / other
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunResult):
+            return (self.directory, self.row_counts, self.report) == (other.directory, other.row_counts, other.report)
+        if isinstance(other, PurePath):
+            return self.directory == other
+        return NotImplemented
+
+    __hash__ = None  # row_counts is a dict
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in {"directory", "row_counts", "report"}:
+            raise AttributeError(name)
+        return getattr(self.directory, name)
 
 
 def run(
@@ -192,6 +220,7 @@ def run(
     output_dir: str | Path | None = None,
     *,
     seed: int | None = None,
+    strict: bool = False,
     workers: int = 1,
     block_size: int | None = None,
     format: str | None = None,
@@ -200,12 +229,22 @@ def run(
 ) -> RunResult:
     """Generate and write a dataset, streaming block by block (memory is bounded by the block):
     the tables, their truth tables under truth/, the ML views, config.yaml, manifest.json and
-    (with ``validate``) validation_report.txt. The directory is replaced as a whole."""
+    (with ``validate``) validation_report.txt. The directory is replaced as a whole.
+
+    With ``strict``, the written tables are validated before the run is committed and any error
+    raises ``ValueError``: nothing of the run is left (the output directory, or the earlier run
+    in it, stays as it was). Warnings never fail a strict run."""
     plan = plan_of(config, seed)
     directory = Path(output_dir or plan.config.output.directory)
     with directory_sink(format or plan.config.output.format, directory) as sink:
         output = generate_into(plan, sink, views=FILE_VIEWS, workers=workers, block_size=block_size, progress=progress)
-        report = _finish(plan, sink, output.manifest, validate)
+        report = _finish(plan, sink, output.manifest, validate or strict)
+        if strict and not report.ok:
+            first = report.errors[0]
+            raise ValueError(
+                f"strict: validation found {len(report.errors)} error(s), nothing was written to {directory}; "
+                f"first: {first.check} ({first.table}): {first.message}"
+            )
     return RunResult(directory=directory, row_counts=dict(sink.row_counts), report=report)
 
 

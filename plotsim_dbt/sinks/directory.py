@@ -2,7 +2,8 @@
 
 Everything is written into a staging folder beside the output (``.<name>.partial-<pid>-*``); on
 commit the previous output, if any, is moved aside and the staging folder takes its place, so the
-directory holds either the previous run or this one, never a mix (no stale tables or report).
+directory holds either the previous run or this one, never a mix (no stale tables or report);
+an aborted run leaves nothing, not even the parent folders it created.
 A staging folder left by a killed run is removed by the next run into the same place, and an
 output caught moved aside is put back. Only empty directories and earlier plotsim_dbt outputs
 (holding its manifest.json) are replaced."""
@@ -33,6 +34,8 @@ class DirectorySink(Sink):
         super().__init__()
         self.directory = Path(directory)
         _check_replaceable(self.directory)
+        # Parent folders this run creates, removed again (when still empty) if the run aborts.
+        self._created_parents = [p for p in self.directory.absolute().parents if not p.exists()]
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale(self.directory)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.partial-{os.getpid()}-", dir=self.directory.parent))
@@ -62,6 +65,11 @@ class DirectorySink(Sink):
         except Exception:  # the original error matters more than a close failure
             pass
         shutil.rmtree(self.staging, ignore_errors=True)
+        for parent in self._created_parents:  # deepest first
+            try:
+                parent.rmdir()
+            except OSError:  # not empty: something else lives there now
+                break
 
 
 def _check_replaceable(directory: Path) -> None:
