@@ -19,6 +19,7 @@ import pyarrow as pa
 from .config import Config, dump_config
 from .engine.block import build_block
 from .engine.streams import KEY_BLOCK
+from .features import entity_features
 from .pipeline import FILE_VIEWS, Progress, generate_into, write_views
 from .plan.resolve import Plan, plan_of
 from .sinks import DirectorySink, MemorySink, directory_sink
@@ -164,7 +165,7 @@ def write_tables(
     as a whole. Without ``manifest``, one is built (for the sampled entities only)."""
     plan = plan_of(config, manifest["seed"] if manifest else None)
     directory = Path(output_dir or plan.config.output.directory)
-    arrow = {name: _arrow(name, table) for name, table in tables.items()}
+    arrow = {name: arrow_table(name, table) for name, table in tables.items()}
     with directory_sink(format or plan.config.output.format, directory) as sink:
         for name, table in arrow.items():
             sink.write(name, table)
@@ -173,7 +174,19 @@ def write_tables(
     return directory
 
 
-def _arrow(name: str, table) -> pa.Table:
+def build_entity_features(config: Source, tables: Mapping, manifest: Mapping | None = None) -> pd.DataFrame:
+    """One row per entity: six aggregates of each metric over the training periods (the holdout
+    target's left out) plus the archetype label and final trajectory position, exactly the rows of
+    ``_entity_features`` that ``write_tables`` writes for these tables. ``manifest`` is accepted for
+    the reference generator's call shape; the labels come from the config."""
+    plan = plan_of(config)
+    facts = {t.name: arrow_table(t.name, tables[t.name]) for t in plan.fact_tables if t.name in tables}
+    if not facts:
+        raise ValueError(f"no fact table among the tables given; entity features aggregate {', '.join(t.name for t in plan.fact_tables)}")
+    return entity_features(plan, facts).to_pandas()
+
+
+def arrow_table(name: str, table) -> pa.Table:
     if isinstance(table, pa.Table):
         return table
     if isinstance(table, pd.DataFrame):

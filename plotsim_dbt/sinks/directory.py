@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -72,6 +73,16 @@ class DirectorySink(Sink):
                 break
 
 
+def run_manifest(directory: str | Path) -> dict | None:
+    """The manifest of the plotsim_dbt output in ``directory``, or None when it holds none."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    generator = manifest.get("generator") if isinstance(manifest, dict) else None
+    return manifest if isinstance(generator, dict) and generator.get("name") == "plotsim_dbt" else None
+
+
 def _check_replaceable(directory: Path) -> None:
     if not directory.exists():
         return
@@ -79,16 +90,26 @@ def _check_replaceable(directory: Path) -> None:
         raise FileExistsError(f"output {directory} is a file; give a directory")
     if not any(directory.iterdir()):
         return
-    manifest = directory / "manifest.json"
-    try:
-        generator = json.loads(manifest.read_text(encoding="utf-8")).get("generator", {}).get("name")
-    except (OSError, ValueError, AttributeError):
-        generator = None
-    if generator != "plotsim_dbt":
+    if run_manifest(directory) is None:
         raise FileExistsError(
             f"output directory {directory} holds files plotsim_dbt did not write (no plotsim_dbt manifest.json); "
             "choose a new or empty directory, it replaces the whole directory"
         )
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write one file through ``write(temporary_path)`` beside it, then rename it into place: a
+    reader sees the old file or the new one, never half of one, and a failure leaves no trace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.partial-{os.getpid()}-", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _alive(pid: int) -> bool:
