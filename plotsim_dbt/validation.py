@@ -10,7 +10,8 @@ from typing import Any
 
 import duckdb
 
-from .plan.resolve import Plan
+from .config import Config
+from .plan.resolve import Plan, plan_of
 from .plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
 
 SEVERITIES = ("error", "warning")
@@ -228,8 +229,10 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
     return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)
 
 
-def validate_tables(plan: Plan, tables: dict) -> ValidationReport:
-    """Check in-memory tables (pandas DataFrames or Arrow tables), keyed by table name."""
+def validate_tables(config: Plan | Config, tables: dict) -> ValidationReport:
+    """Check in-memory tables (pandas DataFrames or Arrow tables), keyed by table name, against a
+    plan or a config (the reference generator's ``validate_tables(config, tables)``)."""
+    plan = plan_of(config)
     con = duckdb.connect()
     try:
         for name, table in tables.items():

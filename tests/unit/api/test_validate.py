@@ -13,6 +13,7 @@ from plotsim_dbt.config.load import read_yaml
 from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.templates import template_path
 from plotsim_dbt.validation import CHECKS, ValidationIssue, ValidationReport
+from plotsim_dbt.validation import validate_tables as module_validate_tables
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,7 @@ def test_config_first_and_the_older_order_give_the_same_report(saas):
     assert first == ps.validate(tables, cfg) == ps.validate(resolve_plan(cfg), tables) == ps.validate(tables, resolve_plan(cfg))
     assert first.ok and first.issues == () and first.checks_run == CHECKS
     assert ps.validate_tables(cfg, tables) == first  # the reference's second name
+    assert module_validate_tables(cfg, tables) == module_validate_tables(resolve_plan(cfg), tables) == first
 
 
 def test_arguments_that_are_neither_order_are_refused(saas):
