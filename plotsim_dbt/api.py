@@ -5,10 +5,11 @@ which matters when a config is used many times (traces, repeated validation)."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import duckdb
 import numpy as np
@@ -18,13 +19,15 @@ import pyarrow as pa
 from .config import Config, dump_config
 from .engine.block import build_block
 from .engine.streams import KEY_BLOCK
+from .features import entity_features
 from .pipeline import FILE_VIEWS, Progress, generate_into, write_views
 from .plan.resolve import Plan, plan_of
 from .sinks import DirectorySink, MemorySink, directory_sink
 from .truth import TRUTH, block_tables
 from .truth.manifest import TruthSample, dumps, manifest_dict
 from .truth.state import GenerationState, Trajectories
-from .validation import ValidationReport, validate_relations, validate_tables
+from .validation import ValidationReport, validate_relations
+from .validation import validate_tables as _check_tables
 
 Source = Config | Plan
 
@@ -107,9 +110,26 @@ def build_manifest(
     return manifest_dict(plan, counts, sample)
 
 
-def validate(tables: dict, config: Source, *, seed: int | None = None) -> ValidationReport:
-    """Primary keys, foreign keys, the date spine, SCD2 histories and bridge cardinality of generated tables."""
-    return validate_tables(plan_of(config, seed), tables)
+def validate(config: Source | dict, tables: dict | Source, *, seed: int | None = None) -> ValidationReport:
+    """Check generated tables: primary keys, foreign keys, the date spine, SCD2 histories and bridge
+    cardinality (errors), empty event tables and foreign keys collapsed onto one parent row
+    (warnings). ``validate(config, tables)`` as the reference generator; the older order
+    ``validate(tables, config)`` is recognised by the argument types and still works."""
+    config, tables = _config_and_tables(config, tables)
+    return _check_tables(plan_of(config, seed), tables)
+
+
+validate_tables = validate  # the reference generator's second name for it (plotsim.validation.validate_tables)
+
+
+def _config_and_tables(first, second) -> tuple[Source, Mapping]:
+    if isinstance(first, Config | Plan) and isinstance(second, Mapping):
+        return first, second
+    if isinstance(first, Mapping) and isinstance(second, Config | Plan):
+        return second, first
+    raise TypeError(
+        f"validate(config, tables) takes a Config (or Plan) and a dict of tables; got {type(first).__name__} and {type(second).__name__}"
+    )
 
 
 def _validate_sink(plan: Plan, sink: DirectorySink) -> ValidationReport:
@@ -145,7 +165,7 @@ def write_tables(
     as a whole. Without ``manifest``, one is built (for the sampled entities only)."""
     plan = plan_of(config, manifest["seed"] if manifest else None)
     directory = Path(output_dir or plan.config.output.directory)
-    arrow = {name: _arrow(name, table) for name, table in tables.items()}
+    arrow = {name: arrow_table(name, table) for name, table in tables.items()}
     with directory_sink(format or plan.config.output.format, directory) as sink:
         for name, table in arrow.items():
             sink.write(name, table)
@@ -154,7 +174,19 @@ def write_tables(
     return directory
 
 
-def _arrow(name: str, table) -> pa.Table:
+def build_entity_features(config: Source, tables: Mapping, manifest: Mapping | None = None) -> pd.DataFrame:
+    """One row per entity: six aggregates of each metric over the training periods (the holdout
+    target's left out) plus the archetype label and final trajectory position, exactly the rows of
+    ``_entity_features`` that ``write_tables`` writes for these tables. ``manifest`` is accepted for
+    the reference generator's call shape; the labels come from the config."""
+    plan = plan_of(config)
+    facts = {t.name: arrow_table(t.name, tables[t.name]) for t in plan.fact_tables if t.name in tables}
+    if not facts:
+        raise ValueError(f"no fact table among the tables given; entity features aggregate {', '.join(t.name for t in plan.fact_tables)}")
+    return entity_features(plan, facts).to_pandas()
+
+
+def arrow_table(name: str, table) -> pa.Table:
     if isinstance(table, pa.Table):
         return table
     if isinstance(table, pd.DataFrame):
@@ -162,11 +194,38 @@ def _arrow(name: str, table) -> pa.Table:
     raise TypeError(f"tables[{name!r}] is a {type(table).__name__}; give pandas DataFrames or Arrow tables")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RunResult:
+    """What ``run`` wrote. It stands for its output directory, as the reference generator's
+    ``run() -> Path``: ``os.fspath(result)``, ``Path(result)``, ``str(result)``, ``result / "x.csv"``,
+    ``result == Path(...)`` and Path's methods and properties (``result.exists()``, ``result.name``)."""
+
     directory: Path
     row_counts: dict[str, int]  # rows of every table written (data, splits, features, truth)
     report: ValidationReport | None
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.directory)
+
+    def __str__(self) -> str:
+        return str(self.directory)
+
+    def __truediv__(self, other: str | os.PathLike) -> Path:
+        return self.directory / other
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunResult):
+            return (self.directory, self.row_counts, self.report) == (other.directory, other.row_counts, other.report)
+        if isinstance(other, PurePath):
+            return self.directory == other
+        return NotImplemented
+
+    __hash__ = None  # row_counts is a dict
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in {"directory", "row_counts", "report"}:
+            raise AttributeError(name)
+        return getattr(self.directory, name)
 
 
 def run(
@@ -174,6 +233,7 @@ def run(
     output_dir: str | Path | None = None,
     *,
     seed: int | None = None,
+    strict: bool = False,
     workers: int = 1,
     block_size: int | None = None,
     format: str | None = None,
@@ -182,12 +242,22 @@ def run(
 ) -> RunResult:
     """Generate and write a dataset, streaming block by block (memory is bounded by the block):
     the tables, their truth tables under truth/, the ML views, config.yaml, manifest.json and
-    (with ``validate``) validation_report.txt. The directory is replaced as a whole."""
+    (with ``validate``) validation_report.txt. The directory is replaced as a whole.
+
+    With ``strict``, the written tables are validated before the run is committed and any error
+    raises ``ValueError``: nothing of the run is left (the output directory, or the earlier run
+    in it, stays as it was). Warnings never fail a strict run."""
     plan = plan_of(config, seed)
     directory = Path(output_dir or plan.config.output.directory)
     with directory_sink(format or plan.config.output.format, directory) as sink:
         output = generate_into(plan, sink, views=FILE_VIEWS, workers=workers, block_size=block_size, progress=progress)
-        report = _finish(plan, sink, output.manifest, validate)
+        report = _finish(plan, sink, output.manifest, validate or strict)
+        if strict and not report.ok:
+            first = report.errors[0]
+            raise ValueError(
+                f"strict: validation found {len(report.errors)} error(s), nothing was written to {directory}; "
+                f"first: {first.check} ({first.table}): {first.message}"
+            )
     return RunResult(directory=directory, row_counts=dict(sink.row_counts), report=report)
 
 

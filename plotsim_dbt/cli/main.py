@@ -1,4 +1,9 @@
-"""plotsim-dbt: generate, inspect and validate datasets. Errors end as one line, never a traceback."""
+"""plotsim-dbt: generate, inspect and validate datasets. Errors end as one line, never a traceback.
+
+Exit codes, as the reference generator: 0 success; 1 any error (a config or load error, a strict
+run that found errors, ``run --validate`` on invalid output, a write error); 130 interrupted;
+2 only for command-line usage errors (argparse's own). Running without a command prints the
+help and exits 1. See docs/cli.md."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from ..plan.resolve import resolve_plan
 from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
 from ..templates import list_templates, template_path, template_text
+from .size import note_if_large
 
 
 def _load(source: str) -> Config:
@@ -28,16 +34,16 @@ def _load(source: str) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = _load(args.config)
-    seed = config.seed if args.seed is None else args.seed
+    plan = resolve_plan(config, args.seed)
+    note_if_large(plan, args.allow_large_dataset)
     out = args.output_dir or config.output.directory
     if not args.quiet:
-        print(f"Generating {config.entity_count:,} {config.unit} entities x {config.window.periods} periods from {args.config} "
-              f"(seed={seed})", file=sys.stderr)
+        print(f"Generating dataset from {args.config} (seed={plan.seed})...", flush=True)
     started = time.perf_counter()
     result = run(
-        config,
+        plan,
         out,
-        seed=seed,
+        strict=args.strict,
         workers=args.workers,
         block_size=args.block_size,
         format=args.format,
@@ -45,19 +51,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=None if args.quiet else print_progress,
     )
     seconds = time.perf_counter() - started
-    data = {name: rows for name, rows in result.row_counts.items() if not name.startswith("truth_")}
-    truth = len(result.row_counts) - len(data)
-    print(f"Wrote {len(data)} table(s), {sum(data.values()):,} row(s) and {truth} truth table(s) to {result.directory}/ in {seconds:.1f} s")
-    if result.report is not None:
-        status = "VALID" if result.report.ok else "INVALID"
-        print(f"Validation: {status} - {len(result.report.errors)} error(s); see {result.directory}/validation_report.txt")
-        return 0 if result.report.ok else 1
-    return 0
+    report = result.report
+    if report is not None:
+        print(f"Validation: {report.summary()}")
+    if not args.quiet:
+        data = {name: rows for name, rows in result.row_counts.items() if not name.startswith("truth_")}
+        truth = len(result.row_counts) - len(data)
+        print(f"Wrote {len(data)} table(s), {sum(data.values())} total row(s) to {result.directory}/")
+        artifacts = "manifest.json, config.yaml" + (", validation_report.txt" if report is not None else "")
+        print(f"  with {truth} truth table(s) under {result.directory}/truth/ and {artifacts}, in {seconds:.1f} s")
+        for table in plan.tables_of(EventTable):
+            if result.row_counts.get(table.name, 0) == 0:
+                print(f"! {table.name}: 0 rows (the event never fired)")
+    return 1 if report is not None and not report.ok else 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    config = _load(args.config)
-    resolve_plan(config)  # also checks that declared connections can be planned
+    """Load-time checks only (``--config-only`` is the same): the config loads and can be planned."""
+    try:
+        plan = resolve_plan(_load(args.config))  # also checks that declared connections can be planned
+    except (ConfigError, OSError, ValueError, KeyError) as err:
+        print(f"INVALID: {args.config}")
+        print(f"  {_message(err)}")
+        return 1
+    note_if_large(plan, args.allow_large_dataset)
     print(f"VALID: {args.config}")
     return 0
 
@@ -65,6 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     config = _load(args.config)
     plan = resolve_plan(config)
+    note_if_large(plan, args.allow_large_dataset)
     print(f"About:     {config.about}")
     print(f"Unit:      {config.unit} ({config.entity_count:,} entities in {len(config.segments)} segments)")
     print(f"Window:    {config.window.start} .. {config.window.end}, {config.window.every} ({plan.periods} periods)")
@@ -159,7 +177,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plotsim-dbt", description="Synthetic warehouses that tell a story, with ground truth.")
     parser.add_argument("--version", action="version", version=f"plotsim-dbt {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command")
+    large = {"action": "store_true", "help": "accepted for the reference's scripts: there is no size cap, this only silences "
+                                             "the size note printed above 2,000,000 entity-periods"}
 
     p = sub.add_parser("run", help="generate a dataset and write it")
     p.add_argument("config", help="config YAML file or bundled template name")
@@ -169,20 +189,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")
     p.add_argument("-v", "--validate", action="store_true", help="check keys, date spine, SCD2 histories and bridges; exit 1 if invalid")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("--strict", action="store_true", help="validate before committing the output; on any error exit 1 and write nothing")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary lines (the validation line and errors remain)")
+    p.add_argument("--allow-large-dataset", **large)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check a config without generating data")
     p.add_argument("config")
+    p.add_argument("--config-only", action="store_true", help="accepted for the reference's scripts: validate always checks the config only")
+    p.add_argument("--allow-large-dataset", **large)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("info", help="summarise what a config will generate")
     p.add_argument("config")
+    p.add_argument("--allow-large-dataset", **large)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("trace", help="show every step that produced one metric cell")
     p.add_argument("config", help="config YAML file or bundled template name")
-    p.add_argument("--entity", required=True, help="entity name (<segment>_<NNNN>) or its id")
+    p.add_argument("--entity", required=True, help="entity name (<segment>_<NNNN>, from 0000) or its id")
     p.add_argument("--period", type=int, required=True, help="period index, 0-based")
     p.add_argument("--metric", required=True, help="metric name")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")
@@ -218,15 +243,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _message(err: BaseException) -> str:
+    return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 1
     try:
         return args.func(args)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except (OSError, ValueError, KeyError, IndexError) as err:
-        print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
+    except (ConfigError, OSError, ValueError, KeyError, IndexError) as err:
+        print(f"error: {_message(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)

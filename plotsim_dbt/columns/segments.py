@@ -50,7 +50,8 @@ class EntityNamePlan(ColumnPlan):
 class EntityNameColumn(ColumnSpec):
     words = ("entity_name",)
     roles = frozenset({"entity"})
-    plan_class, arrow_type, default_description = EntityNamePlan, pa.string(), "Name of the entity (<segment>_<NNNN>), as in the manifest."
+    plan_class, arrow_type = EntityNamePlan, pa.string()
+    default_description = "Name of the entity (<segment>_<NNNN>, numbered from 0000 within its segment), as in the manifest."
 
 
 @dataclass(frozen=True)

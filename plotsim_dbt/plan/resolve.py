@@ -88,13 +88,14 @@ class Plan:
         return [t for t in self.tables.values() if isinstance(t, kind)]
 
     def entity_names(self, start: int, stop: int) -> pa.Array:
-        """``<segment>_<NNNN>`` names of entities [start, stop), numbered from 1 within the segment."""
+        """``<segment>_<NNNN>`` names of entities [start, stop), numbered from 0 within the segment
+        (``growth_0000`` is a segment's first entity, as in the reference generator)."""
         return self.names_of(np.arange(start, stop))
 
     def names_of(self, index: np.ndarray) -> pa.Array:
         """Names of the entities at these (0-based) indices."""
         segment = self.entity_segment[index]
-        number = index - self.segment_offsets[segment] + 1
+        number = index - self.segment_offsets[segment]
         prefix = self.segment_names.take(pa.array(segment))
         digits = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0")
         return pc.binary_join_element_wise(prefix, digits, "_")
@@ -106,9 +107,9 @@ class Plan:
         """Inverse of entity_names; raises KeyError naming the entity."""
         segment, _, number = name.rpartition("_")
         for s, seg in enumerate(self.config.segments):
-            if seg.name == segment and number.isdigit() and 1 <= int(number) <= seg.count:
-                return int(self.segment_offsets[s] + int(number) - 1)
-        raise KeyError(f"no entity named {name!r}; names look like {self.config.segments[0].name}_0001")
+            if seg.name == segment and number.isdigit() and int(number) < seg.count:
+                return int(self.segment_offsets[s] + int(number))
+        raise KeyError(f"no entity named {name!r}; names look like {self.config.segments[0].name}_0000")
 
 
 def _metric_plans(config: Config) -> list[MetricPlan]:

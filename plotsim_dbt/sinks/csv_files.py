@@ -27,3 +27,8 @@ class CsvSink(DirectorySink):
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
+
+
+def write_file(table: pa.Table, path) -> None:
+    """One table as one CSV file, as the sink writes it."""
+    pacsv.write_csv(table, str(path))

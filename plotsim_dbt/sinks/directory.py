@@ -2,7 +2,8 @@
 
 Everything is written into a staging folder beside the output (``.<name>.partial-<pid>-*``); on
 commit the previous output, if any, is moved aside and the staging folder takes its place, so the
-directory holds either the previous run or this one, never a mix (no stale tables or report).
+directory holds either the previous run or this one, never a mix (no stale tables or report);
+an aborted run leaves nothing, not even the parent folders it created.
 A staging folder left by a killed run is removed by the next run into the same place, and an
 output caught moved aside is put back. Only empty directories and earlier plotsim_dbt outputs
 (holding its manifest.json) are replaced."""
@@ -14,6 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -33,6 +35,8 @@ class DirectorySink(Sink):
         super().__init__()
         self.directory = Path(directory)
         _check_replaceable(self.directory)
+        # Parent folders this run creates, removed again (when still empty) if the run aborts.
+        self._created_parents = [p for p in self.directory.absolute().parents if not p.exists()]
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale(self.directory)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.partial-{os.getpid()}-", dir=self.directory.parent))
@@ -62,6 +66,21 @@ class DirectorySink(Sink):
         except Exception:  # the original error matters more than a close failure
             pass
         shutil.rmtree(self.staging, ignore_errors=True)
+        for parent in self._created_parents:  # deepest first
+            try:
+                parent.rmdir()
+            except OSError:  # not empty: something else lives there now
+                break
+
+
+def run_manifest(directory: str | Path) -> dict | None:
+    """The manifest of the plotsim_dbt output in ``directory``, or None when it holds none."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    generator = manifest.get("generator") if isinstance(manifest, dict) else None
+    return manifest if isinstance(generator, dict) and generator.get("name") == "plotsim_dbt" else None
 
 
 def _check_replaceable(directory: Path) -> None:
@@ -71,16 +90,26 @@ def _check_replaceable(directory: Path) -> None:
         raise FileExistsError(f"output {directory} is a file; give a directory")
     if not any(directory.iterdir()):
         return
-    manifest = directory / "manifest.json"
-    try:
-        generator = json.loads(manifest.read_text(encoding="utf-8")).get("generator", {}).get("name")
-    except (OSError, ValueError, AttributeError):
-        generator = None
-    if generator != "plotsim_dbt":
+    if run_manifest(directory) is None:
         raise FileExistsError(
             f"output directory {directory} holds files plotsim_dbt did not write (no plotsim_dbt manifest.json); "
             "choose a new or empty directory, it replaces the whole directory"
         )
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write one file through ``write(temporary_path)`` beside it, then rename it into place: a
+    reader sees the old file or the new one, never half of one, and a failure leaves no trace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.partial-{os.getpid()}-", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _alive(pid: int) -> bool:

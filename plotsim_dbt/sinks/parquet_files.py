@@ -56,3 +56,11 @@ class ParquetSink(DirectorySink):
         for table in self._tables.values():
             table.close()
         self._tables.clear()
+
+
+def write_file(table: pa.Table, path) -> None:
+    """One table as one Parquet file, with the sink's compression and row groups."""
+    table = table.combine_chunks()
+    with pq.ParquetWriter(str(path), table.schema, compression="zstd") as writer:
+        for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
+            writer.write_table(table.slice(start, ROW_GROUP_ROWS).combine_chunks(), row_group_size=ROW_GROUP_ROWS)

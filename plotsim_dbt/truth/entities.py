@@ -55,7 +55,7 @@ declare(
     "Ground truth: every entity with its segment, archetype, start period and seasonal sensitivity.",
     [
         ("entity_id", pa.int64(), "The entity's primary key (the entity dimension's id)."),
-        ("entity_name", pa.string(), "Entity name, <segment>_<NNNN>."),
+        ("entity_name", pa.string(), "Entity name, <segment>_<NNNN> (numbered from 0000 within its segment)."),
         ("segment", pa.string(), "Segment the entity belongs to."),
         ("archetype", pa.string(), "The segment's archetype: the label a classifier should recover."),
         ("start_period", pa.int32(), "First period the entity exists (its arrival; 0: from the start of the window)."),
@@ -120,9 +120,11 @@ def _segments(plan, row_counts) -> dict:
 
 
 def _segment_records(rows: pa.Table, plan) -> dict:
-    return {"segments": [
-        {**r, "trajectory": [round(float(x), 12) for x in plan.positions[i]]} for i, r in enumerate(rows.to_pylist())
-    ]}
+    return {
+        "segments": [{**r, "trajectory": [round(float(x), 12) for x in plan.positions[i]]} for i, r in enumerate(rows.to_pylist())],
+        # Treated cohorts: none, as configs have no treatment yet (see docs/manifest.md).
+        "treatment_cohorts": [],
+    }
 
 
 declare(

@@ -82,12 +82,17 @@ def manifest_dict(plan: Plan, row_counts: Mapping[str, int], sample: TruthSample
         # The generated tables only (not holdout splits, feature files or truth tables).
         "table_row_counts": counts,
         "trajectory_sample_rate": sample.rate,
-        "noise": cfg.noise.model_dump(mode="json"),
     }
     for truth in TRUTH.values():
-        if truth.manifest is not None:
-            rows = truth.run_table(plan, counts) if truth.per_run is not None else sample.table(truth)
-            _merge(manifest, truth.manifest(rows, plan))
+        if truth.manifest is None:
+            continue
+        if truth.per_run is not None:
+            sections = truth.manifest(truth.run_table(plan, counts), plan)
+        elif truth.manifest_lists_sample:
+            sections = truth.manifest(sample.table(truth), plan, sample.entities)
+        else:
+            sections = truth.manifest(sample.table(truth), plan)
+        _merge(manifest, sections)
     return manifest
 
 

@@ -116,9 +116,17 @@ def _correlations(plan, row_counts) -> dict:
 
 
 def _correlation_records(rows: pa.Table, plan) -> dict:
+    records = rows.to_pylist()
+    # The reference generator's list of pairs the matrix repair moved; null when nothing was repaired.
+    adjustments = [
+        {"metric_a": r["metric_a"], "metric_b": r["metric_b"], "requested": r["planned_copula"], "achieved": r["copula"],
+         "adjustment": round(r["copula"] - r["planned_copula"], 6)}
+        for r in records if round(r["copula"] - r["planned_copula"], 6) != 0
+    ]
     return {
-        "correlations": [{_PAIR_FIELDS[k]: v for k, v in r.items()} for r in rows.to_pylist()],
+        "correlations": [{_PAIR_FIELDS[k]: v for k, v in r.items()} for r in records],
         "correlation_repair": {"repaired": plan.copula.repaired, "max_change": round(plan.copula.repair_max_change, 12)},
+        "correlation_adjustments": adjustments if plan.copula.repaired else None,
     }
 
 
@@ -156,7 +164,13 @@ def _lags(plan, row_counts) -> dict:
 
 
 def _lag_records(rows: pa.Table, plan) -> dict:
-    return {"lags": [{"driver": r["driver"], "follower": r["follower"], "delay": r["delay"]} for r in rows.to_pylist()]}
+    records = rows.to_pylist()
+    return {
+        "lags": [{"driver": r["driver"], "follower": r["follower"], "delay": r["delay"]} for r in records],
+        # The reference generator's spelling; a follower reads its driver's position alone (blend weight 1).
+        "causal_graph": [{"driver": r["driver"], "target": r["follower"], "lag_periods": r["delay"], "blend_weight": 1.0}
+                         for r in records],
+    }
 
 
 declare(

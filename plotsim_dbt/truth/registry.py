@@ -31,6 +31,8 @@ class TruthTable:
     per_block: Callable[[Block], Columns] | None = None
     # Sections of manifest.json rendered from the table's rows (only sampled entities' rows when it has entity_id).
     manifest: Callable[[pa.Table, Plan], dict[str, Any]] | None = None
+    # Per-block renderers that list every sampled entity, rows or not, also take the sampled entities' indices.
+    manifest_lists_sample: bool = False
     entity_column: str = "entity_id"  # per-block tables: the column holding each row's entity
     needs_row_counts: bool = False  # per-run tables made from every table's row count (so all are generated)
 

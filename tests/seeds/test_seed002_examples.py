@@ -158,7 +158,7 @@ def test_ground_truth_from_manifest(tmp_path):
     out = run_example("b09_manifest_ground_truth.py", tmp_path)
     assert "labels: 600 entities, 6 archetypes; trajectory_sample_rate 1.0" in out
     assert "positions: 14400 cells = 600 entities x 24 periods: True" in out
-    assert "labels['enterprise_0001'] = 'accelerating'" in out
+    assert "labels['enterprise_0000'] = 'accelerating'" in out
     assert "feature-table archetype equals manifest label: 600 of 600" in out
     gap = float(re.search(r"positions follow their segment's archetype \(mean gap ([0-9.]+)", out).group(1))
     assert 0.0 < gap < 0.15, gap  # each entity strays from its archetype, a little
@@ -172,7 +172,7 @@ def test_trace_metric_cell_realised_equals_table(tmp_path):
     table_value = grab(r"table value (\S+), equal", out)
     assert five[4] == table_value
     assert "equal: True" in out
-    assert "entity promising_client_0001 (dim_client id 1, trace id 1), period 8, date_key 20240901" in out
+    assert "entity promising_client_0001 (dim_client id 2, trace id 2), period 8, date_key 20240901" in out
     assert "trajectory_position equals the manifest's sample for promising_client_0001 at period 8: True" in out
 
 

@@ -1,4 +1,4 @@
-"""validate(tables, config): clean output passes; each check catches the fault it exists for,
+"""validate(tables, config) (the older argument order, still accepted): clean output passes; each check catches the fault it exists for,
 on a copy of clean tables broken in one place, and names the check and the table."""
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ def test_clean_saas_output_passes_every_check(saas):
     cfg, tables, _ = saas
     report = ps.validate(tables, cfg)
     assert report.ok and report.issues == ()
-    assert report.checks_run == CHECKS == ("pk_uniqueness", "fk_integrity", "date_spine", "scd_integrity", "bridge_integrity")
+    assert report.checks_run == CHECKS == (
+        "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality", "scd_integrity", "bridge_integrity",
+    )
 
 
 def test_clean_output_passes_as_pandas_frames_too(saas):

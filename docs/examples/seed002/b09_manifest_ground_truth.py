@@ -20,8 +20,8 @@ periods = mf["window"]["periods"]
 print(f"labels: {len(labels)} entities, {len(set(labels.values()))} archetypes; "
       f"trajectory_sample_rate {mf['trajectory_sample_rate']}")
 print(f"positions: {len(positions)} cells = {len(labels)} entities x {periods} periods: {len(positions) == len(labels) * periods}")
-print(f"example: labels['enterprise_0001'] = {labels['enterprise_0001']!r}, "
-      f"positions[('enterprise_0001', 8)] = {positions[('enterprise_0001', 8)]:.4f}")
+print(f"example: labels['enterprise_0000'] = {labels['enterprise_0000']!r}, "
+      f"positions[('enterprise_0000', 8)] = {positions[('enterprise_0000', 8)]:.4f}")
 
 # The answer key agrees with the tables: dim_company's entity_name column, the feature labels,
 # and each entity's own trajectory (its segment's archetype, with the entity's own variation).

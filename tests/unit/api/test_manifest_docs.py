@@ -17,19 +17,40 @@ DATA_KEYED = {"table_row_counts", "calendar.segment_priors", "metrics.params"}
 RECORD_LISTS = {
     "segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
     "seasonal_factors", "scd_events", "bridge_associations", "calendar.components", "calendar.entity_mixtures",
+    "event_firings", "causal_graph", "correlation_adjustments",
 }
-OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar"}
+OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar", "noise_config"}
+# The reference generator's keys that hold no record until their features exist.
+PLACEHOLDERS = {"treatment_cohorts": [], "quality_injections": [], "outlier_injections": None}
 
 
 def build() -> dict:
-    cfg = ps.load_template("saas")  # SCD2 plan_tier, a bridge, a lag, connections, a holdout, a calendar
+    cfg = ps.load_template("saas")  # SCD2 plan_tier, a bridge, a lag, connections, a holdout, a calendar, events
     tables, state = ps.generate_tables_with_state(cfg)
     return ps.build_manifest(cfg, state.trajectories, tables, scd_state=state.scd, bridge_state=state.bridges)
+
+
+def build_repaired() -> dict:
+    """Connections no correlation matrix can hold (so the repair moves them) and student_t noise:
+    the sections the saas template leaves null."""
+    cfg = ps.create(
+        about="repair", unit="account", window=("2024-01", "2024-06"),
+        metrics=[{"name": n, "type": "score"} for n in "abc"],
+        connections=["a mirrors b", "a mirrors c", "b inverts c"],
+        segments=[{"name": "g", "count": 20, "archetype": "flat"}],
+        noise={"gaussian_sigma": 0.05, "family": "student_t", "degrees_of_freedom": 5},
+    )
+    return ps.build_manifest(cfg)
 
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
     return build()
+
+
+@pytest.fixture(scope="module")
+def repaired() -> dict:
+    return build_repaired()
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +90,15 @@ def documented_fields(doc: str, section: str) -> set[str]:
     return set(re.findall(r"^\| `([a-z_0-9]+)` \|", match.group(1), re.M))
 
 
-def test_every_section_is_populated(manifest):
+def test_every_section_is_populated(manifest, repaired):
     assert manifest["scd_events"] and manifest["bridge_associations"], "the saas template must exercise SCD2 and bridges"
-    assert manifest["lags"] and manifest["correlations"]
+    assert manifest["lags"] and manifest["correlations"] and manifest["event_firings"] and manifest["causal_graph"]
     assert manifest["holdout"] is not None and manifest["calendar"] is not None
+    assert manifest["correlation_adjustments"] is None and manifest["noise_config"] is None
+    assert repaired["correlation_repair"]["repaired"] and repaired["correlation_adjustments"]
+    assert repaired["noise_config"]["noise_family"] == "student_t"
+    for key, value in PLACEHOLDERS.items():
+        assert manifest[key] == repaired[key] == value, key
 
 
 def test_every_top_level_key_is_documented(manifest, doc):
@@ -82,8 +108,10 @@ def test_every_top_level_key_is_documented(manifest, doc):
         assert f"`{key}`" in doc
 
 
-def test_every_nested_field_is_documented(manifest, doc):
+def test_every_nested_field_is_documented(manifest, repaired, doc):
     found = all_sections(manifest)
+    for path, (kind, fields) in all_sections(repaired).items():
+        found[path] = (kind, found.get(path, (kind, set()))[1] | fields)
     assert {p for p, (kind, _) in found.items() if kind == "records"} == RECORD_LISTS
     assert {p for p, (kind, _) in found.items() if kind == "object"} == OBJECTS
     for path, (_, fields) in found.items():
@@ -97,5 +125,21 @@ def test_doc_mentions_sampling_cap_and_determinism(doc):
     assert "byte-identical" in doc
 
 
-def test_two_builds_are_byte_identical(manifest):
+def test_two_builds_are_byte_identical(manifest, repaired):
     assert dumps(build()) == dumps(manifest)
+    assert dumps(build_repaired()) == dumps(repaired)
+
+
+def test_reference_keys_agree_with_ours(manifest, repaired):
+    assert [(c["driver"], c["target"], c["lag_periods"]) for c in manifest["causal_graph"]] == [
+        (lag["driver"], lag["follower"], lag["delay"]) for lag in manifest["lags"]]
+    assert {c["blend_weight"] for c in manifest["causal_graph"]} == {1.0}
+    pairs = {(p["metric_a"], p["metric_b"]): p for p in repaired["correlations"]}
+    for adjustment in repaired["correlation_adjustments"]:
+        pair = pairs[(adjustment["metric_a"], adjustment["metric_b"])]
+        assert (adjustment["requested"], adjustment["achieved"]) == (pair["planned"], pair["copula"])
+    sampled = [a["entity"] for a in manifest["archetype_assignments"]]
+    events = ["evt_login", "evt_churn"]
+    assert [(f["entity"], f["table"]) for f in manifest["event_firings"]] == [(e, t) for e in sampled for t in events]
+    assert {k: repaired["noise"][k] for k in ("gaussian_sigma", "outlier_rate", "mcar_rate", "degrees_of_freedom")} == {
+        k: v for k, v in repaired["noise_config"].items() if k != "noise_family"}

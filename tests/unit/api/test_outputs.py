@@ -39,7 +39,7 @@ def test_generate_tables_returns_the_automatic_schema():
     assert dim_date["period_label"].tolist()[-1] == "2024-12"
     assert list(tables["fct_account"].columns) == ["date_key", "account_id", "engagement", "spend"]
     assert len(tables["fct_account"]) == 60 * 12
-    assert tables["dim_account"]["account_name"].tolist()[:2] == ["up_0001", "up_0002"]
+    assert tables["dim_account"]["account_name"].tolist()[:2] == ["up_0000", "up_0001"]
 
 
 def test_manifest_is_byte_identical_for_the_same_seed_and_lists_the_truth(tmp_path):
@@ -53,10 +53,10 @@ def test_manifest_is_byte_identical_for_the_same_seed_and_lists_the_truth(tmp_pa
     assert texts[0] == texts[1]
     mf = json.loads(texts[0])
     labels = {a["entity"]: a["archetype"] for a in mf["archetype_assignments"]}
-    assert labels["up_0001"] == "growth" and labels["down_0030"] == "decline" and len(labels) == 60
+    assert labels["up_0000"] == "growth" and labels["down_0029"] == "decline" and len(labels) == 60
     positions = {(s["entity"], s["period_index"]): s["position"] for s in mf["trajectory_samples"]}
     assert len(positions) == 60 * 12
-    assert positions[("up_0001", 0)] == 0.0 and positions[("up_0001", 11)] == 1.0
+    assert positions[("up_0000", 0)] == 0.0 and positions[("up_0000", 11)] == 1.0
     (pair,) = mf["correlations"]
     assert pair["declared"] == 0.4 and abs(pair["delivered"] - 0.4) < 0.02
     assert mf["table_row_counts"]["fct_account"] == 720
@@ -79,7 +79,7 @@ def test_entity_features_ignore_holdout_values_and_drop_the_target(tmp_path):
     holdout = pd.read_csv(tmp_path / "clean" / "fct_account_holdout.csv")
     assert train["date_key"].nunique() == 9 and holdout["date_key"].nunique() == 3
     # the label is taken at the last training period, not at the end of the window
-    plan_positions = ps.generate_tables_with_state(cfg)[1].trajectories["up_0001"]
+    plan_positions = ps.generate_tables_with_state(cfg)[1].trajectories["up_0000"]
     assert clean.loc[0, "final_trajectory_position"] == pytest.approx(plan_positions[8])
 
 

@@ -14,6 +14,7 @@ from plotsim_dbt.engine.block import build_block
 from plotsim_dbt.engine.ids import ID_STRIDE
 from plotsim_dbt.engine.streams import KEY_BLOCK
 from plotsim_dbt.plan.resolve import resolve_plan
+from plotsim_dbt.truth import TRUTH
 
 
 def scaled(factor: int, **changes) -> dict:
@@ -71,13 +72,9 @@ def test_a_block_range_generated_alone_gives_the_full_runs_rows(big_runs):
     alone = build_block(resolve_plan(cfg), 1024, 2048)
     assert alone, "the block made no tables"
     for name, rows in alone.items():
-        entity = full[name].column(ENTITY_COLUMNS.get(name, "account_id")).to_numpy()
+        entity = full[name].column(TRUTH[name].entity_column if name in TRUTH else "account_id").to_numpy()
         mine = full[name].filter(pa.array((entity > 1024) & (entity <= 2048)))
         assert pa.table(rows).equals(mine), name
-
-
-ENTITY_COLUMNS = {"truth_bridge_links": "left_id", "truth_entities": "entity_id", "truth_trajectory": "entity_id",
-                  "truth_scd_versions": "entity_id", "truth_scd_events": "entity_id", "truth_calendar_mixtures": "entity_id"}
 
 
 @pytest.mark.parametrize(

@@ -291,9 +291,9 @@ def test_segment_segment_count_and_entity_name(star):
     assert dim.column("segment").to_pylist() == [names[s] for s in segment]
     assert dim.column("segment_size").type == pa.int64()
     assert dim.column("segment_size").to_pylist() == [counts[s] for s in segment]
-    within = np.concatenate([np.arange(1, c + 1) for c in counts])
+    within = np.concatenate([np.arange(c) for c in counts])
     assert dim.column("account_code").to_pylist() == [f"{names[s]}_{n:04d}" for s, n in zip(segment, within)]
-    assert dim.column("account_code").to_pylist()[:2] == ["grower_0001", "grower_0002"]
+    assert dim.column("account_code").to_pylist()[:2] == ["grower_0000", "grower_0001"]
     users = tables["dim_user"]
     assert users.column("segment").to_pylist() == [names[s] for s in np.repeat(segment, USERS_PER_ACCOUNT)]
     assert tables["fct_activity"].column("segment").to_pylist() == [names[s] for s in np.repeat(segment, PERIODS)]

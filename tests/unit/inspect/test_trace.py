@@ -66,9 +66,9 @@ def test_realized_cell_equals_the_table_on_a_sweep(generated):
 
 def test_steps_are_consistent_with_each_other(generated):
     cfg, _ = generated
-    r = trace_metric_cell(cfg, entity_name="growers_0010", period_index=11, metric_name="tickets")
+    r = trace_metric_cell(cfg, entity_name="growers_0009", period_index=11, metric_name="tickets")
     assert r.entity_id == 10 and r.segment == "growers" and r.lag_delay == 2
-    plan_positions = ps.generate_tables_with_state(cfg)[1].trajectories["growers_0010"]
+    plan_positions = ps.generate_tables_with_state(cfg)[1].trajectories["growers_0009"]
     assert r.trajectory_position == pytest.approx(plan_positions[11])
     assert r.effective_position == pytest.approx(plan_positions[9])  # two periods earlier
     assert r.seasonal_factor == pytest.approx(1.3)  # December lift, sensitivity 1
@@ -78,8 +78,8 @@ def test_steps_are_consistent_with_each_other(generated):
 
 def test_bad_arguments_name_what_is_wrong(generated):
     cfg, _ = generated
-    with pytest.raises(KeyError, match="growers_0001"):
-        trace_metric_cell(cfg, entity_name="nobody_0001", period_index=0, metric_name="spend")
+    with pytest.raises(KeyError, match="growers_0000"):
+        trace_metric_cell(cfg, entity_name="nobody_0000", period_index=0, metric_name="spend")
     with pytest.raises(IndexError, match="0..11"):
         trace_metric_cell(cfg, entity_id=1, period_index=12, metric_name="spend")
     with pytest.raises(KeyError, match="engagement"):
