@@ -1,0 +1,318 @@
+"""The reference's builder YAML (``create(**kw)`` keys) onto our model.
+
+The builder and our own spelling share the top level (``about``, ``unit``, ``window``,
+``metrics``, ``segments``, ...), so this is a normaliser: it rewrites only what the reference
+spells differently and leaves our spellings as they are (running it on our own config changes
+nothing). What it maps:
+
+- dimensions: ``reference: true`` -> ``grain: reference`` (rows: the larger of ``count`` and the
+  longest static list); ``per: unit`` (or no ``per``) -> ``grain: entity``, or ``sub_entity`` with
+  ``count`` rows per entity when a column references the entity dimension (the reference makes
+  any reference to a non-date dimension a sub-entity one; ours keeps lookups of reference
+  dimensions on the entity dimension); a declared ``dim_date``
+  (``per: period``) is dropped, as our dim_date always has the nine columns it may name
+- facts: ``metrics`` (ignored by the reference too) and ``cdc: false`` dropped
+- events: the flat ``trigger: proportional, driver, scale`` / ``trigger: threshold, metric,
+  above|below, for|for_periods`` -> ``proportional: {...}`` / ``threshold: {...}``
+- bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing)
+- columns: ``faker.<kind>`` -> our realistic kinds, ``range`` + ``range: [a, b]`` -> ``min``/``max``
+- metrics: beta ``{alpha, beta[, scale]}`` -> ``{concentration: alpha + beta}`` (``scale`` -> range
+  [0, scale] when there is no range); ``decay_kernel`` without ``decay_window`` dropped
+- noise ``noise_family`` -> ``family``; output, manifest, locale and seed: see common.py
+
+Everything in pending.py is validated and refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...columns import KINDS
+from ..errors import ConfigError
+from . import shapes
+from .common import REALISTIC, Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output
+from .dates import check_date_dimension
+
+# Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
+OPTION_KEYS = {f for kind in KINDS.values() for f in kind.model_fields} | {
+    "range", "template", "lexicons", "bands", "nested_schema", "array_element_type", "array_length"}
+DATE_WORDS = ("date", "int", "string", "float")
+
+
+def translate_builder(data: dict, ctx: Context) -> dict:
+    out = dict(data)
+    metrics = [m.get("name") for m in data.get("metrics") or [] if isinstance(m, dict)]
+    for key in ("lifecycle", "stages"):
+        if out.get(key) is not None:
+            lifecycle = shapes.check(shapes.Lifecycle, out[key], key)
+            _declared(lifecycle.track, metrics, join(key, "track"))
+            ctx.pending.refuse(key, "lifecycle")
+        out.pop(key, None)
+    for i, phase in enumerate(out.pop("connection_phases", None) or []):
+        shapes.check(shapes.ConnectionPhase, phase, join("connection_phases", i))
+        ctx.pending.refuse(join("connection_phases", i), "connection_phases")
+    sources = out.pop("sources", None) or []
+    if sources:
+        shapes.check(shapes.Sources, {"sources": sources}, "")
+        ctx.pending.refuse("sources", "multi_source")
+    check_manifest(out.pop("manifest", None), "manifest")
+    if "locale" in out:
+        out["locale"] = translate_locale(out["locale"], "locale", ctx)
+    if "seed" in out and out["seed"] is None:
+        del out["seed"]  # the reference draws a random seed; ours is 0, so runs repeat
+    if out.get("noise") is not None:
+        out["noise"] = translate_noise(out["noise"], "noise", ctx)
+    if out.get("output") is not None:
+        out["output"] = translate_output(out["output"], "output", ctx)
+    tables = {t.get("name") for group in ("facts", "events") for t in data.get(group) or [] if isinstance(t, dict)}
+    for i, issue in enumerate(out.get("quality") or []):
+        if isinstance(issue, dict) and "issue" in issue:  # the reference's spelling ({type: ...} is ours)
+            checked = shapes.check(shapes.QualityIssue, issue, join("quality", i))
+            if checked.table not in tables:
+                raise ConfigError(join("quality", i, "table"), f"{checked.table!r} is not a declared fact or event table")
+            ctx.pending.refuse(join("quality", i), "quality")
+    if isinstance(out.get("metrics"), list):
+        out["metrics"] = [_metric(m, join("metrics", i), ctx) for i, m in enumerate(out["metrics"])]
+    if isinstance(out.get("segments"), list):
+        out["segments"] = [_segment(s, join("segments", i), ctx, metrics) for i, s in enumerate(out["segments"])]
+    facts = {f.get("name") for f in data.get("facts") or [] if isinstance(f, dict)}
+    if isinstance(out.get("dimensions"), list):
+        out["dimensions"] = _dimensions(out["dimensions"], ctx, facts)
+    for group, translate in (("facts", _fact), ("events", _event), ("bridges", _bridge)):
+        if isinstance(out.get(group), list):
+            out[group] = [translate(t, join(group, i), ctx, metrics, facts) for i, t in enumerate(out[group])]
+    return out
+
+
+def _declared(metric: Any, metrics: list, path: str) -> None:
+    if metric is not None and metric not in metrics:
+        raise ConfigError(path, f"{metric!r} is not a declared metric")
+
+
+def _metric(metric: Any, path: str, ctx: Context) -> Any:
+    if not isinstance(metric, dict):
+        return metric
+    m = dict(metric)
+    if "distribution_params" in m and m["distribution_params"] is None:
+        del m["distribution_params"]
+    params = m.get("distribution_params")
+    if m.get("distribution") == "beta" and isinstance(params, dict) and {"alpha", "beta", "scale"} & params.keys():
+        _, ours, span = reference_params("beta", params, join(path, "distribution_params"), builder=True)
+        m["distribution_params"] = ours
+        if "scale" in params and m.get("range") is None:
+            m["range"] = list(span)
+            ctx.trail.note(join(path, "range"), join(path, "distribution_params", "scale"))
+    if m.get("decay_window") is not None:
+        shapes.check(shapes.Decay, {k: m[k] for k in ("decay_window", "decay_kernel") if k in m}, path)
+        if m.get("follows") is None:
+            raise ConfigError(join(path, "decay_window"), "a decay spreads a lag: add follows and delay, or remove decay_window")
+        ctx.pending.refuse(join(path, "decay_window"), "decay_lag")
+    elif m.get("decay_kernel") not in (None, "geometric", "linear"):
+        raise ConfigError(join(path, "decay_kernel"), "decay_kernel is geometric or linear")
+    m.pop("decay_window", None)
+    m.pop("decay_kernel", None)
+    if m.get("noise") is not None:
+        from ..models import Noise
+
+        shapes.check(Noise, translate_noise(m["noise"], join(path, "noise"), ctx), join(path, "noise"))
+        ctx.pending.refuse(join(path, "noise"), "metric_noise")
+    m.pop("noise", None)
+    return m
+
+
+def _segment(segment: Any, path: str, ctx: Context, metrics: list) -> Any:
+    if not isinstance(segment, dict):
+        return segment
+    s = dict(segment)
+    baseline = s.pop("baseline", None)
+    if baseline:
+        shapes.check(shapes.BaselineShape, {"baseline": baseline}, path)
+        for metric in baseline:
+            _declared(metric, metrics, join(path, "baseline", metric))
+        ctx.pending.refuse(join(path, "baseline"), "baseline")
+    arrival = s.pop("arrival", None)
+    if arrival is not None:
+        checked = shapes.check(shapes.Arrival, {"arrival": arrival}, path).arrival
+        if isinstance(checked, shapes.ExplicitArrival) and len(checked.start_periods) != s.get("count"):
+            raise ConfigError(join(path, "arrival", "start_periods"), f"give one start period per entity ({s.get('count')})")
+        ctx.pending.refuse(join(path, "arrival"), "arrival")
+    treatment = s.pop("treatment", None)
+    if treatment is not None:
+        checked = shapes.check(shapes.Treatment, treatment, join(path, "treatment"))
+        _declared(checked.target_metric, metrics, join(path, "treatment", "target_metric"))
+        ctx.pending.refuse(join(path, "treatment"), "treatment")
+    return s
+
+
+def _dimensions(dims: list, ctx: Context, facts: set) -> list:
+    # Dimensions that are (or default to) one row per entity: a builder dimension referencing one
+    # of them is a sub-entity dimension.
+    per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
+                  and d.get("reference") is not True and d.get("per") != "period"}
+    out = []
+    for i, dim in enumerate(dims):
+        path = join("dimensions", i)
+        if not isinstance(dim, dict) or "grain" in dim:
+            ctx.trail.note(join("dimensions", len(out)), path)
+            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, facts))
+            continue
+        d = dict(dim)
+        per, is_reference = d.pop("per", None), d.pop("reference", False)
+        if per is not None and is_reference:
+            raise ConfigError(join(path, "per"), "a dimension is either reference: true or per: unit/period, not both")
+        if per not in (None, "unit", "period"):
+            raise ConfigError(join(path, "per"), f"per is unit or period, got {per!r}")
+        if per == "period":
+            if d.get("name") != "dim_date":
+                ctx.pending.refuse(join(path, "per"), "per_period_dim")
+            else:
+                check_date_dimension([_long(c) for c in d.get("columns") or []], path, ctx, _date_column)
+            continue
+        d = _with_columns(d, path, ctx, facts)
+        columns = [c for c in d.get("columns") or [] if isinstance(c, dict)]
+        if is_reference:
+            d["grain"] = "reference"
+            lists = [len(str(c["type"]).split(",")) for c in columns if str(c.get("type", "")).startswith("static.")]
+            if "count" in d and lists:
+                d["count"] = max(d["count"], *lists)
+        elif any(_ref_target(c) in per_entity - {d.get("name")} for c in columns):
+            d["grain"] = "sub_entity"
+            d.setdefault("count", 1)
+        else:
+            d["grain"] = "entity"
+            if d.get("count") == 1:
+                del d["count"]
+        ctx.trail.note(join("dimensions", len(out)), path)
+        out.append(d)
+    return out
+
+
+def _date_column(column: dict, path: str) -> str | None:
+    """The dim_date column a builder column names, or None when it is not one of ours."""
+    word = str(column.get("type"))
+    if word != "id" and word not in DATE_WORDS:
+        raise ConfigError(join(path, "type"), f"dim_date columns take id (date_key) or date, int, string, float, not {word!r}")
+    return column.get("name")
+
+
+def _ref_target(column: dict) -> str | None:
+    word = str(column.get("type", ""))
+    return word.removeprefix("ref.") if word.startswith("ref.") else None
+
+
+def _with_columns(table: dict, path: str, ctx: Context, facts: set, *, threshold: bool = False) -> dict:
+    if isinstance(table.get("columns"), list):
+        table = {**table, "columns": [_column(c, join(path, "columns", j), ctx, facts) for j, c in enumerate(table["columns"])]}
+    return table
+
+
+def _long(column: Any) -> Any:
+    """{column_name: type, options...} -> {name, type, options...}; other forms as they are."""
+    if not isinstance(column, dict) or "name" in column or "type" in column:
+        return column
+    names = [k for k in column if k not in OPTION_KEYS]
+    if len(names) != 1:
+        return column
+    return {"name": names[0], "type": column[names[0]], **{k: v for k, v in column.items() if k != names[0]}}
+
+
+def _column(column: Any, path: str, ctx: Context, facts: set) -> Any:
+    c = _long(column)
+    if not isinstance(c, dict) or not isinstance(c.get("type"), str):
+        return column
+    word = c["type"]
+    where = join(path, "type")
+    if word.startswith("faker."):
+        kind = word.removeprefix("faker.")
+        if kind in REALISTIC:
+            return {**c, "type": kind}
+        ctx.pending.refuse(where, "faker", word)
+    elif word.startswith("geo."):
+        ctx.pending.refuse(where, "geo", word)
+    elif word == "narrative":
+        shapes.check(shapes.Narrative, {k: c[k] for k in ("template", "lexicons", "bands") if k in c}, path)
+        ctx.pending.refuse(where, "narrative")
+    elif word in ("struct", "array"):
+        shapes.check(shapes.Nested, {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}, path)
+        ctx.pending.refuse(where, "nested")
+    elif word in DATE_WORDS:
+        raise ConfigError(where, f"{word!r} types a dim_date column; elsewhere use a word that makes values (metric.X, static.X, range, ...)")
+    elif word == "range" and "range" in c:
+        bounds = c["range"]
+        if not isinstance(bounds, list) or len(bounds) != 2 or "min" in c or "max" in c:
+            raise ConfigError(join(path, "range"), "write range: [min, max] (or min and max), not both")
+        ctx.trail.note(join(path, "min"), join(path, "range"))
+        ctx.trail.note(join(path, "max"), join(path, "range"))
+        return {**{k: v for k, v in c.items() if k != "range"}, "min": bounds[0], "max": bounds[1]}
+    elif word.startswith("ref.") and word.removeprefix("ref.") in facts:
+        ctx.pending.refuse(where, "sibling_fact")
+    return c
+
+
+def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+    if not isinstance(fact, dict):
+        return fact
+    f = dict(fact)
+    listed = f.pop("metrics", [])
+    if not isinstance(listed, list):
+        raise ConfigError(join(path, "metrics"), "metrics lists metric names")
+    if f.pop("cdc", False):
+        ctx.pending.refuse(join(path, "cdc"), "cdc")
+    driver, scale = f.pop("row_count_driver", None), f.pop("row_count_scale", None)
+    if driver is not None or scale is not None:
+        if driver is None or scale is None or not isinstance(scale, (int, float)) or scale <= 0:
+            raise ConfigError(join(path, "row_count_scale"), "a variable-grain fact needs row_count_driver and a positive row_count_scale")
+        _declared(driver, metrics, join(path, "row_count_driver"))
+        ctx.pending.refuse(join(path, "row_count_driver"), "variable_fact")
+    parent, children = f.pop("parent_table", None), f.pop("children_per_row", None)
+    if parent is not None or children is not None:
+        if parent is None or not isinstance(children, list) or len(children) != 2 or not 1 <= children[0] <= children[1]:
+            raise ConfigError(join(path, "children_per_row"), "a child fact needs parent_table and children_per_row: [min >= 1, max >= min]")
+        if parent not in facts:
+            raise ConfigError(join(path, "parent_table"), f"{parent!r} is not a declared fact")
+        ctx.pending.refuse(join(path, "parent_table"), "child_fact")
+    return _with_columns(f, path, ctx, facts)
+
+
+def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+    if not isinstance(event, dict):
+        return event
+    e = dict(event)
+    for key in ("log_format", "log_filename"):
+        if e.pop(key, None) is not None:
+            ctx.pending.refuse(join(path, key), "event_logs")
+    trigger = e.pop("trigger", None)
+    if trigger == "proportional":
+        rule = {k: e.pop(k) for k in ("driver", "scale") if k in e}
+        if len(rule) != 2:
+            raise ConfigError(join(path, "driver"), "trigger: proportional needs driver (a metric) and scale")
+        e["proportional"] = rule
+        for key in rule:
+            ctx.trail.note(join(path, "proportional", key), join(path, key))
+    elif trigger == "threshold":
+        rule = {k: e.pop(k) for k in ("metric", "above", "below") if k in e}
+        for key in ("for", "for_periods"):
+            if key in e:
+                if "for" in rule:
+                    raise ConfigError(join(path, key), "give for or for_periods, not both")
+                rule["for"] = e.pop(key)
+                ctx.trail.note(join(path, "threshold", "for"), join(path, key))
+        if rule.get("for") is None:
+            rule.pop("for", None)
+        e["threshold"] = rule
+        for key in ("metric", "above", "below"):
+            ctx.trail.note(join(path, "threshold", key), join(path, key))
+    elif trigger is not None:
+        raise ConfigError(join(path, "trigger"), f"trigger is proportional or threshold, got {trigger!r}")
+    return _with_columns(e, path, ctx, facts)
+
+
+def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+    if not isinstance(bridge, dict):
+        return bridge
+    b = dict(bridge)
+    if not isinstance(b.pop("directed", True), bool):
+        raise ConfigError(join(path, "directed"), "directed is true or false")
+    if b.pop("columns", None):
+        ctx.pending.refuse(join(path, "columns"), "bridge_columns")
+    return b
