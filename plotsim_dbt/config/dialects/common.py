@@ -114,7 +114,7 @@ def translate_output(value: Any, path: str, ctx: Context) -> Any:
         return value
     fmt = value.get("format")
     if isinstance(fmt, str) and fmt.strip().lower() in ("jsonl", "sql"):
-        ctx.pending.refuse(where, "output_format", fmt.strip().lower())
+        ctx.pending.refuse(where, "output_format", fmt.strip().upper())
         value.pop("format")
     value.pop("cell_budget", None)
     if value.pop("denormalized", False):
@@ -125,7 +125,7 @@ def translate_output(value: Any, path: str, ctx: Context) -> Any:
     if dialect not in ("postgresql", "mysql", "sqlite"):
         raise ConfigError(join(path, "sql_dialect"), f"unknown SQL dialect {dialect!r}; the reference knows postgresql, mysql, sqlite")
     if dialect != "postgresql":
-        ctx.pending.refuse(join(path, "sql_dialect"), "output_format", "sql")
+        ctx.pending.refuse(join(path, "sql_dialect"), "output_format", "SQL")
     return value
 
 

@@ -66,12 +66,14 @@ class Entities:
         if len(sizes) == 1:
             return sizes.pop()
         i = next(i for i, e in enumerate(self.entities) if e.size != self.entities[0].size)
-        self.ctx.pending.refuse(join("entities", i, "size"), "entity_variation", f"size, used by {path}")
+        self.ctx.pending.refuse(join("entities", i, "size"), "entity_sizes", path)
         return None
 
     def add_pool(self, name: str, pool: dict | None, dtype: str, path: str) -> None:
         """``pool:<name>`` with ``value_pool{entity: [values]}`` -> segment attribute ``name``."""
         where = join(path, "value_pool")
+        if not pool and name in self._pools:
+            return  # another pool:<name> column declared the values
         if not pool:
             raise ConfigError(where, f"pool:{name} needs value_pool {{entity name: [values]}} covering every entity")
         for entity in pool:

@@ -92,11 +92,11 @@ def _check_fields(table: E.Table, path: str, ctx: Context, tables: Tables) -> No
         if table.type != "fact":
             raise ConfigError(join(path, "cdc"), "cdc applies to facts")
         ctx.pending.refuse(join(path, "cdc"), "cdc")
-    for key in ("log_format", "log_filename"):
-        if getattr(table, key) is not None:
-            if table.type != "event":
-                raise ConfigError(join(path, key), f"{key} applies to events")
-            ctx.pending.refuse(join(path, key), "event_logs")
+    logs = [key for key in ("log_format", "log_filename") if getattr(table, key) is not None]
+    if logs and table.type != "event":
+        raise ConfigError(join(path, logs[0]), f"{logs[0]} applies to events")
+    if logs:
+        ctx.pending.refuse(join(path, logs[0]), "event_logs")
     child = table.type == "fact" and table.grain == "per_parent_row"
     if (table.parent_table is not None or table.children_per_row is not None) != child or (
         child and (table.parent_table is None or table.children_per_row is None)

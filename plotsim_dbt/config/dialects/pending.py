@@ -31,6 +31,7 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "entity_overrides": (12, "a per-entity override", None),
     "cross_dim_fks": (12, "a pinned foreign key (cross_dim_fks)", None),
     "entity_variation": (12, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
+    "entity_sizes": (12, "per-entity sizes (a variable dimension multiplies by size: {detail})", "give every entity the same size"),
     "quality": (13, "quality injection", None),
     "cdc": (13, "CDC (audit columns)", "set it to false or remove it"),
     "variable_fact": (15, "a variable-grain fact", None),
@@ -45,7 +46,7 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "denormalized": (15, "denormalised output (wide tables)", "set it to false or remove it"),
     "output_format": (15, "{detail} output", "use csv, parquet or duckdb"),
     "partition_by": (15, "partitioned Parquet (partition_by)", None),
-    "connection_phases": (15, "time-varying connections (phases)", None),
+    "connection_phases": (15, "a connection phase (time-varying connections)", None),
     "metric_noise": (15, "per-metric noise", None),
     "decay_lag": (15, "a decaying lag", None),
     "blend_lag": (15, "a blended lag (blend_weight below 1)", "set blend_weight to 1 or remove it"),
@@ -58,7 +59,7 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "trajectory_pool": (15, "a trajectory-picked pool", None),
     "index_columns": (15, "an index column ({detail})", None),
     "fact_key_column": (15, "a surrogate key column on a per-period fact", None),
-    "random_bridges": (15, "a bridge with random link counts (trajectory_driven: false)", None),
+    "random_bridges": (15, "a bridge with random link counts (trajectory_driven: false)", "set trajectory_driven to true or remove it"),
 }
 
 
