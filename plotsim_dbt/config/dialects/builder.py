@@ -101,7 +101,7 @@ def _metric(metric: Any, path: str, ctx: Context) -> Any:
         m["distribution_params"] = ours
         if "scale" in params and m.get("range") is None:
             m["range"] = list(span)
-            ctx.trail.note(join(path, "range"), join(path, "distribution_params", "scale"))
+            ctx.trail.note(join(path, "range"), join(path, "distribution_params", "scale"), whole=True)
     if m.get("decay_window") is not None:
         shapes.check(shapes.Decay, {k: m[k] for k in ("decay_window", "decay_kernel") if k in m}, path)
         if m.get("follows") is None:
@@ -149,12 +149,14 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
     # of them is a sub-entity dimension.
     per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
                   and d.get("reference") is not True and d.get("per") != "period"}
+    names = [d.get("name") for d in dims if isinstance(d, dict)]
     out = []
     for i, dim in enumerate(dims):
         path = join("dimensions", i)
+        ours = join("dimensions", len(out))
         if not isinstance(dim, dict) or "grain" in dim:
-            ctx.trail.note(join("dimensions", len(out)), path)
-            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, facts))
+            ctx.trail.note(ours, path)
+            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, facts, ours))
             continue
         d = dict(dim)
         per, is_reference = d.pop("per", None), d.pop("reference", False)
@@ -168,8 +170,12 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
             else:
                 check_date_dimension([_long(c) for c in d.get("columns") or []], path, ctx, _date_column)
             continue
-        d = _with_columns(d, path, ctx, facts)
+        d = _with_columns(d, path, ctx, facts, ours)
         columns = [c for c in d.get("columns") or [] if isinstance(c, dict)]
+        for j, column in enumerate(d.get("columns") or []):
+            target = _ref_target(column) if isinstance(column, dict) else None
+            if target is not None and target not in (*names, *facts, "dim_date"):
+                raise ConfigError(join(path, "columns", j, "type"), f"{target!r} is not a declared dimension (or dim_date)")
         if is_reference:
             d["grain"] = "reference"
             lists = [len(str(c["type"]).split(",")) for c in columns if str(c.get("type", "")).startswith("static.")]
@@ -182,7 +188,7 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
             d["grain"] = "entity"
             if d.get("count") == 1:
                 del d["count"]
-        ctx.trail.note(join("dimensions", len(out)), path)
+        ctx.trail.note(ours, path)
         out.append(d)
     return out
 
@@ -200,9 +206,13 @@ def _ref_target(column: dict) -> str | None:
     return word.removeprefix("ref.") if word.startswith("ref.") else None
 
 
-def _with_columns(table: dict, path: str, ctx: Context, facts: set, *, threshold: bool = False) -> dict:
+def _with_columns(table: dict, path: str, ctx: Context, facts: set, ours: str | None = None) -> dict:
+    """The table's columns translated; ``ours`` is the table's path in our model when it differs
+    (a dropped dim_date shifts the dimensions after it)."""
     if isinstance(table.get("columns"), list):
-        table = {**table, "columns": [_column(c, join(path, "columns", j), ctx, facts) for j, c in enumerate(table["columns"])]}
+        columns = table["columns"]
+        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx, facts)
+                                      for j, c in enumerate(columns)]}
     return table
 
 
@@ -216,7 +226,7 @@ def _long(column: Any) -> Any:
     return {"name": names[0], "type": column[names[0]], **{k: v for k, v in column.items() if k != names[0]}}
 
 
-def _column(column: Any, path: str, ctx: Context, facts: set) -> Any:
+def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
     c = _long(column)
     if not isinstance(c, dict) or not isinstance(c.get("type"), str):
         return column
@@ -241,8 +251,8 @@ def _column(column: Any, path: str, ctx: Context, facts: set) -> Any:
         bounds = c["range"]
         if not isinstance(bounds, list) or len(bounds) != 2 or "min" in c or "max" in c:
             raise ConfigError(join(path, "range"), "write range: [min, max] (or min and max), not both")
-        ctx.trail.note(join(path, "min"), join(path, "range"))
-        ctx.trail.note(join(path, "max"), join(path, "range"))
+        ctx.trail.note(join(ours, "min"), join(path, "range"), whole=True)
+        ctx.trail.note(join(ours, "max"), join(path, "range"), whole=True)
         return {**{k: v for k, v in c.items() if k != "range"}, "min": bounds[0], "max": bounds[1]}
     elif word.startswith("ref.") and word.removeprefix("ref.") in facts:
         ctx.pending.refuse(where, "sibling_fact")

@@ -48,7 +48,7 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         "metrics": [_metric(m, join("metrics", i), ctx) for i, m in enumerate(cfg.metrics)],
         "locale": translate_locale(cfg.locale, "locale", ctx),
     }
-    ctx.trail.note("about", "domain")
+    ctx.trail.note("about", "domain", whole=True)
     ctx.trail.note("unit", "domain.entity_type")
     ctx.trail.note("window", "time_window")
     ctx.trail.note("window.every", "time_window.granularity")
@@ -72,7 +72,7 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         k = next(k for k, other in enumerate(cfg.archetypes) if other.name == a.name)
         ctx.trail.note(join("segments", g), join("entities", members[0][0]))
         ctx.trail.note(join("segments", g, "name"), join("archetypes", k, "name"))
-        ctx.trail.note(join("segments", g, "archetype"), join("archetypes", k, "curve_segments"))
+        ctx.trail.note(join("segments", g, "archetype"), join("archetypes", k, "curve_segments"), whole=True)
     out.update(translate_tables(cfg, ctx, entities, names))
     for segment, attributes in zip(out["segments"], entities.attributes):
         if attributes:
@@ -139,7 +139,7 @@ def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
                            "polarity": m.polarity, "seasonal_sensitivity": m.seasonal_sensitivity}
     if m.label:
         out["label"] = m.label
-    ctx.trail.note(join(path, "range"), where)
+    ctx.trail.note(join(path, "range"), where, whole=m.value_range is None)
     ctx.trail.note(join(path, "distribution_params"), join(path, "params"))
     lag = m.causal_lag
     if lag is not None:

@@ -46,7 +46,7 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
     if c.pii_note:
         out["description"] = c.pii_note
     src, where = c.source, join(path, "source")
-    ctx.trail.note(join(ours, "type"), where)
+    ctx.trail.note(join(ours, "type"), where, whole=True)
     for key, wanted in (("scd_type2", "scd_type2"), ("value_pool", "pool:"), ("narrative", "narrative:")):
         if getattr(c, key) is not None and not src.startswith(wanted):
             raise ConfigError(join(path, key), f"{key} belongs to a column whose source is {wanted}...")
@@ -83,15 +83,15 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
             low = high = None
         if low is None:
             raise ConfigError(where, f"write a range source as range:<min>:<max>, got {src!r}")
-        ctx.trail.note(join(ours, "min"), where)
-        ctx.trail.note(join(ours, "max"), where)
+        ctx.trail.note(join(ours, "min"), where, whole=True)
+        ctx.trail.note(join(ours, "max"), where, whole=True)
         return {**out, "type": "range", "min": int(low) if c.dtype == "int" else low, "max": int(high) if c.dtype == "int" else high}
     if src.startswith("text:bucket:"):
         body = src.removeprefix("text:bucket:")
         labels = [label.strip() for label in body[1:-1].split(",")] if body.startswith("[") and body.endswith("]") else []
         if len(labels) < 2 or not all(labels) or len(set(labels)) != len(labels):
             raise ConfigError(where, f"write a bucket source as text:bucket:[low, mid, high] (2 or more distinct labels), got {src!r}")
-        ctx.trail.note(join(ours, "labels"), where)
+        ctx.trail.note(join(ours, "labels"), where, whole=True)
         return {**out, "type": "bucket", "labels": labels}
     if head == "pool" and rest:
         name, _, mode = rest.partition(":")

@@ -155,7 +155,7 @@ def _event_rule(table: E.Table, path: str, ours: str, ctx: Context, metrics: lis
     if any(rule != parsed[0][1] for _, rule in parsed[1:]):
         raise ConfigError(parsed[1][0], "this event already has a different rule; one event table has one proportional or threshold rule")
     where, rule = parsed[0]
-    ctx.trail.note(join(ours, next(iter(rule))), where)
+    ctx.trail.note(join(ours, next(iter(rule))), where, whole=True)
     return rule
 
 

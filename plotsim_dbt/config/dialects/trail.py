@@ -13,18 +13,20 @@ def split(path: str) -> Path:
 
 class Trail:
     def __init__(self) -> None:
-        self._origin: dict[Path, Path] = {}
+        self._origin: dict[Path, tuple[Path, bool]] = {}
 
-    def note(self, ours: str, theirs: str) -> None:
-        """Our field ``ours`` (and everything under it) was written by the user at ``theirs``."""
+    def note(self, ours: str, theirs: str, *, whole: bool = False) -> None:
+        """Our field ``ours`` (and everything under it) was written by the user at ``theirs``;
+        ``whole``: the user wrote it as one value (``source: "range:1:9"``), so the fields under
+        ours are that value too."""
         if ours != theirs:
-            self._origin[split(ours)] = split(theirs)
+            self._origin[split(ours)] = (split(theirs), whole)
 
     def user_path(self, field: str) -> str:
         """The user's path for one of our field paths: the longest noted prefix is replaced."""
         parts = split(field)
         for k in range(len(parts), 0, -1):
-            origin = self._origin.get(parts[:k])
-            if origin is not None:
-                return ".".join(origin + parts[k:])
+            if parts[:k] in self._origin:
+                origin, whole = self._origin[parts[:k]]
+                return ".".join(origin if whole else origin + parts[k:])
         return field
