@@ -40,6 +40,8 @@ DATE_WORDS = ("date", "int", "string", "float")
 
 
 def translate_builder(data: dict, ctx: Context) -> dict:
+    if "domain" in data:
+        raise ConfigError("domain", "a config with about is builder YAML, where domain is unknown; engine YAML has domain and no about")
     out = dict(data)
     metrics = [m.get("name") for m in data.get("metrics") or [] if isinstance(m, dict)]
     for key in ("lifecycle", "stages"):
@@ -132,7 +134,7 @@ def _segment(segment: Any, path: str, ctx: Context, metrics: list) -> Any:
         ctx.pending.refuse(join(path, "baseline"), "baseline")
     arrival = s.pop("arrival", None)
     if arrival is not None:
-        checked = shapes.check(shapes.Arrival, {"arrival": arrival}, path).arrival
+        checked = shapes.check_arrival(arrival, join(path, "arrival"))
         if isinstance(checked, shapes.ExplicitArrival) and len(checked.start_periods) != s.get("count"):
             raise ConfigError(join(path, "arrival", "start_periods"), f"give one start period per entity ({s.get('count')})")
         ctx.pending.refuse(join(path, "arrival"), "arrival")

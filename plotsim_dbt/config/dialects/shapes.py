@@ -5,7 +5,7 @@ need the rest of the config (declared metrics and tables) are made by the transl
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -62,8 +62,18 @@ class ExplicitArrival(Frozen):
     start_periods: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
 
 
-class Arrival(Frozen):
-    arrival: Annotated[Union[UniformArrival, LinearArrival, StepArrival, ExplicitArrival], Field(discriminator="kind")]  # noqa: UP007
+ARRIVALS = {"uniform": UniformArrival, "linear": LinearArrival, "step": StepArrival, "explicit": ExplicitArrival}
+
+
+def check_arrival(data: Any, path: str) -> Frozen:
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in ARRIVALS:
+        raise ConfigError(join_path(path, "kind"), f"arrival kind is {', '.join(ARRIVALS)}, got {kind!r}")
+    return check(ARRIVALS[kind], data, path)
+
+
+def join_path(*parts: str) -> str:
+    return ".".join(p for p in parts if p)
 
 
 class Treatment(Frozen):
