@@ -160,7 +160,7 @@ def _event_rule(table: E.Table, path: str, ours: str, ctx: Context, metrics: lis
 
 
 def _date_column(column: dict, path: str) -> str | None:
-    if column["source"] not in ("pk", "generated:date_key") and not column["source"].startswith("derived:"):
+    if column["source"] not in ("pk", "generated:date_key"):
         raise ConfigError(join(path, "source"), "dim_date columns take pk (date_key) or generated:date_key")
     return column["name"]
 
