@@ -6,7 +6,8 @@ YAML, translated at load time into our one config model, so the engine has a sin
 spelling and so also reads ours unchanged), rewrites it into our keys and records in a ``Trail``
 where every translated field came from, so errors name the field as the user wrote it.
 
-- builder.py: builder keys (``per``/``reference`` dimensions, flat event triggers, ``faker.*``...)
+- builder.py, builder_tables.py: builder keys (``per``/``reference`` dimensions, flat event
+  triggers, ``faker.*``...)
 - engine.py, engine_entities.py, engine_tables.py, engine_columns.py: engine-direct YAML
   (``domain``, ``time_window``, ``archetypes`` with curve segments, ``entities``, ``tables`` with
   column sources)

@@ -42,6 +42,12 @@ def join(*parts: object) -> str:
     return ".".join(str(p) for p in parts if p != "")
 
 
+def declared(metric: Any, metrics: list, path: str) -> None:
+    """A metric name the config must declare (None: not given)."""
+    if metric is not None and metric not in metrics:
+        raise ConfigError(path, f"{metric!r} is not a declared metric")
+
+
 # name -> (our family, required, optional parameters with the reference's defaults)
 FAMILIES: dict[str, tuple[str, tuple[str, ...], dict[str, float]]] = {
     "lognorm": ("lognormal", ("s",), {"loc": 0.0, "scale": 1.0}),

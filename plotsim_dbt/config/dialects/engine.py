@@ -27,6 +27,7 @@ from typing import Any
 from ...plan.curves import curve_parameters
 from ...plan.periods import period_axis
 from ..errors import ConfigError
+from ..models import Noise
 from . import engine_shapes as E
 from . import shapes
 from .common import Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output
@@ -151,8 +152,6 @@ def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
         ctx.trail.note(join(path, "follows"), join(path, "causal_lag", "driver"))
         ctx.trail.note(join(path, "delay"), join(path, "causal_lag", "lag_periods"))
     if m.noise_override is not None:
-        from ..models import Noise
-
         shapes.check(Noise, translate_noise(m.noise_override, join(path, "noise_override"), ctx), join(path, "noise_override"))
         ctx.pending.refuse(join(path, "noise_override"), "metric_noise")
     return out
