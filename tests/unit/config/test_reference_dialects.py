@@ -87,6 +87,15 @@ def test_engine_yaml_is_a_domain_without_about():
     assert err.field == "domain" and "engine YAML has domain and no about" in err.message
 
 
+@pytest.mark.parametrize("path", [BUILDER, ENGINE], ids=["builder", "engine"])
+def test_a_translated_config_dumps_to_our_spelling_and_reads_back(tmp_path, path):
+    cfg = load_quietly(path)
+    dumped = tmp_path / "ours.yaml"
+    dumped.write_text(ps.dump_config(cfg), encoding="utf-8")
+    assert dialect_of(read(dumped)) == "builder" and "domain" not in read(dumped)
+    assert load_quietly(dumped) == cfg
+
+
 @pytest.mark.parametrize("dialect", ["builder", "engine"])
 def test_everything_files_generate_and_validate(generated, dialect):
     cfg, tables = generated[dialect]
