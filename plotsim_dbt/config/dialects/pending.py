@@ -1,7 +1,9 @@
 """The one table of reference features that load parses and validates but does not build yet.
 
 Each entry names the open issue that builds it; when that issue lands, its lines go and the
-translators map the feature instead. A refusal is one line naming the field as the user wrote it::
+translators map the feature instead (a removed key makes the translator's ``refuse(..., key)``
+call fail at once, pointing at the code to replace). A refusal is one line naming the field as
+the user wrote it::
 
     segments.0.arrival: arrival is not built yet (issue 12, "Stories that hold together");
     remove it to generate without arrival
