@@ -62,8 +62,10 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
         if is_reference:
             d["grain"] = "reference"
             lists = [len(str(c["type"]).split(",")) for c in columns if str(c.get("type", "")).startswith("static.")]
-            if "count" in d and lists:
+            if lists and "count" in d:
                 d["count"] = max(d["count"], *lists)
+            elif not lists:
+                d.setdefault("count", 1)  # the reference's default: one row
         elif any(_ref_target(c) in per_entity - {d.get("name")} for c in columns):
             d["grain"] = "sub_entity"
             d.setdefault("count", 1)

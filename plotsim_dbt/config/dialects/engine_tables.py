@@ -60,7 +60,7 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
             declared["grain"] = GRAINS["dim"][table.grain]
             if table.grain == "per_reference":
                 lists = [len(c.source.split(",")) for c in table.columns if c.source.startswith("static:")]
-                if table.count > max(lists, default=1):
+                if table.count > max(lists, default=0):
                     declared["count"] = table.count
             elif table.grain == "variable":
                 size = entities.size(join(path, "count"))

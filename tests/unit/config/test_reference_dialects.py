@@ -117,6 +117,22 @@ def test_builder_dimensions_become_grains(builder_cfg):
     assert (dims["dim_amenity"].grain, dims["dim_amenity"].count) == ("reference", 5)
 
 
+def test_reference_dimension_without_count_or_list_has_one_row():
+    lookup = [{"name": "lookup_id", "type": "id"}, {"name": "note", "type": "faker.city"}]
+    builder = edited(BUILDER, lambda d: d["dimensions"].append({"name": "dim_lookup", "reference": True, "columns": lookup}))
+    assert ps.create(**builder).dimensions[-1].count == 1
+    engine_lookup = {"name": "dim_lookup", "type": "dim", "grain": "per_reference", "primary_key": "lookup_id",
+                     "columns": [{"name": "lookup_id", "dtype": "id", "source": "pk"}]}
+    engine = edited(ENGINE, lambda d: d["tables"].append(engine_lookup))
+    assert load_quietly_data(engine).dimensions[-1].count == 1
+
+
+def load_quietly_data(data: dict) -> Config:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return ps.create(**data)
+
+
 def test_builder_columns_become_our_kinds(builder_cfg):
     space = {c.name: c for c in builder_cfg.dimensions[0].columns}
     assert [space[n].type for n in ("space_name", "city", "country", "manager", "manager_first", "manager_last", "manager_email")] == [
