@@ -79,7 +79,7 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
 
 
 def _date_column(column: dict, path: str) -> str | None:
-    """The dim_date column a builder column names, or None when it is not one of ours."""
+    """The name of a builder dim_date column, once its type word is checked."""
     word = str(column.get("type"))
     if word != "id" and word not in DATE_WORDS:
         raise ConfigError(join(path, "type"), f"dim_date columns take id (date_key) or date, int, string, float, not {word!r}")
