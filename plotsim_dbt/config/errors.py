@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pydantic import ValidationError
 
@@ -24,8 +25,10 @@ def _path(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
 
 
-def from_validation_error(err: ValidationError) -> ConfigError:
-    """Turn pydantic's report into one ConfigError: the first problem, plus a count of the others."""
+def from_validation_error(err: ValidationError, rename: Callable[[str], str] | None = None) -> ConfigError:
+    """Turn pydantic's report into one ConfigError: the first problem, plus a count of the others.
+    ``rename`` maps a field path of the validated data to the one the user wrote (dialects)."""
+    rename = rename or (lambda path: path)
     problems = err.errors(include_url=False)
     first = problems[0]
     field = _path(first["loc"])
@@ -40,6 +43,6 @@ def from_validation_error(err: ValidationError) -> ConfigError:
             field = ".".join(filter(None, (field, prefixed.group(1))))
             message = prefixed.group(2)
     if len(problems) > 1:
-        others = ", ".join(_path(p["loc"]) or "(top level)" for p in problems[1:4])
+        others = ", ".join(rename(_path(p["loc"])) or "(top level)" for p in problems[1:4])
         message += f" (and {len(problems) - 1} more problem(s): {others})"
-    return ConfigError(field, message)
+    return ConfigError(rename(field), message)

@@ -1,4 +1,5 @@
-"""Build a Config from keyword arguments or a YAML file."""
+"""Build a Config from keyword arguments or a YAML file: our spelling, or either dialect of the
+reference generator (builder or engine-direct YAML), translated first (see dialects/)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .dialects import translate
+from .dialects.advice import warn_soft
 from .errors import ConfigError, from_validation_error
 from .models import Config
 
 
 def create(**kwargs: Any) -> Config:
-    """Validate keyword arguments (the builder vocabulary) into an immutable Config."""
+    """Validate keyword arguments (the builder vocabulary, or engine-direct keys) into an immutable Config."""
+    translated = translate(kwargs)
     try:
-        config = Config.model_validate(kwargs)
+        config = Config.model_validate(translated.data)
     except ValidationError as err:
-        raise from_validation_error(err) from None
+        raise from_validation_error(err, translated.trail.user_path) from None
     if config.quality:
         warnings.warn("quality: fault injection is accepted but not applied in this version", UserWarning, stacklevel=2)
+    if translated.dialect == "builder":
+        warn_soft(config, stacklevel=3)
     return config
 
 
@@ -38,7 +44,7 @@ def read_yaml(path: str | Path) -> dict:
 
 
 def create_from_yaml(path: str | Path) -> Config:
-    """Load a YAML config file (builder keys; engine spellings such as ``params`` are accepted too)."""
+    """Load a YAML config file: our keys, or the reference's builder or engine-direct YAML."""
     return create(**read_yaml(path))
 
 

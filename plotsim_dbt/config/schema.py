@@ -189,7 +189,8 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
             context = dict(table=table.name, role=role, dimensions=dims, entity_table=entity.name, metrics=tuple(metrics),
-                           periods=periods, attributes=frozenset(attributes))
+                           periods=periods, attributes=frozenset(attributes),
+                           event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
     for d, dim in enumerate(schema.dimensions):
         if dim.grain in ("reference", "sub_entity") and dim.count is None and not (

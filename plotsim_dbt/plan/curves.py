@@ -46,6 +46,19 @@ def _sawtooth(u, period=3.0, amplitude=0.8, base=0.1):
     return base + amplitude * np.mod(u * period, 1.0)
 
 
+def _ramp(u, base_rate=0.05, acceleration=0.02):
+    """The accumulated rate base_rate + acceleration * u (a quadratic), scaled to run from its lowest
+    to its highest value on [0, 1]: the reference generator's ``compound`` curve."""
+    def total(x):
+        return base_rate * x + acceleration * x * x / 2.0
+
+    ends = [0.0, total(1.0)]
+    if acceleration != 0.0 and 0.0 < -base_rate / acceleration < 1.0:
+        ends.append(total(-base_rate / acceleration))
+    low, high = min(ends), max(ends)
+    return (total(u) - low) / (high - low) if high > low else np.zeros_like(u)
+
+
 CURVES: dict[str, Callable[..., np.ndarray]] = {
     "sigmoid": _sigmoid,
     "exp_decay": _exp_decay,
@@ -55,6 +68,7 @@ CURVES: dict[str, Callable[..., np.ndarray]] = {
     "oscillating": _oscillating,
     "compound": _compound,
     "sawtooth": _sawtooth,
+    "ramp": _ramp,
 }
 
 TEXT_PARAMS = {"direction": ("rising", "falling")}

@@ -1,0 +1,214 @@
+"""The reference's engine-direct YAML (a top-level ``domain`` and no ``about``) onto our model.
+
+- ``domain{name, description, entity_type}`` -> ``about`` (description, else name), ``unit``
+  (entity_type); ``time_window{start, end, granularity}`` -> ``window{start, end, every}``
+- ``metrics``: family and ``params`` per common.py; ``value_range`` -> ``range`` (without one, the
+  span the reference's centre moves across); ``causal_lag{driver, lag_periods}`` with blend 1 and
+  no decay -> ``follows``/``delay``
+- ``archetypes[].curve_segments{curve, params, start_pct, end_pct}`` -> our curve grammar: one
+  phase per segment, anchored at ``floor(end_pct x periods)`` (empty segments dropped), e.g.
+  ``plateau(level=0.15) > exp_decay(rate=2.0) @ 10``; sigmoid ``rising`` -> ``direction``,
+  ``compound{base_rate, acceleration}`` -> ``ramp`` (exact on the period grid)
+- ``entities``: the entities of one archetype (first-appearance order) become one segment named
+  after the archetype with ``count`` = how many, so names are ``<archetype>_<NNNN>``; they must
+  share ``seasonal_sensitivity`` (and ``size`` when sub-entity dimensions multiply by it)
+- ``correlations`` -> ``connections``; ``seasonal_effects`` -> ``seasonality``; ``holdout{enabled,
+  target_metric, holdout_periods}`` and ``entity_features{enabled, ...}`` -> ours when enabled
+- ``tables`` and ``bridges``: engine_tables.py
+- ``compensate_correlations`` and ``generation_mode`` are accepted: our connections always hold
+  on the whole table and there is one deterministic mode (DESIGN.md section 9)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ...plan.curves import curve_parameters
+from ...plan.periods import period_axis
+from ..errors import ConfigError
+from ..models import Noise
+from . import engine_shapes as E
+from . import shapes
+from .common import Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output
+from .engine_entities import Entities
+from .engine_tables import translate_tables
+
+
+def translate_engine(data: dict, ctx: Context) -> dict:
+    cfg: E.EngineConfig = shapes.check(E.EngineConfig, data, "")
+    try:
+        periods = period_axis(cfg.time_window.start, cfg.time_window.end, cfg.time_window.granularity).count
+    except ValueError as err:
+        raise ConfigError("time_window", str(err)) from None
+    names = [m.name for m in cfg.metrics]
+    out: dict[str, Any] = {
+        "about": cfg.domain.description or cfg.domain.name or cfg.domain.entity_type,
+        "unit": cfg.domain.entity_type,
+        "window": {"start": cfg.time_window.start, "end": cfg.time_window.end, "every": cfg.time_window.granularity},
+        "metrics": [_metric(m, join("metrics", i), ctx) for i, m in enumerate(cfg.metrics)],
+        "locale": translate_locale(cfg.locale, "locale", ctx),
+    }
+    ctx.trail.note("about", "domain", whole=True)
+    ctx.trail.note("unit", "domain.entity_type")
+    ctx.trail.note("window", "time_window")
+    ctx.trail.note("window.every", "time_window.granularity")
+    if cfg.seed is not None:
+        out["seed"] = cfg.seed
+    specs = {a.name: _archetype(a, join("archetypes", k), periods) for k, a in enumerate(cfg.archetypes)}
+    for k, archetype in enumerate(cfg.archetypes):
+        if archetype.metric_overrides:
+            shapes.check(shapes.MetricOverrides, {"metric_overrides": archetype.metric_overrides}, join("archetypes", k))
+            for metric in archetype.metric_overrides:
+                if metric not in names:
+                    raise ConfigError(join("archetypes", k, "metric_overrides", metric), f"{metric!r} is not a declared metric")
+            ctx.pending.refuse(join("archetypes", k, "metric_overrides"), "metric_overrides")
+    entities = Entities(cfg, ctx, names)
+    out["segments"] = [
+        {"name": a.name, "count": len(members), "archetype": specs[a.name], "seasonal_sensitivity": members[0][1].seasonal_sensitivity,
+         **({"label": a.label} if a.label else {})}
+        for a, members in entities.groups
+    ]
+    for g, (a, members) in enumerate(entities.groups):
+        k = next(k for k, other in enumerate(cfg.archetypes) if other.name == a.name)
+        ctx.trail.note(join("segments", g), join("entities", members[0][0]))
+        ctx.trail.note(join("segments", g, "name"), join("archetypes", k, "name"))
+        ctx.trail.note(join("segments", g, "archetype"), join("archetypes", k, "curve_segments"), whole=True)
+    out.update(translate_tables(cfg, ctx, entities, names))
+    for segment, attributes in zip(out["segments"], entities.attributes):
+        if attributes:
+            segment["attributes"] = attributes
+    if cfg.correlations:
+        out["connections"] = cfg.correlations
+        ctx.trail.note("connections", "correlations")
+    if cfg.seasonal_effects:
+        out["seasonality"] = [e.model_dump() for e in cfg.seasonal_effects]
+        ctx.trail.note("seasonality", "seasonal_effects")
+    if cfg.noise is not None:
+        out["noise"] = translate_noise(cfg.noise, "noise", ctx)
+    if cfg.output is not None:
+        out["output"] = translate_output(cfg.output, "output", ctx)
+    check_manifest(cfg.manifest, "manifest")
+    if cfg.holdout is not None and cfg.holdout.enabled:
+        if cfg.holdout.target_metric is None or cfg.holdout.holdout_periods < 1:
+            raise ConfigError("holdout", "an enabled holdout needs target_metric and holdout_periods >= 1")
+        out["holdout"] = {"target": cfg.holdout.target_metric, "periods": cfg.holdout.holdout_periods,
+                          "min_training_periods": cfg.holdout.min_training_periods}
+        ctx.trail.note("holdout.target", "holdout.target_metric")
+        ctx.trail.note("holdout.periods", "holdout.holdout_periods")
+    if cfg.entity_features is not None and cfg.entity_features.enabled:
+        out["entity_features"] = {"metrics": cfg.entity_features.metrics, "include_labels": cfg.entity_features.include_labels}
+    _pending_blocks(cfg, ctx, names, periods)
+    return out
+
+
+def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:
+    if cfg.stages is not None:
+        stages = shapes.check(shapes.StageSequence, cfg.stages, "stages")
+        if stages.field not in names:
+            raise ConfigError("stages.field", f"{stages.field!r} is not a declared metric")
+        ctx.pending.refuse("stages", "lifecycle")
+    if cfg.quality is not None:
+        quality = shapes.check(shapes.EngineQuality, cfg.quality, "quality")
+        tables = {t.name for t in cfg.tables if t.type in ("fact", "event")}
+        for i, issue in enumerate(quality.quality_issues):
+            if issue.target_table not in tables:
+                raise ConfigError(join("quality.quality_issues", i, "target_table"), f"{issue.target_table!r} is not a fact or event table")
+        if quality.quality_issues:
+            ctx.pending.refuse("quality.quality_issues", "quality")
+    for i, phase in enumerate(cfg.correlation_phases):
+        checked = shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i))
+        if checked.end_period >= periods:
+            raise ConfigError(join("correlation_phases", i, "end_period"), f"the window has periods 0 to {periods - 1}")
+        ctx.pending.refuse(join("correlation_phases", i), "connection_phases")
+    if cfg.multi_source is not None:
+        sources = shapes.check(shapes.Sources, cfg.multi_source, "multi_source")
+        if sources.sources:
+            ctx.pending.refuse("multi_source", "multi_source")
+
+
+def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
+    family, params, (low, high) = reference_params(m.distribution, m.params, join(path, "params"), builder=False)
+    where = join(path, "params")
+    if m.value_range is not None:
+        where = join(path, "value_range")
+        low = low if m.value_range.min is None else m.value_range.min
+        high = high if m.value_range.max is None else m.value_range.max
+    if not low < high:
+        raise ConfigError(where, f"{m.name!r} would move across [{low:g}, {high:g}]; give value_range {{min, max}} with min < max")
+    out: dict[str, Any] = {"name": m.name, "distribution": family, "distribution_params": params, "range": [low, high],
+                           "polarity": m.polarity, "seasonal_sensitivity": m.seasonal_sensitivity}
+    if m.label:
+        out["label"] = m.label
+    ctx.trail.note(join(path, "range"), where, whole=m.value_range is None)
+    ctx.trail.note(join(path, "distribution_params"), join(path, "params"))
+    lag = m.causal_lag
+    if lag is not None:
+        if lag.decay:
+            ctx.pending.refuse(join(path, "causal_lag", "decay"), "decay_lag")
+        if lag.blend_weight != 1.0:
+            ctx.pending.refuse(join(path, "causal_lag", "blend_weight"), "blend_lag")
+        out.update(follows=lag.driver, delay=lag.lag_periods)
+        ctx.trail.note(join(path, "follows"), join(path, "causal_lag", "driver"))
+        ctx.trail.note(join(path, "delay"), join(path, "causal_lag", "lag_periods"))
+    if m.noise_override is not None:
+        shapes.check(Noise, translate_noise(m.noise_override, join(path, "noise_override"), ctx), join(path, "noise_override"))
+        ctx.pending.refuse(join(path, "noise_override"), "metric_noise")
+    return out
+
+
+def _archetype(archetype: E.Archetype, path: str, periods: int) -> str:
+    """The curve segments as our grammar: one phase per non-empty segment."""
+    segments = archetype.curve_segments
+    edge = 0.0
+    for j, segment in enumerate(segments):
+        if abs(segment.start_pct - edge) > 1e-9 or segment.end_pct < segment.start_pct:
+            raise ConfigError(join(path, "curve_segments", j, "start_pct"),
+                              f"curve segments must tile [0, 1] in order: this one should start at {edge:g}")
+        edge = segment.end_pct
+    if abs(edge - 1.0) > 1e-9:
+        raise ConfigError(join(path, "curve_segments", len(segments) - 1, "end_pct"), "the last curve segment must end at 1")
+    bounds = [0]
+    for segment in segments[:-1]:
+        bounds.append(max(bounds[-1], math.floor(min(max(segment.end_pct, 0.0), 1.0) * periods)))
+    bounds.append(periods)
+    calls, anchors = [], []
+    for j, segment in enumerate(segments):
+        length = bounds[j + 1] - bounds[j]
+        if length <= 0:
+            continue
+        if calls:
+            anchors.append(bounds[j])
+        calls.append(_curve_call(segment, length, join(path, "curve_segments", j, "params")))
+    return " > ".join(calls) + "".join(f" @ {a}" for a in anchors)
+
+
+# The reference's curve parameters (ours differ for sigmoid's direction and compound, see below).
+CURVE_PARAMS = {
+    "sigmoid": ("midpoint", "steepness", "rising"),
+    "exp_decay": ("rate",),
+    "step": ("threshold", "before", "after"),
+    "logistic": ("k", "midpoint", "ceiling"),
+    "plateau": ("level",),
+    "oscillating": ("period", "amplitude", "center"),
+    "compound": ("base_rate", "acceleration"),
+    "sawtooth": ("period", "amplitude", "base"),
+}
+
+
+def _curve_call(segment: E.CurveSegment, length: int, path: str) -> str:
+    name, params = segment.curve, dict(segment.params)
+    for key, value in params.items():
+        if key not in CURVE_PARAMS[name] or isinstance(value, bool) != (key == "rising"):
+            raise ConfigError(join(path, key), f"{name} takes {', '.join(CURVE_PARAMS[name])} (numbers; rising is true or false)")
+    if "rising" in params:
+        params["direction"] = "rising" if params.pop("rising") else "falling"
+    if name == "compound":
+        # The reference accumulates base_rate + acceleration * t over the segment's own periods;
+        # on that grid the sum equals our ramp with base_rate raised by acceleration / (2 (L - 1)).
+        base, acceleration = float(params.get("base_rate", 0.05)), float(params.get("acceleration", 0.02))
+        name = "ramp"
+        params = {"base_rate": base + (acceleration / (2 * (length - 1)) if length > 1 else 0.0), "acceleration": acceleration}
+    assert set(params) <= set(curve_parameters(name))
+    parts = [f"{key}={value}" if key == "direction" else f"{key}={float(value)!r}" for key, value in params.items()]
+    return f"{name}({', '.join(parts)})"

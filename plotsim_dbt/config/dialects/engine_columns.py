@@ -1,0 +1,190 @@
+"""Engine column ``source`` strings onto our column types:
+
+``pk`` -> ``id``; ``fk:T.C`` -> ``ref.T`` (C must be T's key); ``metric:M`` -> ``metric.M``;
+``lag:M:periods:N`` -> ``lag.M:periods:N``; ``static:V`` -> ``static.V``; ``range:a:b`` ->
+``range`` + min/max; ``text:bucket:[a, b]`` -> ``bucket`` + labels; ``scd_type2`` +
+``scd_type2{trigger_metric: fact.metric, thresholds, labels}`` -> ``scd`` + tracks/at/tiers;
+``pool:NAME`` + ``value_pool`` -> ``pool.NAME`` (the values become segment attributes);
+``derived:archetype`` -> ``segment`` (segments are named after archetypes), ``derived:name`` and
+``generated:entity_name`` -> ``entity_name``, ``derived:size`` -> ``static.<size>``;
+``generated:timestamp`` -> ``timestamp``, ``generated:date_key`` -> ``ref.dim_date``;
+``generated:faker.<kind>`` -> our realistic kinds; a ``threshold:...`` column of an event ->
+``flag`` (the event's rule is read from it, see engine_tables.py). ``pii_note`` becomes the
+column's description.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError
+from . import engine_shapes as E
+from . import shapes
+from .common import REALISTIC, Context, join
+from .engine_entities import Entities
+
+
+class Tables:
+    """What a column's source may point at: every engine table, by name."""
+
+    def __init__(self, cfg: E.EngineConfig):
+        self.by_name = {t.name: t for t in cfg.tables}
+
+    def key(self, name: str) -> str | None:
+        if name == "dim_date":
+            return "date_key"
+        table = self.by_name[name]
+        if isinstance(table.primary_key, str):
+            return table.primary_key
+        return next((c.name for c in table.columns if c.source == "pk"), None)
+
+
+def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Context, tables: Tables, entities: Entities,
+                     metrics: list[str]) -> dict:
+    """Our column for engine column ``c`` at ``path`` (``ours`` is its path in our model)."""
+    out: dict[str, Any] = {"name": c.name}
+    if c.pii_note:
+        out["description"] = c.pii_note
+    src, where = c.source, join(path, "source")
+    ctx.trail.note(join(ours, "type"), where, whole=True)
+    for key, wanted in (("scd_type2", "scd_type2"), ("value_pool", "pool:"), ("narrative", "narrative:")):
+        if getattr(c, key) is not None and not src.startswith(wanted):
+            raise ConfigError(join(path, key), f"{key} belongs to a column whose source is {wanted}...")
+    if c.dtype == "boolean" and src.startswith(("metric:", "lag:")):
+        raise ConfigError(where, "a boolean column cannot carry a metric; give it dtype int or float")
+    if c.dtype in ("struct", "array") or src == "nested":
+        shapes.check(shapes.Nested, {k: getattr(c, k) for k in ("nested_schema", "array_element_type", "array_length")}, path)
+        ctx.pending.refuse(where, "nested")
+        return out
+    head, _, rest = src.partition(":")
+    per_period = table.type == "fact"
+    if src == "pk":
+        if table.type == "fact" and table.grain == "per_entity_per_period":
+            ctx.pending.refuse(where, "fact_key_column")
+        return {**out, "type": "id"}
+    if src == "scd_type2":
+        return {**out, **_scd(c, path, ours, ctx, tables, metrics)}
+    if head == "fk":
+        return {**out, "type": _fk(c, rest, where, ctx, tables)}
+    if head == "metric" and rest:
+        return {**out, "type": f"metric.{rest}"}
+    if head == "lag":
+        metric, word, periods = (rest.split(":") + ["", ""])[:3]
+        if word != "periods" or not metric or not periods.isdigit() or int(periods) < 1:
+            raise ConfigError(where, f"write a lag source as lag:<metric>:periods:<N>, got {src!r}")
+        return {**out, "type": f"lag.{metric}:periods:{int(periods)}"}
+    if head == "static" and rest:
+        return {**out, "type": f"static.{rest}"}
+    if head == "range":
+        bounds = rest.split(":")
+        try:
+            low, high = (float(b) for b in bounds) if len(bounds) == 2 else (None, None)
+        except ValueError:
+            low = high = None
+        if low is None:
+            raise ConfigError(where, f"write a range source as range:<min>:<max>, got {src!r}")
+        ctx.trail.note(join(ours, "min"), where, whole=True)
+        ctx.trail.note(join(ours, "max"), where, whole=True)
+        return {**out, "type": "range", "min": int(low) if c.dtype == "int" else low, "max": int(high) if c.dtype == "int" else high}
+    if src.startswith("text:bucket:"):
+        body = src.removeprefix("text:bucket:")
+        labels = [label.strip() for label in body[1:-1].split(",")] if body.startswith("[") and body.endswith("]") else []
+        if len(labels) < 2 or not all(labels) or len(set(labels)) != len(labels):
+            raise ConfigError(where, f"write a bucket source as text:bucket:[low, mid, high] (2 or more distinct labels), got {src!r}")
+        ctx.trail.note(join(ours, "labels"), where, whole=True)
+        return {**out, "type": "bucket", "labels": labels}
+    if head == "pool" and rest:
+        name, _, mode = rest.partition(":")
+        if mode not in ("", "uniform", "trajectory"):
+            raise ConfigError(where, f"a pool mode is uniform or trajectory, got {mode!r}")
+        if mode == "trajectory":
+            ctx.pending.refuse(where, "trajectory_pool")
+        entities.add_pool(name, c.value_pool, c.dtype, path)
+        return {**out, "type": f"pool.{name}"}
+    if head == "derived":
+        return {**out, "type": _derived(rest, where, per_period or table.type == "event", ctx, entities)}
+    if head == "generated":
+        return {**out, "type": _generated(rest, where, table, ctx)}
+    if head == "threshold":
+        if table.type != "event":
+            raise ConfigError(where, "a threshold source belongs to an event table")
+        return {**out, "type": "flag"}
+    if head == "proportional":
+        raise ConfigError(where, "a proportional source sets an event's rows: put it in the table's row_count_source")
+    if head == "narrative":
+        shapes.check(shapes.Narrative, c.narrative or {}, join(path, "narrative"))
+        ctx.pending.refuse(where, "narrative")
+        return out
+    raise ConfigError(where, f"unknown source {src!r}; use pk, fk:, metric:, lag:, static:, range:, pool:, derived:, generated:, "
+                             "text:bucket:, scd_type2, threshold: (events)")
+
+
+def _scd(c: E.Column, path: str, ours: str, ctx: Context, tables: Tables, metrics: list[str]) -> dict:
+    scd = c.scd_type2
+    if scd is None:
+        raise ConfigError(join(path, "scd_type2"), "a scd_type2 column needs scd_type2 {trigger_metric: fact.metric, thresholds, labels}")
+    fact, metric = scd.trigger_metric.split(".")
+    where = join(path, "scd_type2")
+    if fact not in tables.by_name or tables.by_name[fact].type != "fact":
+        raise ConfigError(join(where, "trigger_metric"), f"{fact!r} is not a declared fact table")
+    if metric not in metrics:
+        raise ConfigError(join(where, "trigger_metric"), f"{metric!r} is not a declared metric")
+    for key, theirs in (("tracks", "trigger_metric"), ("tiers", "labels"), ("at", "thresholds")):
+        ctx.trail.note(join(ours, key), join(where, theirs))
+    return {"type": "scd", "tracks": metric, "tiers": list(scd.labels), "at": list(scd.thresholds)}
+
+
+def _fk(c: E.Column, target: str, where: str, ctx: Context, tables: Tables) -> str:
+    table, _, column = target.partition(".")
+    if not table or not column:
+        raise ConfigError(where, f"write a foreign key as fk:<table>.<column>, got fk:{target}")
+    if table != "dim_date" and table not in tables.by_name:
+        raise ConfigError(where, f"{table!r} is not a declared table")
+    if table in tables.by_name and tables.by_name[table].type != "dim":
+        ctx.pending.refuse(where, "sibling_fact")
+    elif tables.key(table) != column:
+        raise ConfigError(where, f"{table}'s key column is {tables.key(table)!r}, not {column!r}")
+    weights = c.distribution.get("weights") if isinstance(c.distribution, dict) else None
+    if c.distribution not in (None, "uniform") and not (isinstance(c.distribution, dict) and set(c.distribution) <= {"weights"}):
+        raise ConfigError(where.removesuffix("source") + "distribution", "a foreign key's distribution is uniform or {weights: {key: weight}}")
+    if weights:
+        ctx.pending.refuse(where.removesuffix("source") + "distribution", "weighted_fk")
+    return f"ref.{table}"
+
+
+def _derived(field: str, where: str, per_period: bool, ctx: Context, entities: Entities) -> str:
+    if per_period:
+        if field in ("period_index", "entity_id"):
+            ctx.pending.refuse(where, "index_columns", field)
+            return "static.0"
+        raise ConfigError(where, f"facts and events derive period_index or entity_id, not {field!r}")
+    if field == "archetype":
+        return "segment"
+    if field in ("name", "entity_name"):
+        return "entity_name"
+    if field == "size":
+        size = entities.size(where)
+        return f"static.{size if size is not None else 1}"
+    raise ConfigError(where, f"dimensions derive size, archetype or name, not {field!r}")
+
+
+def _generated(provider: str, where: str, table: E.Table, ctx: Context) -> str:
+    if provider.startswith("faker."):
+        method, *kwargs = provider.removeprefix("faker.").split(":")
+        if method in REALISTIC and not kwargs:
+            return method
+        ctx.pending.refuse(where, "faker", f"faker.{provider.removeprefix('faker.')}")
+        return "name"
+    if provider.startswith("geo."):
+        ctx.pending.refuse(where, "geo", provider)
+        return "city"
+    if provider == "timestamp":
+        return "timestamp"
+    if provider == "entity_name":
+        return "entity_name"
+    if provider == "date_key" and table.type in ("fact", "event"):
+        return "ref.dim_date"
+    if provider == "period_label" and table.type in ("fact", "event"):
+        ctx.pending.refuse(where, "index_columns", "period_label")
+        return "ref.dim_date"
+    raise ConfigError(where, f"unknown generated value {provider!r} for a {table.type} table")

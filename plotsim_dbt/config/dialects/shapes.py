@@ -1,0 +1,265 @@
+"""The reference's shapes of features that are not built yet (see pending.py): validated here so
+a malformed block is reported as such, and a well-formed one is refused as pending. Checks that
+need the rest of the config (declared metrics and tables) are made by the translators."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from ..base import Frozen
+from ..errors import ConfigError, from_validation_error
+
+QUALITY_ISSUES = ("null_injection", "duplicate_rows", "type_mismatch", "late_arrival", "schema_drift", "volume_anomaly")
+COLUMN_ISSUES = ("null_injection", "type_mismatch", "schema_drift")
+
+
+def check(model: type[Frozen], data: Any, path: str) -> Frozen:
+    """Validate ``data`` as ``model``; errors name the field under ``path``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        error = from_validation_error(err)
+        raise ConfigError(".".join(filter(None, (path, error.field))), error.message) from None
+
+
+# ---------------------------------------------------------------- builder: segments
+
+
+class UniformArrival(Frozen):
+    kind: Literal["uniform"]
+    start: int = Field(0, ge=0)
+    end: int | None = Field(None, ge=0)
+
+
+class LinearArrival(Frozen):
+    kind: Literal["linear"]
+    start: int = Field(0, ge=0)
+    end: int | None = Field(None, ge=0)
+    direction: Literal["increasing", "decreasing"] = "increasing"
+
+
+class StepBlock(Frozen):
+    period: int = Field(ge=0)
+    fraction: float = Field(ge=0.0, le=1.0)
+
+
+class StepArrival(Frozen):
+    kind: Literal["step"]
+    blocks: list[StepBlock] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> StepArrival:
+        if abs(sum(b.fraction for b in self.blocks) - 1.0) > 1e-3:
+            raise ValueError("blocks: the fractions must add up to 1")
+        return self
+
+
+class ExplicitArrival(Frozen):
+    kind: Literal["explicit"]
+    start_periods: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+
+
+ARRIVALS = {"uniform": UniformArrival, "linear": LinearArrival, "step": StepArrival, "explicit": ExplicitArrival}
+
+
+def check_arrival(data: Any, path: str) -> Frozen:
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in ARRIVALS:
+        raise ConfigError(join_path(path, "kind"), f"arrival kind is {', '.join(ARRIVALS)}, got {kind!r}")
+    return check(ARRIVALS[kind], data, path)
+
+
+def join_path(*parts: str) -> str:
+    return ".".join(p for p in parts if p)
+
+
+class Treatment(Frozen):
+    fraction: float = Field(ge=0.0, le=1.0)
+    lift_log_odds: float
+    start_period: int = Field(0, ge=0)
+    treatment_label: str = "treatment"
+    control_label: str = "control"
+    target_metric: str | None = None
+
+    @field_validator("lift_log_odds")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value) or abs(value) >= 1e6:
+            raise ValueError("lift_log_odds must be a finite number below 1e6 in size")
+        return value
+
+
+Baseline = dict[str, Literal["high", "mid", "low"]]
+
+
+class BaselineShape(Frozen):
+    baseline: Baseline
+
+
+# ---------------------------------------------------------------- builder: lifecycle
+
+
+class Stage(Frozen):
+    name: str = Field(min_length=1)
+    threshold: float = Field(ge=0.0, le=1.0)
+
+
+class Lifecycle(Frozen):
+    track: str = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=2)
+    enforce_order: bool = False
+    downgrade_delay: int | None = Field(None, ge=1, le=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stage_forms(cls, data: Any) -> Any:
+        # {name: threshold}, [name, threshold] or {name, threshold}
+        if isinstance(data, dict) and isinstance(data.get("stages"), list):
+            stages = []
+            for stage in data["stages"]:
+                if isinstance(stage, dict) and len(stage) == 1 and "name" not in stage:
+                    (name, threshold), = stage.items()
+                    stage = {"name": name, "threshold": threshold}
+                elif isinstance(stage, (list, tuple)) and len(stage) == 2:
+                    stage = {"name": stage[0], "threshold": stage[1]}
+                stages.append(stage)
+            data = {**data, "stages": stages}
+        return data
+
+    @model_validator(mode="after")
+    def _rising(self) -> Lifecycle:
+        names = [s.name for s in self.stages]
+        thresholds = [s.threshold for s in self.stages]
+        if len(set(names)) != len(names) or any(b <= a for a, b in zip(thresholds, thresholds[1:])):
+            raise ValueError("stages: stage names must be unique and thresholds must rise strictly")
+        return self
+
+
+# ---------------------------------------------------------------- builder: quality, phases, sources
+
+
+class QualityIssue(Frozen):
+    table: str = Field(min_length=1)
+    issue: Literal[QUALITY_ISSUES]
+    rate: float = Field(ge=0.0, le=1.0)
+    column: str | None = None
+    seed_offset: int = Field(0, ge=0)
+    mode: Literal["spike", "drop"] | None = None
+    period: int | None = Field(None, ge=0)
+    periods: list[Annotated[int, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_the_issue(self) -> QualityIssue:
+        if self.issue in COLUMN_ISSUES and not self.column:
+            raise ValueError(f"column: {self.issue} needs the column to corrupt")
+        volume = self.issue == "volume_anomaly"
+        if volume and (self.mode is None or (self.period is None) == (self.periods is None) or self.column is not None):
+            raise ValueError("mode: volume_anomaly needs mode (spike or drop) and exactly one of period or periods, and no column")
+        if not volume and (self.mode is not None or self.period is not None or self.periods is not None):
+            raise ValueError("mode: mode, period and periods belong to volume_anomaly only")
+        return self
+
+
+class EngineQualityIssue(Frozen):
+    type: Literal[QUALITY_ISSUES]
+    target_table: str = Field(min_length=1)
+    target_columns: list[str] = Field(default_factory=lambda: ["*"])
+    rate: float = Field(ge=0.0, le=1.0)
+    seed_offset: int = Field(0, ge=0)
+    mode: Literal["spike", "drop"] | None = None
+    target_period: int | None = Field(None, ge=0)
+    target_periods: list[Annotated[int, Field(ge=0)]] | None = None
+
+
+class EngineQuality(Frozen):
+    quality_issues: list[EngineQualityIssue] = Field(default_factory=list, max_length=50)
+
+
+class ConnectionPhase(Frozen):
+    start_period: int = Field(ge=0)
+    end_period: int = Field(ge=0)
+    connections: list[Any] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConnectionPhase:
+        if self.end_period < self.start_period:
+            raise ValueError("end_period: a phase ends on or after its start_period (both inclusive)")
+        return self
+
+
+class CorrelationPair(Frozen):
+    metric_a: str
+    metric_b: str
+    coefficient: float = Field(ge=-1.0, le=1.0)
+
+
+class CorrelationPhase(Frozen):
+    start_period: int = Field(ge=0)
+    end_period: int = Field(ge=0)
+    correlations: list[CorrelationPair] = Field(default_factory=list)
+
+
+class Source(Frozen):
+    name: str = Field(min_length=1)
+    key_scheme: Literal["prefix_padded", "numeric", "uuid_short"] = "prefix_padded"
+    name_drift_rate: float = Field(0.0, ge=0.0, le=1.0)
+    attribute_drift_rate: float = Field(0.0, ge=0.0, le=1.0)
+
+
+class Sources(Frozen):
+    sources: list[Source] = Field(max_length=5)
+
+
+class Decay(Frozen):
+    decay_window: int = Field(ge=1, le=10_000)
+    decay_kernel: Literal["geometric", "linear"] = "geometric"
+
+
+# ---------------------------------------------------------------- engine: stages, overrides, columns
+
+
+class StageDefinition(Frozen):
+    name: str = Field(min_length=1)
+    threshold_enter: float = Field(ge=0.0, le=1.0)
+    threshold_exit: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class StageSequence(Frozen):
+    field: str = Field(min_length=1)
+    sequence: list[StageDefinition] = Field(min_length=2, max_length=10)
+    enforce_order: bool = False
+    downgrade_delay: int | None = Field(None, ge=1, le=120)
+
+
+class ValueRange(Frozen):
+    min: float | None = None
+    max: float | None = None
+
+
+class MetricOverride(Frozen):
+    distribution: Literal["lognorm", "gamma", "poisson", "beta", "normal", "weibull"] | None = None
+    params: dict[str, float] | None = None
+    value_range: ValueRange | None = None
+
+
+class MetricOverrides(Frozen):
+    metric_overrides: dict[str, MetricOverride]
+
+
+class EntityOverrides(Frozen):
+    inflection_month: int | None = Field(None, ge=0)
+
+
+class Narrative(Frozen):
+    template: str = Field(min_length=1, max_length=1000)
+    lexicons: dict[str, dict[str, dict[str, list[str]]]]
+    bands: list[str] = Field(default_factory=lambda: ["low", "mid", "high"], min_length=2, max_length=20)
+
+
+class Nested(Frozen):
+    nested_schema: dict[str, str] | None = None
+    array_element_type: str | None = None
+    array_length: int | None = Field(None, ge=1, le=100)

@@ -1,0 +1,207 @@
+"""Errors of the reference generator's config dialects name the field as the user wrote it
+(builder YAML, engine-direct YAML); the features other issues build are refused in one line
+naming the field and the issue (tests/data/reference_dialect/pending/: one file per feature),
+after their own shape is validated. See docs/reference_dialects.md."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import plotsim_dbt as ps
+from plotsim_dbt.config.dialects.pending import ISSUES, PENDING
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect"
+BUILDER = DATA / "builder_everything.yaml"
+ENGINE = DATA / "engine_everything.yaml"
+PENDING_FILES = sorted((DATA / "pending").glob("*/*.yaml"))
+
+
+def read(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def edited(path: Path, change) -> dict:
+    data = copy.deepcopy(read(path))
+    change(data)
+    return data
+
+
+def refused(data: dict) -> ps.ConfigError:
+    with pytest.raises(ps.ConfigError) as info:
+        ps.create(**data)
+    assert "\n" not in str(info.value) and str(info.value).startswith(f"{info.value.field}: ")
+    return info.value
+
+
+# ---------------------------------------------------------------- errors name the user's field
+
+
+def _at(path: str, value):
+    def change(data):
+        *parents, last = path.split(".")
+        node = data
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[int(last) if isinstance(node, list) else last] = value
+    return change
+
+
+BUILDER_ERRORS = [
+    ("events.0.driver", "nope", "events.0.driver", "not a declared metric"),
+    ("events.1.for", 0, "events.1.for", "greater than or equal to 1"),
+    ("dimensions.1.columns.13.range", [5, 1], "dimensions.1.columns.13.range", "needs min < max"),  # after the dropped dim_date
+    ("dimensions.1.columns.14.tracks", "nope", "dimensions.1.columns.14.tracks", "not a declared metric"),
+    ("dimensions.2.count", 0, "dimensions.2.count", "greater than or equal to 1"),
+    ("dimensions.2.columns.1.type", "ref.dim_nope", "dimensions.2.columns.1.type", "not a declared dimension"),
+    ("facts.0.columns.2.name", "occ", "facts.0.columns.2.name", "name the column after its metric"),
+    ("facts.0.columns.9.type", "int", "facts.0.columns.9.type", "types a dim_date column"),
+    ("metrics.7.distribution_params", {"alpha": 3.0, "gamma": 1.0}, "metrics.7.distribution_params.gamma", "beta takes alpha, beta, scale"),
+    ("noise.noise_family", "cauchy", "noise.noise_family", "'gaussian', 'student_t' or 'laplace'"),
+    ("dimensions.1.per", "week", "dimensions.1.per", "per is unit or period"),
+    ("manifest.include", False, "manifest.include", "always writes manifest.json"),
+    ("locale", [], "locale", "give a locale"),
+]
+
+
+@pytest.mark.parametrize("path, value, field, words", BUILDER_ERRORS, ids=[case[0] for case in BUILDER_ERRORS])
+def test_builder_errors_name_the_field_as_written(path, value, field, words):
+    err = refused(edited(BUILDER, _at(path, value)))
+    assert err.field == field and words in err.message
+
+
+def test_builder_flag_on_a_proportional_event():
+    err = refused(edited(BUILDER, lambda d: d["events"][0]["columns"].append({"name": "f", "type": "flag"})))
+    assert err.field == "events.0.columns.9.type" and "threshold firing" in err.message
+
+
+ENGINE_ERRORS = [
+    ("colour", "red", "colour", "unknown key"),
+    ("metrics.0.colour", "red", "metrics.0.colour", "unknown key"),
+    ("metrics.1.params", {"s": 0.3, "mu": 2}, "metrics.1.params.mu", "lognorm takes s, loc, scale"),
+    ("metrics.0.params", {"alpha": 2}, "metrics.0.params", "missing beta"),
+    ("metrics.1.value_range", {"min": 5000, "max": 200}, "metrics.1.value_range", "min < max"),
+    ("metrics.4.params", {"shape": 2.0, "scale": -1.0}, "metrics.4.params", "give value_range"),
+    ("metrics.2.causal_lag.driver", "nope", "metrics.2.causal_lag.driver", "not a declared metric"),
+    ("archetypes.1.curve_segments.1.start_pct", 0.4, "archetypes.1.curve_segments.1.start_pct", "tile [0, 1]"),
+    ("archetypes.0.curve_segments.0.params", {"speed": 3}, "archetypes.0.curve_segments.0.params.speed", "midpoint, steepness, rising"),
+    ("entities.2.archetype", "nope", "entities.2.archetype", "not a declared archetype"),
+    ("entities.1.name", "acme", "entities.1.name", "declared twice"),
+    ("tables.4.columns.3.source", "metric:nope", "tables.4.columns.3.source", "not a declared metric"),
+    ("tables.4.columns.3.source", "magic:x", "tables.4.columns.3.source", "unknown source"),
+    ("tables.4.columns.1.source", "fk:dim_tenant.id", "tables.4.columns.1.source", "key column is 'tenant_id'"),
+    ("tables.4.columns.6.source", "lag:revenue:periods:30", "tables.4.columns.6.source", "a lag needs 1 to 23 periods"),
+    ("tables.1.columns.14.source", "range:9:1", "tables.1.columns.14.source", "needs min < max"),
+    ("tables.1.columns.13.source", "text:bucket:[a]", "tables.1.columns.13.source", "2 or more distinct labels"),
+    ("tables.1.columns.18.scd_type2.labels", ["a", "b"], "tables.1.columns.18.scd_type2.thresholds", "needs 1 cut points"),
+    ("tables.1.columns.18.scd_type2.trigger_metric", "fct_usage.nope", "tables.1.columns.18.scd_type2.trigger_metric", "not a declared metric"),
+    ("tables.5.columns.2.name", "lat", "tables.5.columns.2.name", "name the column after its metric"),
+    ("tables.1.primary_key", "nope", "tables.1.primary_key", "not a column of dim_tenant"),
+    ("tables.6.row_count_source", "proportional:engagement:scale:0", "tables.6.row_count_source", "greater than 0"),
+    ("tables.2.grain", "per_entity", "tables.2.count", "count applies to variable and per_reference dims"),
+    ("correlations.1.metric_b", "nope", "correlations.1", "not a declared metric"),
+    ("holdout.target_metric", "nope", "holdout.target_metric", "not a declared metric"),
+    ("holdout.holdout_periods", 23, "holdout.holdout_periods", "fewer than 3 training periods"),
+    ("time_window.granularity", "hourly", "time_window.granularity", "'monthly', 'weekly' or 'daily'"),
+    ("bridges.0.cardinality.max", 40, "bridges.0.cardinality", "exceeds the 6 rows of dim_region"),
+    ("bridges.0.connects", ["dim_tenant", "dim_user"], "bridges.0.connects.1", "not a declared reference dimension"),
+    ("seasonal_effects.0.months", [13], "seasonal_effects.0.months", "from 1 to 12"),
+    ("domain.entity_type", "tenant type", "domain.entity_type", "should match pattern"),
+    ("manifest.trajectory_sample_rate", 0.5, "manifest.trajectory_sample_rate", "build_manifest"),
+]
+
+
+@pytest.mark.parametrize("path, value, field, words", ENGINE_ERRORS, ids=[f"{case[0]}={case[1]}" for case in ENGINE_ERRORS])
+def test_engine_errors_name_the_field_as_written(path, value, field, words):
+    err = refused(edited(ENGINE, _at(path, value)))
+    assert err.field == field and words in err.message
+
+
+def test_engine_archetype_name_too_long_for_a_segment():
+    def rename(data):
+        data["archetypes"][0]["name"] = "a" * 70
+        for entity in data["entities"]:
+            entity["archetype"] = "a" * 70 if entity["archetype"] == "climber" else entity["archetype"]
+
+    err = refused(edited(ENGINE, rename))
+    assert err.field == "archetypes.0.name"
+
+
+def test_engine_value_pool_must_cover_every_entity():
+    err = refused(edited(ENGINE, lambda d: d["tables"][1]["columns"][16]["value_pool"].pop("acme")))
+    assert err.field == "tables.1.columns.16.value_pool" and "'acme' has no values" in err.message
+
+
+def test_engine_event_without_a_rule():
+    err = refused(edited(ENGINE, lambda d: d["tables"][8].pop("row_count_source")))
+    assert err.field == "tables.8.row_count_source" and "the reference writes such a table empty" in err.message
+
+
+# ---------------------------------------------------------------- pending features
+
+
+def _expected(path: Path) -> tuple[str, str]:
+    return re.search(r"^# expect: (\S+) issue (\d+)$", path.read_text(encoding="utf-8"), re.M).groups()
+
+
+@pytest.mark.parametrize("path", PENDING_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in PENDING_FILES])
+def test_pending_feature_is_refused_in_one_line_naming_field_and_issue(path):
+    field, issue = _expected(path)
+    with pytest.raises(ps.ConfigError) as info:
+        ps.load_config(path)
+    err = info.value
+    assert err.field == field
+    assert f'(issue {issue}, "{ISSUES[int(issue)]}")' in err.message and "is not built yet" in err.message
+    assert "\n" not in str(err) and "more pending" not in err.message
+
+
+def test_every_pending_entry_has_a_fixture():
+    messages = []
+    for path in PENDING_FILES:
+        with pytest.raises(ps.ConfigError) as info:
+            ps.load_config(path)
+        messages.append(info.value.message)
+    for key, (_, what, _) in PENDING.items():
+        prefix = what.split("{")[0]
+        assert any(m.startswith(prefix) for m in messages), f"no fixture in tests/data/reference_dialect/pending refuses {key!r}"
+    assert {p.parent.name for p in PENDING_FILES} == {"builder", "engine"}
+
+
+def test_several_pending_features_come_as_one_line():
+    data = read(DATA / "pending" / "builder" / "baseline.yaml")
+    data["lifecycle"] = {"track": "visits", "stages": [{"new": 0.0}, {"loyal": 0.5}]}
+    data["segments"][1]["arrival"] = {"kind": "uniform"}
+    err = refused(data)
+    assert err.field == "lifecycle" and "(and 2 more pending feature(s): segments.0.baseline, segments.1.arrival)" in err.message
+
+
+MALFORMED = [
+    ("builder/arrival_step.yaml", _at("segments.1.arrival.blocks.0.fraction", 0.2), "segments.1.arrival.blocks", "add up to 1"),
+    ("builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind", "uniform, linear, step, explicit"),
+    ("builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
+    ("builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric", "not a declared metric"),
+    ("builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
+    ("builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
+    ("builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
+    ("builder/quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
+    ("builder/quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
+    ("builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
+    ("builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
+    ("engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
+    ("engine/quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table", "not a fact or event"),
+    ("engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
+     "not a declared metric"),
+    ("engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period", "periods 0 to 23"),
+    ("engine/variable_fact.yaml", _at("tables.2.row_count_source", "proportional:nope:scale:2"), "tables.2.row_count_source",
+     "not a declared metric"),
+]
+
+
+@pytest.mark.parametrize("name, change, field, words", MALFORMED, ids=[f"{m[0]}:{m[2]}" for m in MALFORMED])
+def test_malformed_pending_blocks_are_errors_not_refusals(name, change, field, words):
+    err = refused(edited(DATA / "pending" / name, change))
+    assert err.field == field and words in err.message and "not built yet" not in err.message
