@@ -5,9 +5,9 @@ The reference generator's spellings (``arrival: {kind: ...}``, ``treatment: {...
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from .base import Frozen
 
@@ -58,7 +58,26 @@ class ExplicitArrival(Frozen):
     start_periods: list[int] = Field(min_length=1)
 
 
-Arrival = Annotated[UniformArrival | LinearArrival | StepArrival | ExplicitArrival, Field(discriminator="kind")]
+ARRIVALS = {"uniform": UniformArrival, "linear": LinearArrival, "step": StepArrival, "explicit": ExplicitArrival}
+
+
+def _arrival_kind(data: Any) -> str:
+    kind = data.get("kind") if isinstance(data, dict) else getattr(data, "kind", None)
+    if kind not in ARRIVALS:
+        raise ValueError(f"kind: unknown arrival kind {kind!r}; use one of {', '.join(ARRIVALS)}")
+    return f"arrival[{kind}]"  # the brackets keep the tag out of error paths (config/errors.py)
+
+
+def _known_kind(data: Any) -> Any:
+    _arrival_kind(data)
+    return data
+
+
+Arrival = Annotated[
+    Union[tuple(Annotated[kind, Tag(f"arrival[{name}]")] for name, kind in ARRIVALS.items())],  # noqa: UP007
+    Discriminator(_arrival_kind),
+    BeforeValidator(_known_kind),
+]
 
 
 def arrival_window(arrival: UniformArrival | LinearArrival, periods: int) -> tuple[int, int]:

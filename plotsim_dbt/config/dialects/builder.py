@@ -115,15 +115,5 @@ def _segment(segment: Any, path: str, ctx: Context, metrics: list) -> Any:
         for metric in baseline:
             declared(metric, metrics, join(path, "baseline", metric))
         ctx.pending.refuse(join(path, "baseline"), "baseline")
-    arrival = s.pop("arrival", None)
-    if arrival is not None:
-        checked = shapes.check_arrival(arrival, join(path, "arrival"))
-        if isinstance(checked, shapes.ExplicitArrival) and len(checked.start_periods) != s.get("count"):
-            raise ConfigError(join(path, "arrival", "start_periods"), f"give one start period per entity ({s.get('count')})")
-        ctx.pending.refuse(join(path, "arrival"), "arrival")
-    treatment = s.pop("treatment", None)
-    if treatment is not None:
-        checked = shapes.check(shapes.Treatment, treatment, join(path, "treatment"))
-        declared(checked.target_metric, metrics, join(path, "treatment", "target_metric"))
-        ctx.pending.refuse(join(path, "treatment"), "treatment")
+    # arrival and treatment are written as ours: they pass through to the segment.
     return s

@@ -66,7 +66,10 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     entities = Entities(cfg, ctx, names)
     out["segments"] = [
         {"name": a.name, "count": len(members), "archetype": specs[a.name], "seasonal_sensitivity": members[0][1].seasonal_sensitivity,
-         **({"label": a.label} if a.label else {})}
+         **({"label": a.label} if a.label else {}),
+         # cold starts: each entity's start_period, in entity order, as an explicit arrival
+         **({"arrival": {"kind": "explicit", "start_periods": [e.start_period for _, e in members]}}
+            if any(e.start_period > 0 for _, e in members) else {})}
         for a, members in entities.groups
     ]
     for g, (a, members) in enumerate(entities.groups):

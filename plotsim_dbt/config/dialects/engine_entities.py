@@ -45,8 +45,6 @@ class Entities:
 
     def _pending(self, entity: E.Entity, path: str, metrics: list[str]) -> None:
         refuse = self.ctx.pending.refuse
-        if entity.start_period > 0:
-            refuse(join(path, "start_period"), "cold_start")
         given = [k for k in TREATMENT if getattr(entity, k) is not None] + (["treatment_start_period"] if entity.treatment_start_period else [])
         if given:
             target = entity.treatment_target_metric

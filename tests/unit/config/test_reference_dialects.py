@@ -233,7 +233,7 @@ def test_engine_tables_carry_what_the_reference_writes(generated):
     tenants = tables["dim_tenant"].drop_duplicates("tenant_id")
     assert len(tenants) == 16 and (tenants["account_size"] == 2).all()
     assert tenants["cohort"].tolist() == [s.name for s in cfg.segments for _ in range(s.count)]
-    assert (tenants["tenant_code"] == tenants["display_name"]).all() and tenants["tenant_code"].iloc[0] == "climber_0001"
+    assert (tenants["tenant_code"] == tenants["display_name"]).all() and tenants["tenant_code"].iloc[0] == "climber_0000"
     assert set(tenants["seats"]) <= {10, 20, 30, 50, 100, 200}
     assert len(tables["dim_user"]) == 16 * 4 and len(tables["dim_region"]) == 6
     assert tables["evt_ticket_storm"]["storm"].all()
@@ -394,6 +394,7 @@ def test_engine_yaml_gets_no_soft_warnings():
 def test_cli_validates_engine_yaml_and_refuses_pending_in_one_line(capsys):
     assert main(["validate", str(ENGINE)]) == 0
     assert "VALID" in capsys.readouterr().out
-    assert main(["validate", str(DATA / "pending" / "engine" / "cold_start.yaml")]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: entities.1.start_period: a cold start") and "(issue 12," in err
+    assert main(["validate", str(DATA / "pending" / "engine" / "treatment.yaml")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("INVALID: ") and len(out) == 2  # the reference's two lines: verdict, then the one-line reason
+    assert out[1].strip().startswith("entities.0.treatment_group: treatment is not built yet (issue 12,")
