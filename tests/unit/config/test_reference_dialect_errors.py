@@ -182,7 +182,8 @@ def test_several_pending_features_come_as_one_line():
 
 MALFORMED = [
     ("../built/builder/arrival_step.yaml", _at("segments.1.arrival.blocks.0.fraction", 0.2), "segments.1.arrival.blocks", "must sum to 1"),
-    ("../built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind", "uniform, linear, step, explicit"),
+    ("../built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind",
+     "uniform, linear, step, explicit"),
     ("../built/builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
     ("../built/builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric",
      "not a declared metric"),
