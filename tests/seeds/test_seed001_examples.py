@@ -71,3 +71,15 @@ def test_section7_accuracy_plateaus_with_sample_size(tmp_path):
     f1 = {int(n): float(v) for n, v in re.findall(r"n=(\d+): F1=(\S+)", out)}
     assert sorted(f1) == [10, 25, 50, 100], out
     assert f1[50] >= 0.9 and f1[100] >= 0.9, out
+
+
+def test_difficulty_falls_as_variation_rises_and_the_default_keeps_the_claims(tmp_path):
+    out = run_example("difficulty_curve", tmp_path)
+    rows = [tuple(float(v) for v in line.split()) for line in out.splitlines()[1:]]
+    assert [r[0] for r in rows] == [0.0, 0.3, 0.5, 0.75, 1.0], out
+    for column in (1, 2, 3):
+        values = [r[column] for r in rows]
+        assert all(b <= a + 1e-9 for a, b in zip(values, values[1:])), (column, values)
+    ari = {r[0]: r[1] for r in rows}
+    assert ari[0.3] >= 0.9, "the default variation keeps section 4's claim"
+    assert ari[1.0] < 0.6, "high variation makes the segments overlap"
