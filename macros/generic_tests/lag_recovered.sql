@@ -1,7 +1,8 @@
-{# Fails unless the cross-correlation between the driver's and the follower's period-over-period
-   changes peaks at the delay recorded in truth_lags. Changes are taken per archetype on the
-   per-period means (from truth_entities), so a shared trend cannot hide the lag and archetypes
-   moving in opposite directions do not cancel out. #}
+{# Fails unless the cross-correlation between the driver's and the follower's per-archetype mean
+   series peaks at the delay recorded in truth_lags. Each period's mean over all archetypes is
+   subtracted first, so the shared season and trend cannot hide the lag, and levels rather than
+   changes are compared, so the entity-level noise and timing spread average out instead of
+   flattening the peak. #}
 {% test lag_recovered(model, driver, follower, entity_column, max_lag=6, date_column='date_key', truth_model=none, entities_model=none) %}
   {{ return(adapter.dispatch('test_lag_recovered', 'plotsim_dbt')(model, driver, follower, entity_column, max_lag, date_column, truth_model, entities_model)) }}
 {% endtest %}
@@ -13,17 +14,17 @@ with series as (
     join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ entity_column }} = e.entity_id
     group by 1, 2
 ),
-changes as (
+deviations as (
     select archetype,
            row_number() over (partition by archetype order by period) as t,
-           d - lag(d) over (partition by archetype order by period) as dd,
-           f - lag(f) over (partition by archetype order by period) as df
+           d - avg(d) over (partition by period) as driver_dev,
+           f - avg(f) over (partition by period) as follower_dev
     from series
 ),
 cross_correlation as (
     {% for k in range(0, max_lag + 1) %}
-    select {{ k }} as lag_periods, abs(corr(a.dd, b.df)) as strength
-    from changes as a join changes as b on b.archetype = a.archetype and b.t = a.t + {{ k }}
+    select {{ k }} as lag_periods, abs(corr(a.driver_dev, b.follower_dev)) as strength
+    from deviations as a join deviations as b on b.archetype = a.archetype and b.t = a.t + {{ k }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

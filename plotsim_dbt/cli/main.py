@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from .. import __version__
@@ -247,7 +248,13 @@ def _message(err: BaseException) -> str:
     return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    # A command-line user wants the advice, not the source line that raised it.
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _warning_line
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

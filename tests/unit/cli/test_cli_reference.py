@@ -43,7 +43,7 @@ LARGE = """about: large
 unit: account
 window: [2024-01, 2024-12]
 metrics: [{name: engagement, type: score}]
-segments: [{name: many, count: 200000, archetype: growth}]
+segments: [{name: many, count: 100000, archetype: growth}, {name: more, count: 100000, archetype: decline}]
 """
 
 
