@@ -81,6 +81,9 @@ def trace_metric_cell(
     first = int(block.paths.first[entity - start])
     if period_index < first:
         raise IndexError(f"entity {entity + 1} arrives at period {first}: it has no cell at period {period_index}")
+    last = int(block.last[entity - start])
+    if period_index > last:
+        raise IndexError(f"entity {entity + 1} ended at period {last}: it has no cell at period {period_index}")
     steps: dict[str, np.ndarray] = {}
     values = metric_cells(plan, block.start, block.stop, block.centres, record=lambda step, array: steps.__setitem__(step, array))
     cell = (entity - start, period_index, metric.index)

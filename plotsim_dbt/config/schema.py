@@ -74,18 +74,37 @@ class Threshold(Frozen):
         return self
 
 
+ACTIVE_STATUS = "active"
+END_COLUMNS = ("status", "ended_on")  # added to the entity dimension when an event can end an entity
+
+
 class Event(Frozen):
     name: Identifier
     description: str | None = None
     proportional: Proportional | None = None
     threshold: Threshold | None = None
+    ends_entity: bool = Field(False, description="A threshold event that ends its entity: after it, the entity has no "
+                              "facts, events or versions, and the entity dimension records the end.")
+    status: Identifier | None = Field(None, description="The entity's status once this event has ended it "
+                                      "(default: the event name without an evt_ prefix, e.g. churn).")
     columns: list[Column] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _one_mechanism(self) -> Event:
         if (self.proportional is None) == (self.threshold is None):
             raise ValueError("proportional: an event needs exactly one of proportional {driver, scale} or threshold {metric, above|below, for}")
+        if self.ends_entity and self.threshold is None:
+            raise ValueError("ends_entity: only a threshold event can end its entity (a proportional event fires every period)")
+        if self.status is not None and not self.ends_entity:
+            raise ValueError("status: a status label needs ends_entity: true")
+        if self.status == ACTIVE_STATUS:
+            raise ValueError(f"status: {ACTIVE_STATUS!r} is the status of entities that have not ended; choose another label")
         return self
+
+    @property
+    def end_status(self) -> str:
+        """The entity's status after this (terminal) event."""
+        return self.status or self.name.removeprefix("evt_")
 
     @property
     def source_metric(self) -> str:
@@ -213,6 +232,12 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         if event.source_metric not in metrics:
             field = "proportional.driver" if event.proportional else "threshold.metric"
             raise ValueError(f"events.{e}.{field}: {event.source_metric!r} is not a declared metric")
+    if any(e.ends_entity for e in schema.events):
+        taken = sorted({c.name for c in entity.columns} & set(END_COLUMNS))
+        if taken:
+            d = schema.dimensions.index(entity)
+            raise ValueError(f"dimensions.{d}.columns: {taken[0]!r} is added to {entity.name} by the events that end an entity "
+                             "(ends_entity); rename your column")
     for b, bridge in enumerate(schema.bridges):
         if bridge.left != entity.name:
             raise ValueError(f"bridges.{b}.left: a bridge starts at the entity dimension {entity.name!r}, not {bridge.left!r}")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def link_level(block: Block, table: BridgeTable) -> np.ndarray:
     """Each entity's level in [0, 1]."""
     if table.driver is None:
-        return np.nanmean(block.paths.positions, axis=1)
+        return np.nanmean(block.positions, axis=1)
     metric = table.driver
     series = block.values[:, :, metric.index]
     observed = ~np.isnan(series)

@@ -16,6 +16,7 @@ import numpy as np
 from .bridges import links
 from .calendar import Placement, mixtures
 from .cells import metric_cells
+from .endings import Endings, endings, terminal_events
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
 from .trajectories import Paths, entity_centres, entity_effective, entity_paths
@@ -75,14 +76,40 @@ class Block:
         return entity_paths(self.plan, self.start, self.stop)
 
     @cached_property
+    def cells(self) -> np.ndarray:
+        """Metric cells [entities, periods, metrics] of every period from arrival, before any ending."""
+        return metric_cells(self.plan, self.start, self.stop, self.centres)
+
+    @cached_property
+    def endings(self) -> Endings | None:
+        """When terminal events end the block's entities (None: the config has no terminal event)."""
+        return endings(self.plan, self.cells) if terminal_events(self.plan) else None
+
+    @cached_property
     def alive(self) -> np.ndarray:
-        """[entities, periods] the entity exists: from its arrival on."""
-        return self.paths.alive
+        """[entities, periods] the entity exists: from its arrival to its end."""
+        if self.endings is None:
+            return self.paths.alive
+        return self.paths.alive & (np.arange(self.plan.periods)[None, :] <= self.endings.last[:, None])
 
     @cached_property
     def values(self) -> np.ndarray:
         """Metric cells [entities, periods, metrics] (NaN where the entity does not exist)."""
-        return metric_cells(self.plan, self.start, self.stop, self.centres)
+        if self.endings is None:
+            return self.cells
+        return np.where(self.alive[:, :, None], self.cells, np.nan)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """[entities, periods] trajectory position (NaN where the entity does not exist)."""
+        if self.endings is None:
+            return self.paths.positions
+        return np.where(self.alive, self.paths.positions, np.nan)
+
+    @property
+    def last(self) -> np.ndarray:
+        """[entities] last period each entity exists."""
+        return np.full(len(self), self.plan.periods - 1) if self.endings is None else self.endings.last
 
     @cached_property
     def effective(self) -> np.ndarray:
@@ -98,7 +125,7 @@ class Block:
     def versions(self) -> Versions | None:
         """SCD2 versions of the entity dimension, when it tracks a tier."""
         scd = self.plan.entity_table.scd
-        return None if scd is None else versions(scd, self.values, self.paths.first)
+        return None if scd is None else versions(scd, self.values, self.paths.first, self.endings)
 
     @cached_property
     def mixtures(self) -> np.ndarray | None:
@@ -111,13 +138,13 @@ class Block:
 
     def sub_starts(self, table: SubEntityTable) -> np.ndarray:
         """[entities, count] first period of each sub-entity, ascending: the first one arrives with
-        its entity, the others at uniform periods of the entity's life (so a sub-entity's
+        its entity, the others at uniform periods of the entity's life (arrival to end) (so a sub-entity's
         ids that exist at a period are a prefix of the entity's)."""
         if table.name not in self._sub_starts:
             first = self.paths.first
             rows = Rows.of(table.name, "sub_entity", self.start, np.full(len(self), table.count))
             u = self.uniforms(rows, (table.name, "sub-entity start"))[:, 0].reshape(len(self), table.count)
-            life = (self.plan.periods - first)[:, None]
+            life = (self.last + 1 - first)[:, None]
             starts = first[:, None] + np.minimum((u * life).astype(np.int64), life - 1)
             starts[:, 0] = first
             self._sub_starts[table.name] = np.sort(starts, axis=1)
@@ -135,7 +162,7 @@ class Block:
 
     def position(self, rows: Rows) -> np.ndarray:
         """Trajectory position of each row: at its period, or the entity's mean over its life."""
-        positions = self.paths.positions
+        positions = self.positions
         if rows.period is None:
             return np.nanmean(positions, axis=1)[rows.local]
         return positions[rows.local, rows.period]

@@ -8,11 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..config.schema import OPEN_END_DATE
+from ..config.schema import ACTIVE_STATUS, END_COLUMNS, OPEN_END_DATE
 from ..plan.tables import VERSION_KEY, DateTable, EntityTable, ReferenceTable, SubEntityTable
 from .builders import assemble, builds
 from .context import Block, Rows
+from .endings import terminal_events
 from .ids import block_ids
 from .streams import Purpose, name_key, stream
 
@@ -50,12 +52,30 @@ def reference_dimension(block: Block, table: ReferenceTable) -> pa.RecordBatch:
     return assemble(ReferenceDraws(block.plan, 0, 0), table, rows)
 
 
+def end_columns(block: Block) -> tuple[pa.Array, pa.Array]:
+    """[entities] final status and end date (NULL while not ended) of the block's entities."""
+    found = block.endings
+    labels = pa.array([ACTIVE_STATUS] + [t.ends_with for t in terminal_events(block.plan)], pa.string())
+    status = labels.take(pa.array(found.event + 1))
+    dates = pa.array(block.plan.axis.dates, pa.date32())
+    ended_on = dates.take(pa.array(found.last, mask=~found.ended))
+    return status, ended_on
+
+
+def version_status(block: Block) -> pa.Array:
+    """[versions] status of each SCD2 version: active before the end, the final status on the end version."""
+    found = block.versions
+    status = end_columns(block)[0].take(pa.array(found.entity))
+    return pc.if_else(pa.array(found.ended), status, ACTIVE_STATUS)
+
+
 @builds(EntityTable)
 def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
     rows = Rows.of(table.name, "entity", block.start, np.ones(len(block), dtype=np.int64))
     rows = replace(rows, ids=rows.entity + 1, born=block.paths.first)
+    ends = dict(zip(END_COLUMNS, end_columns(block))) if table.ends else {}
     if table.scd is None:
-        return assemble(block, table, rows)
+        return assemble(block, table, rows, ends)
     # One row per version: the entity's own columns repeat on each of its versions.
     found = block.versions
     versions = Rows.of(table.name, "entity", block.start, found.per_entity, version=np.arange(len(found.start)))
@@ -72,6 +92,9 @@ def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
         "valid_to": valid_to,
         "is_current": pa.array(current),
     }
+    if table.ends:
+        own["status"] = version_status(block)
+        own["ended_on"] = ends["ended_on"].take(of_entity)
     own |= {c.name: c.values(block, rows).take(of_entity) for c in table.columns if c.name not in own and c is not table.scd}
     return assemble(block, table, versions, own)
 

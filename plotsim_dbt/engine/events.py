@@ -1,8 +1,4 @@
-"""Event tables, and which (entity, period) cells produce their rows.
-
-proportional: round(realised driver value x scale) rows per entity and period (missing -> 0).
-threshold: one row per entity, at the period where the metric has been strictly above (below)
-the value for ``for`` consecutive periods; a missing value breaks the run."""
+"""Event tables: the rows of the cells that fire (see firings), with ids and the version in force."""
 
 from __future__ import annotations
 
@@ -14,25 +10,8 @@ import pyarrow as pa
 from ..plan.tables import VERSION_KEY, EventTable
 from .builders import assemble, builds, version_in_force
 from .context import Block, Rows
+from .firings import event_cells
 from .ids import block_ids
-
-
-def event_cells(table: EventTable, values: np.ndarray) -> np.ndarray:
-    """Rows per [entity, period] for the block's entities."""
-    series = values[:, :, table.metric]
-    if table.scale is not None:
-        return np.rint(np.maximum(np.nan_to_num(series, nan=0.0), 0.0) * table.scale).astype(np.int64)
-    with np.errstate(invalid="ignore"):
-        hit = series > table.above if table.above is not None else series < table.below
-    streak = np.zeros(len(series), dtype=np.int64)
-    fired = np.zeros(series.shape, dtype=np.int64)
-    done = np.zeros(len(series), dtype=bool)
-    for t in range(series.shape[1]):
-        streak = np.where(hit[:, t], streak + 1, 0)
-        now = (streak == table.hold) & ~done
-        fired[now, t] = 1
-        done |= now
-    return fired
 
 
 @builds(EventTable)

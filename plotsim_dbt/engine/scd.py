@@ -1,7 +1,8 @@
 """SCD Type 2 versions: an entity's tier follows the realised value of the tracked metric,
 read as a position on the metric's range and cut at the configured points. A new version starts
 whenever the tier changes (with ``monotonic``, only upward: a plan ladder; with ``hold``, only
-after the new band has lasted that many periods)."""
+after the new band has lasted that many periods). An entity that a terminal event ends gets a
+last version from its end period: the tier in force, with the ended status."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..columns.scd import ScdPlan
+from .endings import Endings
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Versions:
     start: np.ndarray  # [versions] first period
     end: np.ndarray  # [versions] period after the last, -1 while current
     per_entity: np.ndarray  # [entities] versions per entity
+    ended: np.ndarray  # [versions] the version records the entity's end (its last, from the end period)
 
     @property
     def version_tier(self) -> np.ndarray:
@@ -62,19 +65,27 @@ def _settle(band: np.ndarray, monotonic: bool, hold: int, first: np.ndarray) -> 
     return tier
 
 
-def versions(scd: ScdPlan, values: np.ndarray, first: np.ndarray) -> Versions:
-    """Versions of entities whose lives start at ``first``: the first version starts there."""
+def versions(scd: ScdPlan, values: np.ndarray, first: np.ndarray, endings: Endings | None = None) -> Versions:
+    """Versions of entities whose lives start at ``first`` (the first version starts there) and,
+    with ``endings``, end where a terminal event fired."""
     tier, position = tier_path(scd, values, first)
     entities, periods = tier.shape
     starts = np.ones_like(tier, dtype=bool)
     starts[:, 1:] = tier[:, 1:] != tier[:, :-1]
     before = np.arange(periods)[None, :] < first[:, None]
     starts &= ~before
-    starts[np.arange(entities), first] = True
+    rows = np.arange(entities)
+    starts[rows, first] = True
+    ended_at = np.full(entities, periods)  # period each entity's end version starts; none: past the window
+    if endings is not None:
+        ended = endings.ended
+        ended_at[ended] = endings.last[ended]
+        starts[rows[ended], ended_at[ended]] = True
+        starts &= np.arange(periods)[None, :] <= ended_at[:, None]
     entity, start = np.nonzero(starts)
     per_entity = starts.sum(axis=1)
     version_of = np.where(before, -1, np.cumsum(starts.reshape(-1)).reshape(entities, periods) - 1)
     end = np.full(len(start), -1, dtype=np.int64)
     same = entity[1:] == entity[:-1]
     end[:-1][same] = start[1:][same]
-    return Versions(tier, position, version_of, entity, start, end, per_entity)
+    return Versions(tier, position, version_of, entity, start, end, per_entity, start >= ended_at[entity])

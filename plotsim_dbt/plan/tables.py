@@ -11,7 +11,7 @@ from ..columns import ColumnPlan
 from ..columns.scd import ScdPlan
 from ..columns.timestamps import TimestampPlan
 from ..config.models import Config
-from ..config.schema import Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
+from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
 from .centres import MetricPlan
 
 VERSION_KEY = "dim_row_id"
@@ -71,6 +71,7 @@ class EntityTable(TablePlan):
     key: str
     scd: ScdPlan | None = None
     open_end: str = "null"  # valid_to of current versions: "null" or "9999-12-31"
+    ends: bool = False  # events can end entities: the table has status and ended_on
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +99,7 @@ class EventTable(TablePlan):
     hold: int = 1
     placed: bool = False  # timestamps follow the weekly calendar
     versioned: bool = False
+    ends_with: str | None = None  # the status the event ends its entity with; None: it ends nothing
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,10 +171,22 @@ def date_table(config: Config) -> DateTable:
     )
 
 
+def _end_columns(ctx: ResolveContext, versioned: bool) -> tuple[ColumnPlan, ...]:
+    """The columns an entity dimension gains when events can end its entities."""
+    unit, labels = ctx.config.unit, [e.end_status for e in ctx.config.schema.events if e.ends_entity]
+    status = (f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}"
+              + (" (the ending starts the last version, current from the end date)." if versioned else "."))
+    return (
+        ColumnPlan("status", pa.string(), status, accepted_values=(ACTIVE_STATUS, *dict.fromkeys(labels)), not_null=True),
+        ColumnPlan("ended_on", pa.date32(), f"Date of the period the {unit} ended in; NULL while it has not ended."),
+    )
+
+
 def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
     columns = _declared(ctx, dim)
     key = key_column(dim)
     unit = ctx.config.unit
+    ends = any(e.ends_entity for e in ctx.config.schema.events)
     if dim.grain == "reference":
         return ReferenceTable(name=dim.name, role="reference", description=dim.description or "A reference lookup.",
                               columns=columns, primary_key=(key,), rows=reference_rows(dim))
@@ -181,8 +195,8 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
                               columns=columns, primary_key=(key,), key=key, count=dim.count)
     scd = next((c for c in columns if isinstance(c, ScdPlan)), None)
     if scd is None:
-        return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.", columns=columns,
-                           primary_key=(key,), key=key)
+        return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.",
+                           columns=columns + (_end_columns(ctx, False) if ends else ()), primary_key=(key,), key=key, ends=ends)
     open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
     if next(c for c in dim.columns if c.name == key).description is None:  # the id repeats per version: not the key
         columns = tuple(replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).")
@@ -195,7 +209,8 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
         ColumnPlan("is_current", pa.bool_(), "True on the version in force at the end of the window.", not_null=True),
     )
     return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit} per SCD2 version.",
-                       columns=columns + added, primary_key=(VERSION_KEY,), key=key, scd=scd, open_end=dim.open_end)
+                       columns=columns + (_end_columns(ctx, True) if ends else ()) + added, primary_key=(VERSION_KEY,), key=key,
+                       scd=scd, open_end=dim.open_end, ends=ends)
 
 
 def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None) -> FactTable:
@@ -225,7 +240,10 @@ def _event(ctx: ResolveContext, event: Event, entity: str, scd_table: str | None
         rule = event.threshold
         side = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
         how = f"one row per {unit}, when {rule.metric} has been {side} for {rule.for_periods} period(s)"
-        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods)
+        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods,
+                         ends_with=event.end_status if event.ends_entity else None)
+        if event.ends_entity:
+            how += f"; it ends the {unit} (status {event.end_status}): nothing of it follows"
     if placed and any(isinstance(c, TimestampPlan) for c in columns):
         how += f"; timestamps follow each {unit}'s weekly calendar mix"
     return EventTable(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ..engine.endings import terminal_events
 from ..plan.population import own_parameters
 from .registry import declare
 
@@ -27,12 +28,18 @@ def _entities(block) -> dict:
             lift[rows] = np.where(arm, treatment.lift, 0.0)
     segment_array = pa.array(segment)
     segments = plan.config.segments
+    found = block.endings
+    ended = np.zeros(len(block), dtype=bool) if found is None else found.ended
+    ending_events = pa.array([t.name for t in terminal_events(plan)] or [None], pa.string())
+    end_event = pa.nulls(len(block), pa.string()) if found is None else ending_events.take(pa.array(found.event, mask=~ended))
     return {
         "entity_id": np.arange(block.start + 1, block.stop + 1),
         "entity_name": plan.entity_names(block.start, block.stop),
         "segment": plan.segment_names.take(segment_array),
         "archetype": pa.array([s.archetype for s in segments], pa.string()).take(segment_array),
         "start_period": paths.first.astype(np.int32),
+        "end_period": pa.array(block.last.astype(np.int32), mask=~ended),
+        "end_event": end_event,
         "seasonal_sensitivity": pa.array([s.seasonal_sensitivity for s in segments], pa.float64()).take(segment_array),
         "variation": np.array([p.variation for p in populations])[segment],
         "timing_shift": shift,
@@ -59,6 +66,8 @@ declare(
         ("segment", pa.string(), "Segment the entity belongs to."),
         ("archetype", pa.string(), "The segment's archetype: the label a classifier should recover."),
         ("start_period", pa.int32(), "First period the entity exists (its arrival; 0: from the start of the window)."),
+        ("end_period", pa.int32(), "Last period it exists, when an event ended it (NULL: it lives to the end of the window)."),
+        ("end_event", pa.string(), "The event table whose row ended it (NULL: not ended)."),
         ("seasonal_sensitivity", pa.float64(), "The segment's multiplier of seasonal lift."),
         ("variation", pa.float64(), "How far the segment's entities stray from the archetype (0: exactly)."),
         ("timing_shift", pa.float64(), "The entity's own timing: its archetype runs this share of its window late (negative: early)."),
@@ -73,13 +82,13 @@ declare(
 
 
 def _trajectory(block) -> dict:
-    plan, paths = block.plan, block.paths
-    entity, period = np.nonzero(paths.alive)
+    plan = block.plan
+    entity, period = np.nonzero(block.alive)
     return {
         "entity_id": entity + block.start + 1,
         "period_index": period.astype(np.int32),
         "date_key": plan.axis.date_keys[period],
-        "position": paths.positions[entity, period],
+        "position": block.positions[entity, period],
     }
 
 

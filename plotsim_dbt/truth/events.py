@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ..engine.events import event_cells
+from ..engine.firings import event_cells
 from ..plan.tables import EventTable
 from .registry import declare
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ..engine.dims import version_status
 from ..engine.ids import block_ids
 from .registry import declare
 
@@ -13,7 +14,7 @@ def _versions(block) -> dict:
     table, found = block.plan.entity_table, block.versions
     if found is None:
         return {name: [] for name in ("dim_table", "entity_id", "dim_row_id", "label", "valid_from", "valid_to", "is_current",
-                                      "from_period_index", "to_period_index")}
+                                      "status", "from_period_index", "to_period_index")}
     dates = pa.array(block.plan.axis.dates, pa.date32())
     current = found.end < 0
     return {
@@ -24,6 +25,7 @@ def _versions(block) -> dict:
         "valid_from": dates.take(pa.array(found.start)),
         "valid_to": dates.take(pa.array(np.where(current, 0, found.end), mask=current)),
         "is_current": current,
+        "status": version_status(block) if table.ends else pa.nulls(len(current), pa.string()),
         "from_period_index": found.start.astype(np.int32),
         "to_period_index": pa.array(np.where(current, 0, found.end), pa.int32(), mask=current),
     }
@@ -40,6 +42,7 @@ declare(
         ("valid_from", pa.date32(), "First date the version is in force (inclusive)."),
         ("valid_to", pa.date32(), "Date the next version starts (exclusive); NULL while current, whatever the dimension's open-end convention."),
         ("is_current", pa.bool_(), "True on the version in force at the end of the window."),
+        ("status", pa.string(), "active, or the status an ending event gave the entity (its last version); NULL when no event ends entities."),
         ("from_period_index", pa.int32(), "First period of the version."),
         ("to_period_index", pa.int32(), "Period the next version starts; NULL while current."),
     ],
@@ -53,7 +56,11 @@ def _changes(block) -> dict:
         return {name: [] for name in ("dim_table", "entity_id", "period_index", "date_key", "old_label", "new_label",
                                       "old_dim_row_id", "new_dim_row_id", "trigger_position")}
     labels = pa.array(table.scd.accepted_values, pa.string())
-    change = np.flatnonzero(found.start > 0)
+    # A change is a later version whose tier differs: not an entity's first version (its arrival)
+    # nor the version that only records its end.
+    later = found.start > block.paths.first[found.entity]
+    moved = found.tier[found.entity, found.start] != found.tier[found.entity, np.maximum(found.start - 1, 0)]
+    change = np.flatnonzero(later & moved)
     e, t = found.entity[change], found.start[change]
     new_ids = block_ids(block.start + found.entity)[change]
     return {

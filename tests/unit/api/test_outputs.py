@@ -130,4 +130,6 @@ def test_every_way_of_writing_gives_the_same_complete_manifest(tmp_path):
     texts = {(tmp_path / d / "manifest.json").read_bytes() for d in ("with", "without", "run")}
     assert len(texts) == 1
     assert manifest["scd_events"] and manifest["bridge_associations"] and manifest["calendar"]["entity_mixtures"]
-    assert "fct_revenue_train" not in manifest["table_row_counts"] and manifest["table_row_counts"]["fct_revenue"] == 14_400
+    entities = state.truth["truth_entities"].to_pandas()
+    lived = (entities["end_period"].fillna(23) + 1 - entities["start_period"]).sum()  # 24 months, arrivals and churn
+    assert "fct_revenue_train" not in manifest["table_row_counts"] and manifest["table_row_counts"]["fct_revenue"] == lived

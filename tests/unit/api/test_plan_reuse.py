@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import plotsim_dbt as ps
+from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.dbt.scaffold import scaffold
 from plotsim_dbt.inspect import trace_metric_cell
 from plotsim_dbt.plan import resolve
@@ -23,7 +24,9 @@ def plan_once(monkeypatch):
 
 
 def test_a_hundred_traces_of_one_plan_do_not_plan_again(plan_once):
-    traces = [trace_metric_cell(plan_once, entity_id=1 + i % 600, period_index=i % 24, metric_name="mrr") for i in range(100)]
+    entities = generate_arrow(plan_once, tables=["truth_entities"])[0]["truth_entities"].to_pandas()
+    lived = entities["start_period"].to_numpy()  # a period of each entity's life: its arrival
+    traces = [trace_metric_cell(plan_once, entity_id=1 + i, period_index=int(lived[i]), metric_name="mrr") for i in range(100)]
     assert len({t.entity_id for t in traces}) == 100
 
 
