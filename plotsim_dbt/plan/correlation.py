@@ -42,6 +42,18 @@ def _rule(discrete: bool) -> tuple[np.ndarray, np.ndarray]:
     return (density[:-1] - density[1:]) * _BINS, np.full(_BINS, 1.0 / _BINS)
 
 
+def expected_values(metric: MetricPlan, centres: np.ndarray) -> np.ndarray:
+    """E[value | centre] of a metric's cells before noise and outliers: the family's quantile map
+    integrated over the draw and clamped as the engine clamps. A count's mean is its centre (its
+    clamp, [0, inf), never binds), which is exact where binned quadrature of the step map is not."""
+    if metric.family == "poisson":
+        return np.maximum(centres, 0.0)
+    nodes, weights = _rule(False)
+    flat = centres.reshape(-1, 1)
+    grid = quantile(metric.family, metric.params, np.broadcast_to(flat, (flat.shape[0], nodes.size)), nodes[None, :], metric.low, metric.high)
+    return (np.clip(grid, metric.clamp_low, metric.clamp_high) @ weights).reshape(centres.shape)
+
+
 @dataclass(frozen=True)
 class PairPlan:
     metric_a: str

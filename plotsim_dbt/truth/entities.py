@@ -129,11 +129,7 @@ def _segments(plan, row_counts) -> dict:
 
 
 def _segment_records(rows: pa.Table, plan) -> dict:
-    return {
-        "segments": [{**r, "trajectory": [round(float(x), 12) for x in plan.positions[i]]} for i, r in enumerate(rows.to_pylist())],
-        # Treated cohorts: none, as configs have no treatment yet (see docs/manifest.md).
-        "treatment_cohorts": [],
-    }
+    return {"segments": [{**r, "trajectory": [round(float(x), 12) for x in plan.positions[i]]} for i, r in enumerate(rows.to_pylist())]}
 
 
 declare(
