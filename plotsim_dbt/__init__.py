@@ -5,6 +5,7 @@ level) are here with the same call shapes; see docs/api.md."""
 
 __version__ = "0.1.0"
 
+from . import config  # noqa: E402, F401, I001  (first: columns and config import each other, and config must start the cycle)
 from .api import (  # noqa: E402
     RunResult,
     build_entity_features,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .columns.metrics import as_floats
 from .config import Config, dump_config
 from .engine.block import build_block
 from .engine.streams import KEY_BLOCK
@@ -71,7 +72,15 @@ def generate_tables_with_state(
     config: Source, rng: np.random.Generator | None = None, *, workers: int = 1, block_size: int | None = None
 ) -> tuple[dict[str, pd.DataFrame], GenerationState]:
     tables, state = generate_arrow(config, seed=seed_of(config, rng), workers=workers, block_size=block_size)
-    return {name: table.to_pandas() for name, table in tables.items()}, state
+    return {name: as_pandas(table) for name, table in tables.items()}, state
+
+
+def as_pandas(table: pa.Table) -> pd.DataFrame:
+    """A table as pandas: decimal metric columns become float64 holding the rounded values, since
+    pandas keeps decimals as Python Decimal objects that numeric code (numpy, sklearn) cannot use.
+    Arrow, Parquet and DuckDB outputs keep the decimal type."""
+    columns = [as_floats(c) if pa.types.is_decimal(c.type) else c for c in table.columns]
+    return pa.table(columns, names=table.column_names).to_pandas()
 
 
 def generate_tables(
@@ -165,7 +174,7 @@ def write_tables(
     as a whole. Without ``manifest``, one is built (for the sampled entities only)."""
     plan = plan_of(config, manifest["seed"] if manifest else None)
     directory = Path(output_dir or plan.config.output.directory)
-    arrow = {name: arrow_table(name, table) for name, table in tables.items()}
+    arrow = {name: arrow_table(name, table, plan) for name, table in tables.items()}
     with directory_sink(format or plan.config.output.format, directory) as sink:
         for name, table in arrow.items():
             sink.write(name, table)
@@ -180,17 +189,25 @@ def build_entity_features(config: Source, tables: Mapping, manifest: Mapping | N
     ``_entity_features`` that ``write_tables`` writes for these tables. ``manifest`` is accepted for
     the reference generator's call shape; the labels come from the config."""
     plan = plan_of(config)
-    facts = {t.name: arrow_table(t.name, tables[t.name]) for t in plan.fact_tables if t.name in tables}
+    facts = {t.name: arrow_table(t.name, tables[t.name], plan) for t in plan.fact_tables if t.name in tables}
     if not facts:
         raise ValueError(f"no fact table among the tables given; entity features aggregate {', '.join(t.name for t in plan.fact_tables)}")
     return entity_features(plan, facts).to_pandas()
 
 
-def arrow_table(name: str, table) -> pa.Table:
+def arrow_table(name: str, table, plan: Plan | None = None) -> pa.Table:
+    """An Arrow table of a DataFrame or Arrow table. A DataFrame of one of the plan's tables gets its
+    decimal metric columns back (``as_pandas`` made them floats), so it is written as a run writes it."""
     if isinstance(table, pa.Table):
         return table
     if isinstance(table, pd.DataFrame):
-        return pa.Table.from_pandas(table, preserve_index=False)
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        if plan is None or name not in plan.tables:
+            return arrow
+        declared = plan.tables[name].schema
+        fields = [declared.field(f.name) if f.name in declared.names and pa.types.is_decimal(declared.field(f.name).type) else f
+                  for f in arrow.schema]
+        return arrow.cast(pa.schema(fields, arrow.schema.metadata))
     raise TypeError(f"tables[{name!r}] is a {type(table).__name__}; give pandas DataFrames or Arrow tables")
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .columns.metrics import as_floats
 from .engine.trajectories import positions_of
 from .plan.resolve import Plan
 from .plan.tables import FactTable
@@ -27,7 +28,7 @@ def _dense(plan: Plan, fact: FactTable, rows: pa.Table, column: str, entities: n
     ids = rows.column(fact.entity_column).to_numpy()
     period = np.searchsorted(plan.axis.date_keys, rows.column(fact.date_column).to_numpy())
     row = np.searchsorted(entities, ids)
-    values = rows.column(column).to_numpy(zero_copy_only=False).astype(np.float64)
+    values = as_floats(rows.column(column)).to_numpy(zero_copy_only=False)
     out = np.full((len(entities), periods), np.nan)
     keep = period < periods
     out[row[keep], period[keep]] = values[keep]

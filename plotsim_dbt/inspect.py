@@ -36,7 +36,7 @@ class TraceResult:
     drawn_value: float  # the family's quantile at the correlated draw
     noised_value: float  # after multiplicative noise
     outlier_multiplier: float  # 1.0 unless the cell became an outlier
-    clamped_value: float  # after clamping into the value range (and rounding counts)
+    clamped_value: float  # after clamping into the value range and rounding to the metric's decimals
     missing: bool  # dropped as missing (NULL in the table)
     realized_cell: float | None  # the value in the generated table
 

@@ -37,6 +37,7 @@ class CheckContext:
     metrics: tuple[str, ...]
     periods: int
     attributes: frozenset[str]
+    entities: int  # entities of the config
     event_rule: str | None = None  # events: "proportional" or "threshold"
 
 

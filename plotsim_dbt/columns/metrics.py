@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..config.base import DECIMAL_PRECISION
 from .base import ArgumentColumn, CheckContext, ColumnPlan, ColumnSpec, register
+
+if TYPE_CHECKING:
+    from ..plan.centres import MetricPlan
 
 _LAG = re.compile(r"^([A-Za-z_]\w*):periods:(\d+)$")
 
@@ -29,7 +34,24 @@ class MetricColumnPlan(ColumnPlan):
         mask = missing if missing.any() else None
         if self.integer:
             return pa.array(np.where(missing, 0, cells).astype(np.int64), pa.int64(), mask=mask)
-        return pa.array(np.where(missing, 0.0, cells), pa.float64(), mask=mask)
+        # Cells are already rounded to the column's places, so the cast to decimal is exact.
+        return pa.array(np.where(missing, 0.0, cells), pa.float64(), mask=mask).cast(self.type)
+
+
+def metric_type(metric: MetricPlan) -> pa.DataType:
+    """int64 for counts, decimal128(18, d) for metrics rounded to d places, else float64."""
+    if metric.integer:
+        return pa.int64()
+    return pa.float64() if metric.decimals is None else pa.decimal128(DECIMAL_PRECISION, metric.decimals)
+
+
+def as_floats(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A metric column as float64. Decimals go through their text, which gives the nearest double
+    (the cells' own value); Arrow's direct cast scales by 10^-d and can land one ulp off (10.04 ->
+    10.040000000000001)."""
+    if pa.types.is_decimal(column.type):
+        column = pc.cast(column, pa.string())
+    return pc.cast(column, pa.float64())
 
 
 def _known_metric(ctx: CheckContext, metric: str) -> None:
@@ -54,8 +76,7 @@ class MetricColumn(ArgumentColumn):
 
     def resolve(self, ctx: Any) -> MetricColumnPlan:
         metric = ctx.metric(self.metric)
-        kind = pa.int64() if metric.integer else pa.float64()
-        return MetricColumnPlan(self.name, kind, self.description or ctx.metric_description(self.metric), metric=self.metric,
+        return MetricColumnPlan(self.name, metric_type(metric), self.description or ctx.metric_description(self.metric), metric=self.metric,
                           index=metric.index, integer=metric.integer)
 
 
@@ -86,6 +107,5 @@ class LagColumn(ColumnSpec):
 
     def resolve(self, ctx: Any) -> MetricColumnPlan:
         metric = ctx.metric(self.metric)
-        kind = pa.int64() if metric.integer else pa.float64()
         text = self.description or f"The metric {self.metric} {self.periods} period(s) earlier (NULL before the window allows)."
-        return MetricColumnPlan(self.name, kind, text, index=metric.index, integer=metric.integer, lag=self.periods)
+        return MetricColumnPlan(self.name, metric_type(metric), text, index=metric.index, integer=metric.integer, lag=self.periods)

@@ -6,6 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_DECIMALS = 9  # decimal places a metric may declare
+DECIMAL_PRECISION = 18  # digits of the decimal128(18, d) columns rounded metrics are stored in
+
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
 
 

@@ -3,6 +3,7 @@ engine-direct spellings (``params``, ``value_range: {min, max}``) the requiremen
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
-from .base import Frozen, Identifier
+from .base import DECIMAL_PRECISION, MAX_DECIMALS, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
@@ -73,6 +74,18 @@ class Metric(Frozen):
     seasonal_sensitivity: float = Field(1.0, description="Multiplies the seasonal lift: 0 immune, -0.5 inverted.")
     distribution: str | None = Field(None, description="logitnormal, normal, lognormal, beta, gamma, poisson, weibull.")
     distribution_params: dict[str, float] = Field(default_factory=dict, alias="params")
+    decimals: int | None = Field(
+        None, description=f"Decimal places values are rounded to (0-{MAX_DECIMALS}, ties to even); default 2 for amount, "
+        "full precision for score and index; counts are whole numbers.",
+    )
+
+    @field_validator("decimals", mode="before")
+    @classmethod
+    def _places(cls, value: Any) -> Any:
+        # Checked by hand: pydantic would take 2.0, "2" and True as 2, and word the error for types.
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DECIMALS):
+            raise ValueError(f"decimal places must be a whole number from 0 to {MAX_DECIMALS}, got {value!r}")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -108,6 +121,8 @@ class Metric(Frozen):
             raise ValueError(f"delay: {self.name!r} needs follows and delay together (follows: other_metric, delay: 2)")
         if self.follows == self.name:
             raise ValueError(f"follows: metric {self.name!r} cannot follow itself")
+        if self.places is not None:
+            self._check_places()
         allowed = FAMILY_PARAMS[self.family]
         for key, value in self.distribution_params.items():
             if key not in allowed:
@@ -121,12 +136,43 @@ class Metric(Frozen):
     def family(self) -> str:
         return self.distribution or DEFAULT_FAMILY[self.type or "score"]
 
+    def _check_places(self) -> None:
+        if self.family == "poisson":
+            if self.decimals:
+                raise ValueError(f"decimals: {self.name!r} is a count (whole numbers); drop decimals or give 0")
+            return  # stored as integers, with no upper cap
+        low, high = self.bounds
+        if max(abs(low), abs(high)) >= 10.0 ** (DECIMAL_PRECISION - self.places):
+            digits = DECIMAL_PRECISION - self.places
+            raise ValueError(f"decimals: {self.places} decimal places leave {digits} digits before the point "
+                             f"(DECIMAL({DECIMAL_PRECISION}, {self.places})), too few for the range {list(self.bounds)} of {self.name!r}")
+        lowest, highest = rounded_inward(low, high, self.places)
+        if lowest > highest:
+            raise ValueError(f"decimals: no value with {self.places} decimal places lies in the range {list(self.bounds)} of {self.name!r}")
+
+    @property
+    def places(self) -> int | None:
+        """Decimal places values are rounded to: as declared, 0 for counts, 2 for amounts; None keeps full precision."""
+        if self.family == "poisson":
+            return 0
+        if self.decimals is not None:
+            return self.decimals
+        return 2 if self.type == "amount" else None
+
     @property
     def bounds(self) -> tuple[float, float]:
         """The range the centre moves across (defaults: score [0, 1], count [0, 10])."""
         if self.range is not None:
             return self.range
         return (0.0, 10.0) if self.family == "poisson" else (0.0, 1.0)
+
+
+def rounded_inward(low: float, high: float, places: int) -> tuple[float, float]:
+    """The smallest and largest values with ``places`` decimals inside [low, high], worked out in
+    decimal from the bounds as written, so a rounded value never leaves the declared range."""
+    step = Decimal(1).scaleb(-places)
+    return (float(Decimal(repr(float(low))).quantize(step, rounding=ROUND_CEILING)),
+            float(Decimal(repr(float(high))).quantize(step, rounding=ROUND_FLOOR)))
 
 
 class Segment(Frozen):
@@ -353,7 +399,7 @@ class Config(Frozen):
         if self.declares_schema:
             if not self.facts:
                 raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
-            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes})
+            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
         return self
 
     @property

@@ -189,7 +189,7 @@ def automatic_schema(unit: str, metrics: list[str], attributes: list[str]) -> Sc
     return Schema(dimensions=[dim], facts=[fact], events=[], bridges=[])
 
 
-def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str]) -> None:
+def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     names = schema.table_names
     for name in names:
@@ -208,7 +208,7 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
             context = dict(table=table.name, role=role, dimensions=dims, entity_table=entity.name, metrics=tuple(metrics),
-                           periods=periods, attributes=frozenset(attributes),
+                           periods=periods, attributes=frozenset(attributes), entities=entities,
                            event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
     for d, dim in enumerate(schema.dimensions):

@@ -1,5 +1,5 @@
 """Metric cells for a range of entities: position -> lag -> polarity -> centre -> seasonal lift
-(all precomputed in the Plan) -> correlated draw -> noise -> outliers -> clamp -> missing."""
+(all precomputed in the Plan) -> correlated draw -> noise -> outliers -> clamp -> round -> missing."""
 
 from __future__ import annotations
 
@@ -64,8 +64,11 @@ def metric_cells(plan: Plan, start: int, stop: int, centres: np.ndarray, record:
     high = np.array([m.clamp_high for m in plan.metrics])
     values = np.clip(values, low, high)
     for metric in plan.metrics:
-        if metric.integer:
-            values[:, :, metric.index] = np.rint(values[:, :, metric.index])
+        if metric.decimals is not None:
+            # The one rounding of a metric (counts to 0 places): every table, lag, feature and truth
+            # reads these cells. Ties go to even; the clamp bounds have these places, so rounding
+            # cannot leave them.
+            values[:, :, metric.index] = np.round(values[:, :, metric.index], metric.decimals)
     keep("clamped_value", values)
     if noise.mcar_rate > 0:
         missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate

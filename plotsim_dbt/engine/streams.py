@@ -29,6 +29,8 @@ class Purpose(IntEnum):
     CALENDAR = 9
     TRAJECTORIES = 10
     ARRIVAL = 11
+    TREATMENT = 12  # per segment (the key block slot holds the segment index)
+    CODES = 13  # per code column (key block 0, keyed by the column name)
 
 
 def name_key(*names: str) -> tuple[int, ...]:

@@ -20,13 +20,14 @@ class MetricPlan:
     params: dict
     low: float  # the centre moves across [low, high]
     high: float
-    clamp_low: float  # final values are clamped into [clamp_low, clamp_high]
+    clamp_low: float  # final values are clamped into [clamp_low, clamp_high] (bounds with `decimals` places)
     clamp_high: float
     negative: bool  # negative polarity reads 1 - position
     driver: int | None  # index of the metric this one follows
     delay: int
     seasonal_sensitivity: float
-    integer: bool
+    integer: bool  # a count: whole numbers, stored as int64
+    decimals: int | None  # places values are rounded to (0 for counts); None keeps full precision
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from scipy import special
 
 from ..config.entities import ExplicitArrival, LinearArrival, StepArrival, UniformArrival, arrival_window
 from ..config.models import Config
+from ..engine.streams import Purpose, stream
 from .archetypes import Phase, parse_archetype, positions_at
+from .permutation import AffinePermutation
 
 # Spread of each entity's own parameters at variation 1 (they scale linearly with variation).
 SHIFT_SD = 0.2  # timing: the archetype runs early or late by this share of the entity's window
@@ -31,8 +33,7 @@ REPRESENTATIVES = 4  # pseudo-entities per segment with arrival or treatment in 
 @dataclass(frozen=True)
 class TreatmentPlan:
     treated: int  # exactly this many entities of the segment are treated
-    stride: int  # entity i is treated when (stride * i + offset) % count < treated
-    offset: int
+    order: AffinePermutation  # entity i (within the segment) is treated when order(i) < treated
     lift: float  # log-odds added to the targeted metrics' effective positions
     start_period: int
     target: int | None  # metric index, None: every metric
@@ -53,15 +54,6 @@ class SegmentPopulation:
         return self.variation == 0 and self.arrival is None and self.treatment is None
 
 
-def _coprime_stride(count: int, rng: np.random.Generator) -> int:
-    if count == 1:
-        return 1
-    stride = int(rng.integers(1, count))
-    while math.gcd(stride, count) != 1:
-        stride = stride % (count - 1) + 1
-    return stride
-
-
 def resolve_population(config: Config, seed: int, periods: int) -> tuple[SegmentPopulation, ...]:
     metric_index = {m.name: i for i, m in enumerate(config.metrics)}
     out = []
@@ -71,10 +63,9 @@ def resolve_population(config: Config, seed: int, periods: int) -> tuple[Segment
             t = segment.treatment
             # A keyed affine permutation of the segment picks exactly round(fraction x count) entities,
             # decided entity by entity, so any block of entities knows its own arm.
-            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(12, s))))
             treatment = TreatmentPlan(
-                treated=round(t.fraction * segment.count), stride=_coprime_stride(segment.count, rng),
-                offset=int(rng.integers(0, segment.count)), lift=t.lift_log_odds, start_period=t.start_period,
+                treated=round(t.fraction * segment.count), order=AffinePermutation.keyed(segment.count, stream(seed, Purpose.TREATMENT, s)),
+                lift=t.lift_log_odds, start_period=t.start_period,
                 target=None if t.target_metric is None else metric_index[t.target_metric], labels=(t.treatment_label, t.control_label),
             )
         variation = config.variation if segment.variation is None else segment.variation
@@ -111,7 +102,7 @@ def treated(population: SegmentPopulation, index: np.ndarray) -> np.ndarray:
     plan = population.treatment
     if plan is None:
         return np.zeros(len(index), dtype=bool)
-    return (plan.stride * index + plan.offset) % population.count < plan.treated
+    return plan.order(index) < plan.treated
 
 
 def own_parameters(population: SegmentPopulation, normals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..config.models import Config
+from ..config.models import Config, rounded_inward
 from ..config.vocabulary import FAMILY_PARAMS
 from ..engine.families import PoissonGrid
 from .archetypes import trajectory
@@ -120,6 +120,10 @@ def _metric_plans(config: Config) -> list[MetricPlan]:
         low, high = metric.bounds
         params = {**FAMILY_PARAMS[family], **metric.distribution_params}
         unbounded_above = family == "poisson"
+        clamp_low = float(low) if family != "poisson" else 0.0
+        clamp_high = float("inf") if unbounded_above else float(high)
+        if metric.places is not None and not unbounded_above:
+            clamp_low, clamp_high = rounded_inward(clamp_low, clamp_high, metric.places)
         plans.append(
             MetricPlan(
                 name=metric.name,
@@ -128,13 +132,14 @@ def _metric_plans(config: Config) -> list[MetricPlan]:
                 params=params,
                 low=float(low),
                 high=float(high),
-                clamp_low=float(low) if family != "poisson" else 0.0,
-                clamp_high=float("inf") if unbounded_above else float(high),
+                clamp_low=clamp_low,
+                clamp_high=clamp_high,
                 negative=metric.polarity == "negative",
                 driver=index[metric.follows] if metric.follows else None,
                 delay=metric.delay or 0,
                 seasonal_sensitivity=metric.seasonal_sensitivity,
                 integer=family == "poisson",
+                decimals=metric.places,
             )
         )
     return plans

@@ -151,6 +151,9 @@ class ResolveContext:
         parts = [metric.label or name.replace("_", " ").capitalize(), f"{metric.type or metric.family} metric", f"{metric.polarity} polarity"]
         if metric.follows:
             parts.append(f"trails {metric.follows} by {metric.delay} period(s)")
+        places = self.metric(name).decimals
+        if places is not None and metric.family != "poisson":
+            parts.append("rounded to whole numbers" if places == 0 else f"rounded to {places} decimal places")
         return "; ".join(parts) + "."
 
 

@@ -23,18 +23,18 @@ print(f"positions: {len(positions)} cells = {len(labels)} entities x {periods} p
 print(f"example: labels['enterprise_0000'] = {labels['enterprise_0000']!r}, "
       f"positions[('enterprise_0000', 8)] = {positions[('enterprise_0000', 8)]:.4f}")
 
-# The answer key agrees with the tables: dim_company's entity_name column, the feature labels,
-# and each entity's own trajectory (its segment's archetype, with the entity's own variation).
-dim = pd.read_csv("data/dim_company.csv").drop_duplicates("company_id")
+# The answer key agrees with the tables: truth_entities names each company id as the manifest
+# does (dim_company's company_code is a display code that keeps the segment out of the data), the
+# feature labels, and each entity's own trajectory (its segment's archetype, with its own variation).
 features = pd.read_csv("data/_entity_features.csv")
-code_of = dim.set_index("company_id")["company_code"]
-agree = (features["company_id"].map(code_of).map(labels) == features["archetype"]).sum()
+name_of = pd.read_csv("data/truth/truth_entities.csv").set_index("entity_id")["entity_name"]
+agree = (features["company_id"].map(name_of).map(labels) == features["archetype"]).sum()
 print(f"feature-table archetype equals manifest label: {agree} of {len(features)}")
 trajectory = {s["segment"]: s["trajectory"] for s in mf["segments"]}
 segment_of = {a["entity"]: a["segment"] for a in mf["archetype_assignments"]}
 gap = np.mean([abs(positions[(e, t)] - trajectory[segment_of[e]][t]) for (e, t) in positions])
 print(f"positions follow their segment's archetype (mean gap {gap:.3f})")
 cutoff = mf["holdout"]["cutoff_period_index"]
-final = features["company_id"].map(code_of).map(lambda e: positions[(e, cutoff - 1)])
+final = features["company_id"].map(name_of).map(lambda e: positions[(e, cutoff - 1)])
 print(f"final_trajectory_position equals the position at period {cutoff - 1}: "
       f"{bool(np.allclose(final, features['final_trajectory_position']))}")

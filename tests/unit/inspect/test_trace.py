@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import plotsim_dbt as ps
-from plotsim_dbt.api import generate_arrow
+from plotsim_dbt.api import as_pandas, generate_arrow
 from plotsim_dbt.cli.main import main
 from plotsim_dbt.inspect import trace_metric_cell
 
@@ -36,7 +36,7 @@ CONFIG = dict(
 def generated():
     cfg = ps.create(**CONFIG)
     tables, _ = generate_arrow(cfg)
-    fact = tables["fct_account"].to_pandas().set_index(["account_id", "date_key"])
+    fact = as_pandas(tables["fct_account"]).set_index(["account_id", "date_key"])  # amounts as the floats of their decimals
     return cfg, fact
 
 
