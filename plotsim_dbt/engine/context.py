@@ -76,14 +76,15 @@ class Block:
         return entity_paths(self.plan, self.start, self.stop)
 
     @cached_property
-    def cells(self) -> np.ndarray:
-        """Metric cells [entities, periods, metrics] of every period from arrival, before any ending."""
+    def _cells(self) -> np.ndarray:
+        """Metric cells of every period from arrival, before any ending (``values`` masks them in place)."""
         return metric_cells(self.plan, self.start, self.stop, self.centres)
 
     @cached_property
     def endings(self) -> Endings | None:
         """When terminal events end the block's entities (None: the config has no terminal event)."""
-        return endings(self.plan, self.cells) if terminal_events(self.plan) else None
+        tables = terminal_events(self.plan)
+        return endings(tables, self._cells) if tables else None
 
     @cached_property
     def alive(self) -> np.ndarray:
@@ -95,9 +96,10 @@ class Block:
     @cached_property
     def values(self) -> np.ndarray:
         """Metric cells [entities, periods, metrics] (NaN where the entity does not exist)."""
-        if self.endings is None:
-            return self.cells
-        return np.where(self.alive[:, :, None], self.cells, np.nan)
+        values = self._cells
+        if self.endings is not None:  # found first, from the unmasked cells; masking in place saves a copy
+            values[~self.alive] = np.nan
+        return values
 
     @cached_property
     def positions(self) -> np.ndarray:
@@ -106,7 +108,7 @@ class Block:
             return self.paths.positions
         return np.where(self.alive, self.paths.positions, np.nan)
 
-    @property
+    @cached_property
     def last(self) -> np.ndarray:
         """[entities] last period each entity exists."""
         return np.full(len(self), self.plan.periods - 1) if self.endings is None else self.endings.last
@@ -138,8 +140,8 @@ class Block:
 
     def sub_starts(self, table: SubEntityTable) -> np.ndarray:
         """[entities, count] first period of each sub-entity, ascending: the first one arrives with
-        its entity, the others at uniform periods of the entity's life (arrival to end) (so a sub-entity's
-        ids that exist at a period are a prefix of the entity's)."""
+        its entity, the others at uniform periods of the entity's life, arrival to end (so a
+        sub-entity's ids that exist at a period are a prefix of the entity's)."""
         if table.name not in self._sub_starts:
             first = self.paths.first
             rows = Rows.of(table.name, "sub_entity", self.start, np.full(len(self), table.count))

@@ -62,11 +62,11 @@ def end_columns(block: Block) -> tuple[pa.Array, pa.Array]:
     return status, ended_on
 
 
-def version_status(block: Block) -> pa.Array:
-    """[versions] status of each SCD2 version: active before the end, the final status on the end version."""
+def version_status(block: Block, final_status: pa.Array) -> pa.Array:
+    """[versions] status of each SCD2 version: active before the end, the entity's ``final_status``
+    (from ``end_columns``) on its end version."""
     found = block.versions
-    status = end_columns(block)[0].take(pa.array(found.entity))
-    return pc.if_else(pa.array(found.ended), status, ACTIVE_STATUS)
+    return pc.if_else(pa.array(found.ended), final_status.take(pa.array(found.entity)), ACTIVE_STATUS)
 
 
 @builds(EntityTable)
@@ -93,7 +93,7 @@ def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
         "is_current": pa.array(current),
     }
     if table.ends:
-        own["status"] = version_status(block)
+        own["status"] = version_status(block, ends["status"])
         own["ended_on"] = ends["ended_on"].take(of_entity)
     own |= {c.name: c.values(block, rows).take(of_entity) for c in table.columns if c.name not in own and c is not table.scd}
     return assemble(block, table, versions, own)

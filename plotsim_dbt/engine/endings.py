@@ -32,12 +32,10 @@ def terminal_events(plan: Plan) -> list[EventTable]:
     return [t for t in plan.tables_of(EventTable) if t.ends_with is not None]
 
 
-def endings(plan: Plan, cells: np.ndarray) -> Endings | None:
-    """When each entity of a block ends, from its metric ``cells`` before any ending (a threshold
-    event fires on the values up to its period, so the values after it cannot change it)."""
-    tables = terminal_events(plan)
-    if not tables:
-        return None
+def endings(tables: list[EventTable], cells: np.ndarray) -> Endings:
+    """When each entity of a block ends by the terminal event ``tables``, from its metric ``cells``
+    before any ending (a threshold event fires on the values up to its period, so the values after
+    it cannot change it)."""
     entities, periods = cells.shape[:2]
     last = np.full(entities, periods - 1, dtype=np.int64)
     event = np.full(entities, NOT_ENDED, dtype=np.int64)

@@ -81,6 +81,7 @@ def versions(scd: ScdPlan, values: np.ndarray, first: np.ndarray, endings: Endin
         ended = endings.ended
         ended_at[ended] = endings.last[ended]
         starts[rows[ended], ended_at[ended]] = True
+        # a tier change pending at the end (waiting out its hold) would otherwise complete afterwards
         starts &= np.arange(periods)[None, :] <= ended_at[:, None]
     entity, start = np.nonzero(starts)
     per_entity = starts.sum(axis=1)

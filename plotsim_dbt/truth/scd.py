@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ..engine.dims import version_status
+from ..engine.dims import end_columns, version_status
 from ..engine.ids import block_ids
 from .registry import declare
 
@@ -25,7 +25,7 @@ def _versions(block) -> dict:
         "valid_from": dates.take(pa.array(found.start)),
         "valid_to": dates.take(pa.array(np.where(current, 0, found.end), mask=current)),
         "is_current": current,
-        "status": version_status(block) if table.ends else pa.nulls(len(current), pa.string()),
+        "status": version_status(block, end_columns(block)[0]) if table.ends else pa.nulls(len(current), pa.string()),
         "from_period_index": found.start.astype(np.int32),
         "to_period_index": pa.array(np.where(current, 0, found.end), pa.int32(), mask=current),
     }

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from ..engine.context import Block
 from ..engine.streams import KEY_BLOCK
-from ..engine.trajectories import entity_effective, entity_paths
 from ..plan.centres import centre_field, effective_positions
 from ..plan.correlation import expected_values
 from ..plan.population import TreatmentPlan
@@ -44,29 +44,29 @@ def lifted_metrics(plan: Plan, treatment: TreatmentPlan) -> list[tuple[int, bool
 
 def _effects(plan: Plan, s: int, treatment: TreatmentPlan, metrics: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """(expected effect, centre effect) per lifted metric of segment ``s``: treated entities' mean
-    over their post-start periods of lifted - unlifted, averaged over those with a pre period;
-    NaN when none has one. Computed key block by key block (an entity's path is keyed by its block)."""
+    over the post-start periods they exist in of lifted - unlifted, averaged over those that also
+    exist before the start; NaN when none does. Computed key block by key block (an entity's path
+    is keyed by its block)."""
     first_id, stop_id = int(plan.segment_offsets[s]), int(plan.segment_offsets[s + 1])
     start = treatment.start_period
     sums, centre_sums, entities = np.zeros(len(metrics)), np.zeros(len(metrics)), 0
-    for block in range(first_id - first_id % KEY_BLOCK, stop_id, KEY_BLOCK):
-        stop = min(block + KEY_BLOCK, plan.entity_count)
-        paths = entity_paths(plan, block, stop)
-        ids = np.arange(block, stop)
-        keep = (ids >= first_id) & (ids < stop_id) & paths.treated & (paths.first < start)
+    for first in range(first_id - first_id % KEY_BLOCK, stop_id, KEY_BLOCK):
+        block = Block(plan, first, min(first + KEY_BLOCK, plan.entity_count))
+        paths, ids = block.paths, np.arange(block.start, block.stop)
+        post = block.alive[:, start:]  # an ending can cut the post period short
+        keep = (ids >= first_id) & (ids < stop_id) & paths.treated & (paths.first < start) & post.any(axis=1)
         if not keep.any():
             continue
-        lifted = entity_effective(plan, paths, block)[keep]
         unlifted = effective_positions(paths.positions[keep], list(plan.metrics), list(plan.order), paths.first[keep])
         season = plan.seasonal_lift[np.full(int(keep.sum()), s)]
-        after = slice(start, None)  # alive from arrival on, and every kept entity arrived before start
-        with_lift = centre_field(lifted, season, list(plan.metrics), plan.copula.loadings)[:, after]
-        without = centre_field(unlifted, season, list(plan.metrics), plan.copula.loadings)[:, after]
+        with_lift = centre_field(block.effective[keep], season, list(plan.metrics), plan.copula.loadings)[:, start:]
+        without = centre_field(unlifted, season, list(plan.metrics), plan.copula.loadings)[:, start:]
+        lived, periods = post[keep], post[keep].sum(axis=1)
         for j, m in enumerate(metrics):
             metric = plan.metrics[m]
             gap = expected_values(metric, with_lift[..., m]) - expected_values(metric, without[..., m])
-            sums[j] += gap.mean(axis=1).sum()
-            centre_sums[j] += (with_lift[..., m] - without[..., m]).mean(axis=1).sum()
+            sums[j] += (np.where(lived, gap, 0.0).sum(axis=1) / periods).sum()
+            centre_sums[j] += (np.where(lived, with_lift[..., m] - without[..., m], 0.0).sum(axis=1) / periods).sum()
         entities += int(keep.sum())
     if entities == 0:
         return np.full(len(metrics), np.nan), np.full(len(metrics), np.nan)
