@@ -2,12 +2,13 @@
    missing from the table, an extra one, one whose key, label or bounds differ, or a version
    key that occurs more than once. An open end of 9999-12-31 compares as NULL, so either
    convention passes. Versions are matched on version_key (dim_row_id); with version_key=none
-   they are matched on (natural key, lower bound) instead. #}
-{% test scd2_matches_truth(model, natural_key, label_column, version_key='dim_row_id', lower_bound_column='valid_from', upper_bound_column='valid_to', dim_table=none, truth_model=none) %}
-  {{ return(adapter.dispatch('test_scd2_matches_truth', 'plotsim_dbt')(model, natural_key, label_column, version_key, lower_bound_column, upper_bound_column, dim_table, truth_model)) }}
+   they are matched on (natural key, lower bound) instead. truth_label_column picks the truth
+   column label_column is compared with: label (the tier) or stage (the lifecycle stage). #}
+{% test scd2_matches_truth(model, natural_key, label_column, version_key='dim_row_id', lower_bound_column='valid_from', upper_bound_column='valid_to', dim_table=none, truth_model=none, truth_label_column='label') %}
+  {{ return(adapter.dispatch('test_scd2_matches_truth', 'plotsim_dbt')(model, natural_key, label_column, version_key, lower_bound_column, upper_bound_column, dim_table, truth_model, truth_label_column)) }}
 {% endtest %}
 
-{% macro default__test_scd2_matches_truth(model, natural_key, label_column, version_key, lower_bound_column, upper_bound_column, dim_table, truth_model) %}
+{% macro default__test_scd2_matches_truth(model, natural_key, label_column, version_key, lower_bound_column, upper_bound_column, dim_table, truth_model, truth_label_column) %}
 {%- set truth = plotsim_dbt._plotsim_truth(truth_model, 'truth_scd_versions') -%}
 {%- set name = dim_table if dim_table is not none else model.identifier -%}
 {%- set match_on = ['dim_row_id'] if version_key is not none else ['entity_id', 'valid_from'] -%}
@@ -20,7 +21,7 @@ with actual as (
     from {{ model }}
 ),
 expected as (
-    select entity_id, dim_row_id, label, valid_from, valid_to
+    select entity_id, dim_row_id, {{ truth_label_column }} as label, valid_from, valid_to
     from {{ truth }}
     where dim_table = '{{ name }}'
 ),

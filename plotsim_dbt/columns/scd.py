@@ -1,6 +1,7 @@
 """``scd``: the SCD Type 2 tier of an entity dimension. The tier follows the entity's realised
 tracked metric, read as a position on the metric's range and cut at ``at``; a new version starts
-when it changes (see engine/scd.py)."""
+when it changes (see engine/scd.py). ``TrackedPlan`` is what every such attribute shares (the
+lifecycle stage is the other)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,63 @@ from .base import CheckContext, ColumnPlan, ColumnSpec, register
 
 
 @dataclass(frozen=True)
-class ScdPlan(ColumnPlan):
+class TrackedPlan(ColumnPlan):
+    """An SCD2 attribute of the entity dimension: a label that follows the realised value of a
+    tracked metric, read as a position on the metric's range."""
+
     index: int = 0  # tracked metric in the cell array
     low: float = 0.0  # tracked metric's range
     high: float = 1.0
+
+    def position(self, values: np.ndarray) -> np.ndarray:
+        """[entities, periods] the tracked metric as a position on its range (NaN where missing)."""
+        return (values[:, :, self.index] - self.low) / (self.high - self.low)
+
+    def path(self, values: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """[entities, periods] label index in force from each entity's ``first`` period."""
+        raise NotImplementedError
+
+    def values(self, block, rows) -> pa.Array:
+        labels = pa.array(self.accepted_values, pa.string())
+        return labels.take(pa.array(block.versions.labels(self.name)[rows.version]))
+
+
+@dataclass(frozen=True)
+class ScdPlan(TrackedPlan):
     cuts: np.ndarray = None  # cut points in (0, 1), rising
     monotonic: bool = True
     hold: int = 1
 
-    def values(self, block, rows) -> pa.Array:
-        labels = pa.array(self.accepted_values, pa.string())
-        return labels.take(pa.array(block.versions.version_tier[rows.version]))
+    def path(self, values: np.ndarray, first: np.ndarray) -> np.ndarray:
+        position = self.position(values)
+        tier = np.searchsorted(self.cuts, np.nan_to_num(position, nan=-np.inf), side="right").astype(np.int64)
+        missing = np.isnan(position)
+        if missing.any():  # a missing value keeps the tier in force (first period: the lowest tier)
+            periods = np.arange(position.shape[1])
+            last_seen = np.maximum.accumulate(np.where(missing, -1, periods), axis=1)
+            rows = np.arange(position.shape[0])[:, None]
+            tier = np.where(last_seen >= 0, tier[rows, np.maximum(last_seen, 0)], 0)
+        return _settle(tier, self.monotonic, self.hold, first)
+
+
+def _settle(band: np.ndarray, monotonic: bool, hold: int, first: np.ndarray) -> np.ndarray:
+    """The tier in force: an entity starts in its band at its first period and moves to a new band
+    once that band has held for ``hold`` periods (only upward when ``monotonic``), so noise
+    around a cut point does not flap versions."""
+    tier = band.copy()
+    current = band[np.arange(len(band)), first].copy()
+    pending = np.full_like(current, -1)
+    streak = np.zeros_like(current)
+    for t in range(band.shape[1]):
+        candidate = band[:, t]
+        moves = (t > first) & ((candidate > current) if monotonic else (candidate != current))
+        streak = np.where(moves, np.where(candidate == pending, streak + 1, 1), 0)
+        pending = np.where(moves, candidate, -1)
+        switch = streak >= hold
+        current = np.where(switch, candidate, current)
+        streak[switch] = 0
+        tier[:, t] = current
+    return tier
 
 
 @register

@@ -14,7 +14,8 @@ from ..plan.periods import period_axis
 from .base import DECIMAL_PRECISION, MAX_DECIMALS, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
-from .schema import Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
+from .lifecycle import Lifecycle
+from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -324,6 +325,9 @@ class Config(Frozen):
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
     locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
     calendar: Calendar | None = Field(None, description="Hour-of-week placement of event timestamps (weekly patterns per entity).")
+    lifecycle: Lifecycle | None = Field(
+        None, description="Stages entities pass through as a tracked metric crosses thresholds (an SCD2 attribute of the entity dimension)."
+    )
     variation: float = Field(
         DEFAULT_VARIATION, ge=0.0, le=1.0,
         description="How far each entity's trajectory strays from its archetype (timing, amplitude, level, wiggle): 0 = every entity "
@@ -396,6 +400,8 @@ class Config(Frozen):
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
         if self.calendar is not None:
             _check_calendar(self)
+        if self.lifecycle is not None:
+            _check_lifecycle(self)
         if self.declares_schema:
             if not self.facts:
                 raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
@@ -429,6 +435,19 @@ class Config(Frozen):
     @property
     def fact_tables(self) -> list[str]:
         return [f.name for f in self.schema.facts]
+
+
+def _check_lifecycle(config: Config) -> None:
+    lifecycle = config.lifecycle
+    if lifecycle.track not in [m.name for m in config.metrics]:
+        raise ValueError(f"lifecycle.track: {lifecycle.track!r} is not a declared metric")
+    if lifecycle.ends_entity and lifecycle.stages[-1].name == ACTIVE_STATUS:
+        raise ValueError(f"lifecycle.stages: the final stage ends entities, so it is their status; {ACTIVE_STATUS!r} is the status of "
+                         "entities that have not ended: rename the stage")
+    taken = {c.name.lower() for c in config.schema.entity_dimension.columns}
+    if lifecycle.column.lower() in taken:
+        raise ValueError(f"lifecycle.column: {config.schema.entity_dimension.name} already has a column {lifecycle.column!r}; "
+                         "name the stage column otherwise (lifecycle.column)")
 
 
 def _check_calendar(config: Config) -> None:

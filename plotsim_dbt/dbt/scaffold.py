@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..columns import ColumnPlan
+from ..columns.lifecycle import LifecyclePlan
 from ..columns.timestamps import TimestampPlan
 from ..config import Config
 from ..features import feature_metrics
@@ -91,6 +92,8 @@ def _table_tests(plan: Plan, table: TablePlan) -> list:
     if isinstance(table, EntityTable) and table.scd is not None:
         tests += [_test("scd2_valid_history", partition_by=table.key),
                   _test("scd2_matches_truth", natural_key=table.key, label_column=table.scd.name)]
+        tests += [_test("scd2_matches_truth", natural_key=table.key, label_column=t.name, truth_label_column="stage")
+                  for t in table.tracked[1:] if isinstance(t, LifecyclePlan)]
     elif isinstance(table, FactTable):
         metrics = set(table.metric_columns)
         tests += [_test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b)

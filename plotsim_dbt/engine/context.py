@@ -16,7 +16,7 @@ import numpy as np
 from .bridges import links
 from .calendar import Placement, mixtures
 from .cells import metric_cells
-from .endings import Endings, endings, terminal_events
+from .endings import Endings, enders, endings
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
 from .trajectories import Paths, entity_centres, entity_effective, entity_paths
@@ -83,8 +83,8 @@ class Block:
     @cached_property
     def endings(self) -> Endings | None:
         """When terminal events end the block's entities (None: the config has no terminal event)."""
-        tables = terminal_events(self.plan)
-        return endings(tables, self._cells) if tables else None
+        found = enders(self.plan)
+        return endings(found, self._cells, self.paths.first) if found else None
 
     @cached_property
     def alive(self) -> np.ndarray:
@@ -125,9 +125,9 @@ class Block:
 
     @cached_property
     def versions(self) -> Versions | None:
-        """SCD2 versions of the entity dimension, when it tracks a tier."""
-        scd = self.plan.entity_table.scd
-        return None if scd is None else versions(scd, self.values, self.paths.first, self.endings)
+        """SCD2 versions of the entity dimension, when it has tracked attributes (a tier, a lifecycle stage)."""
+        tracked = self.plan.entity_table.tracked
+        return versions(tracked, self.values, self.paths.first, self.endings) if tracked else None
 
     @cached_property
     def mixtures(self) -> np.ndarray | None:

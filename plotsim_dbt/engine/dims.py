@@ -14,7 +14,7 @@ from ..config.schema import ACTIVE_STATUS, END_COLUMNS, OPEN_END_DATE
 from ..plan.tables import VERSION_KEY, DateTable, EntityTable, ReferenceTable, SubEntityTable
 from .builders import assemble, builds
 from .context import Block, Rows
-from .endings import terminal_events
+from .endings import enders
 from .ids import block_ids
 from .streams import Purpose, name_key, stream
 
@@ -55,7 +55,7 @@ def reference_dimension(block: Block, table: ReferenceTable) -> pa.RecordBatch:
 def end_columns(block: Block) -> tuple[pa.Array, pa.Array]:
     """[entities] final status and end date (NULL while not ended) of the block's entities."""
     found = block.endings
-    labels = pa.array([ACTIVE_STATUS] + [t.ends_with for t in terminal_events(block.plan)], pa.string())
+    labels = pa.array([ACTIVE_STATUS] + [e.status for e in enders(block.plan)], pa.string())
     status = labels.take(pa.array(found.event + 1))
     dates = pa.array(block.plan.axis.dates, pa.date32())
     ended_on = dates.take(pa.array(found.last, mask=~found.ended))
@@ -95,7 +95,9 @@ def entity_dimension(block: Block, table: EntityTable) -> pa.RecordBatch:
     if table.ends:
         own["status"] = version_status(block, ends["status"])
         own["ended_on"] = ends["ended_on"].take(of_entity)
-    own |= {c.name: c.values(block, rows).take(of_entity) for c in table.columns if c.name not in own and c is not table.scd}
+    # Columns of the entity repeat on each of its versions; the tracked attributes are made per version by assemble.
+    per_version = own.keys() | {t.name for t in table.tracked}
+    own |= {c.name: c.values(block, rows).take(of_entity) for c in table.columns if c.name not in per_version}
     return assemble(block, table, versions, own)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pyarrow as pa
 
 from ..columns import ColumnPlan
-from ..columns.scd import ScdPlan
+from ..columns.lifecycle import FactStagePlan, LifecyclePlan
+from ..columns.scd import ScdPlan, TrackedPlan
 from ..columns.timestamps import TimestampPlan
 from ..config.models import Config
 from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
@@ -69,9 +71,14 @@ class ReferenceTable(TablePlan):
 @dataclass(frozen=True, kw_only=True)
 class EntityTable(TablePlan):
     key: str
-    scd: ScdPlan | None = None
+    tracked: tuple[TrackedPlan, ...] = ()  # SCD2 attributes (tier, lifecycle stage): one row per version when any
     open_end: str = "null"  # valid_to of current versions: "null" or "9999-12-31"
     ends: bool = False  # events can end entities: the table has status and ended_on
+
+    @property
+    def scd(self) -> TrackedPlan | None:
+        """The attribute truth_scd_versions labels versions with (the tier, else the stage); None: not SCD2."""
+        return self.tracked[0] if self.tracked else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,9 +181,31 @@ def date_table(config: Config) -> DateTable:
     )
 
 
+def _end_statuses(config: Config) -> list[str]:
+    """Statuses of the enders, in precedence order: terminal events, then a terminal lifecycle's final stage."""
+    lifecycle = config.lifecycle
+    final = [lifecycle.stages[-1].name] if lifecycle is not None and lifecycle.ends_entity else []
+    return [e.end_status for e in config.schema.events if e.ends_entity] + final
+
+
+def _lifecycle(ctx: ResolveContext) -> LifecyclePlan:
+    lifecycle, metric = ctx.config.lifecycle, ctx.metric(ctx.config.lifecycle.track)
+    stages = [s.name for s in lifecycle.stages]
+    rule = "only forward" if lifecycle.enforce_order else "up or down"
+    if lifecycle.downgrade_delay:
+        rule += f"; a step back after {lifecycle.downgrade_delay} period(s) below the stage"
+    text = (f"Lifecycle stage ({', '.join(stages)}) following {lifecycle.track} ({rule}); a new version starts when it changes"
+            + ("; entering the last stage ends the entity." if lifecycle.ends_entity else "."))
+    return LifecyclePlan(lifecycle.column, pa.string(), text, accepted_values=tuple(stages), not_null=True, index=metric.index,
+                         low=metric.low, high=metric.high, enter=np.array([s.threshold for s in lifecycle.stages]),
+                         exit=np.array([s.exit or 0.0 for s in lifecycle.stages]) if lifecycle.hysteresis else None,
+                         enforce_order=lifecycle.enforce_order, downgrade_delay=lifecycle.downgrade_delay,
+                         ends_entity=lifecycle.ends_entity)
+
+
 def _end_columns(ctx: ResolveContext, versioned: bool) -> tuple[ColumnPlan, ...]:
-    """The columns an entity dimension gains when events can end its entities."""
-    unit, labels = ctx.config.unit, [e.end_status for e in ctx.config.schema.events if e.ends_entity]
+    """The columns an entity dimension gains when something can end its entities."""
+    unit, labels = ctx.config.unit, _end_statuses(ctx.config)
     status = (f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}"
               + (" (the ending starts the last version, current from the end date)." if versioned else "."))
     return (
@@ -189,15 +218,18 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
     columns = _declared(ctx, dim)
     key = key_column(dim)
     unit = ctx.config.unit
-    ends = any(e.ends_entity for e in ctx.config.schema.events)
+    ends = bool(_end_statuses(ctx.config))
     if dim.grain == "reference":
         return ReferenceTable(name=dim.name, role="reference", description=dim.description or "A reference lookup.",
                               columns=columns, primary_key=(key,), rows=reference_rows(dim))
     if dim.grain == "sub_entity":
         return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
                               columns=columns, primary_key=(key,), key=key, count=dim.count)
-    scd = next((c for c in columns if isinstance(c, ScdPlan)), None)
-    if scd is None:
+    tracked = tuple(c for c in columns if isinstance(c, ScdPlan))
+    if ctx.config.lifecycle is not None and dim.grain == "entity":
+        tracked += (_lifecycle(ctx),)
+        columns += tracked[-1:]
+    if not tracked:
         return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.",
                            columns=columns + (_end_columns(ctx, False) if ends else ()), primary_key=(key,), key=key, ends=ends)
     open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
@@ -213,16 +245,25 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
     )
     return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit} per SCD2 version.",
                        columns=columns + (_end_columns(ctx, True) if ends else ()) + added, primary_key=(VERSION_KEY,), key=key,
-                       scd=scd, open_end=dim.open_end, ends=ends)
+                       tracked=tracked, open_end=dim.open_end, ends=ends)
 
 
-def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None) -> FactTable:
+def _stage_column(ctx: ResolveContext, staged: bool) -> tuple[ColumnPlan, ...]:
+    """The lifecycle stage in force, on the first fact carrying the tracked metric (as the reference does)."""
+    if not staged:
+        return ()
+    lifecycle = ctx.config.lifecycle
+    return (FactStagePlan(lifecycle.column, pa.string(), f"The {ctx.config.unit}'s lifecycle stage in force in the period.",
+                          accepted_values=tuple(s.name for s in lifecycle.stages), not_null=True, attribute=lifecycle.column),)
+
+
+def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None, staged: bool) -> FactTable:
     columns = _declared(ctx, fact)
     date_column, entity_column = ref_column(fact, "dim_date"), ref_column(fact, entity)
     versioned = scd_table is not None and ref_column(fact, scd_table) is not None
     unit = ctx.config.unit
     return FactTable(
-        name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()),
+        name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()) + _stage_column(ctx, staged),
         description=fact.description
         or f"One row per {unit} per {ctx.config.window.every} period; every metric is derived from the {unit}'s trajectory.",
         primary_key=(date_column, entity_column), date_column=date_column, entity_column=entity_column, versioned=versioned,
@@ -283,10 +324,13 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     }
     ctx = ResolveContext(config, metrics, dimensions)
     entity = schema.entity_dimension
-    scd_table = entity.name if entity.scd_column is not None else None
+    scd_table = entity.name if entity.scd_column is not None or config.lifecycle is not None else None
+    # The reference puts the stage on the first fact carrying the tracked metric.
+    staged = None if config.lifecycle is None else next(
+        (f.name for f in schema.facts if any(c.name == config.lifecycle.track for c in f.columns)), None)
     tables: list[TablePlan] = [date_table(config)]
     tables += [_dimension(ctx, d) for d in schema.dimensions]
-    tables += [_fact(ctx, f, entity.name, scd_table) for f in schema.facts]
+    tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
     return {t.name: t for t in tables}

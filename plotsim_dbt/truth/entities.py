@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ..engine.endings import terminal_events
+from ..engine.endings import enders
 from ..plan.population import own_parameters
 from .registry import declare
 
@@ -30,7 +30,7 @@ def _entities(block) -> dict:
     segments = plan.config.segments
     found = block.endings
     ended = np.zeros(len(block), dtype=bool) if found is None else found.ended
-    ending_events = pa.array([t.name for t in terminal_events(plan)] or [None], pa.string())
+    ending_events = pa.array([e.name for e in enders(plan)] or [None], pa.string())
     end_event = pa.nulls(len(block), pa.string()) if found is None else ending_events.take(pa.array(found.event, mask=~ended))
     return {
         "entity_id": np.arange(block.start + 1, block.stop + 1),

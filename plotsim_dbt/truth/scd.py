@@ -1,27 +1,35 @@
-"""Truth about SCD2 history: every version of the entity dimension and every tier change."""
+"""Truth about SCD2 history: every version of the entity dimension and every change of its label
+(the tier; the lifecycle stage when there is no tier)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
+from ..columns.lifecycle import LifecyclePlan
 from ..engine.dims import end_columns, version_status
 from ..engine.ids import block_ids
 from .registry import declare
 
 
+def _labels(attribute, found) -> pa.Array:
+    return pa.array(attribute.accepted_values, pa.string()).take(pa.array(found.labels(attribute.name)))
+
+
 def _versions(block) -> dict:
     table, found = block.plan.entity_table, block.versions
     if found is None:
-        return {name: [] for name in ("dim_table", "entity_id", "dim_row_id", "label", "valid_from", "valid_to", "is_current",
+        return {name: [] for name in ("dim_table", "entity_id", "dim_row_id", "label", "stage", "valid_from", "valid_to", "is_current",
                                       "status", "from_period_index", "to_period_index")}
     dates = pa.array(block.plan.axis.dates, pa.date32())
     current = found.end < 0
+    stage = next((t for t in table.tracked if isinstance(t, LifecyclePlan)), None)
     return {
         "dim_table": [table.name] * len(found.start),
         "entity_id": block.start + found.entity + 1,
         "dim_row_id": block_ids(block.start + found.entity),
-        "label": pa.array(table.scd.accepted_values, pa.string()).take(pa.array(found.version_tier)),
+        "label": _labels(table.scd, found),
+        "stage": _labels(stage, found) if stage is not None else pa.nulls(len(current), pa.string()),
         "valid_from": dates.take(pa.array(found.start)),
         "valid_to": dates.take(pa.array(np.where(current, 0, found.end), mask=current)),
         "is_current": current,
@@ -38,7 +46,8 @@ declare(
         ("dim_table", pa.string(), "The SCD2 dimension (the entity dimension)."),
         ("entity_id", pa.int64(), "The entity."),
         ("dim_row_id", pa.int64(), "The version's surrogate key in the dimension."),
-        ("label", pa.string(), "The tier of the version."),
+        ("label", pa.string(), "The tier of the version (the lifecycle stage when the dimension has no tier)."),
+        ("stage", pa.string(), "The lifecycle stage of the version; NULL without a lifecycle."),
         ("valid_from", pa.date32(), "First date the version is in force (inclusive)."),
         ("valid_to", pa.date32(), "Date the next version starts (exclusive); NULL while current, whatever the dimension's open-end convention."),
         ("is_current", pa.bool_(), "True on the version in force at the end of the window."),
@@ -56,10 +65,11 @@ def _changes(block) -> dict:
         return {name: [] for name in ("dim_table", "entity_id", "period_index", "date_key", "old_label", "new_label",
                                       "old_dim_row_id", "new_dim_row_id", "trigger_position")}
     labels = pa.array(table.scd.accepted_values, pa.string())
+    tier = found.bands[table.scd.name]
     # A change is a later version whose tier differs: not an entity's first version (its arrival)
     # nor the version that only records its end.
     later = found.start > block.paths.first[found.entity]
-    moved = found.tier[found.entity, found.start] != found.tier[found.entity, np.maximum(found.start - 1, 0)]
+    moved = tier[found.entity, found.start] != tier[found.entity, np.maximum(found.start - 1, 0)]
     change = np.flatnonzero(later & moved)
     e, t = found.entity[change], found.start[change]
     new_ids = block_ids(block.start + found.entity)[change]
@@ -68,8 +78,8 @@ def _changes(block) -> dict:
         "entity_id": e + block.start + 1,
         "period_index": t.astype(np.int32),
         "date_key": block.plan.axis.date_keys[t],
-        "old_label": labels.take(pa.array(found.tier[e, t - 1])),
-        "new_label": labels.take(pa.array(found.tier[e, t])),
+        "old_label": labels.take(pa.array(tier[e, t - 1])),
+        "new_label": labels.take(pa.array(tier[e, t])),
         "old_dim_row_id": new_ids - 1,
         "new_dim_row_id": new_ids,
         "trigger_position": found.trigger[e, t],

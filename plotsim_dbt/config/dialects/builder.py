@@ -39,12 +39,11 @@ def translate_builder(data: dict, ctx: Context) -> dict:
         raise ConfigError("domain", "a config with about is builder YAML, where domain is unknown; engine YAML has domain and no about")
     out = dict(data)
     metrics = [m.get("name") for m in data.get("metrics") or [] if isinstance(m, dict)]
-    for key in ("lifecycle", "stages"):
-        if out.get(key) is not None:
-            lifecycle = shapes.check(shapes.Lifecycle, out[key], key)
-            declared(lifecycle.track, metrics, join(key, "track"))
-            ctx.pending.refuse(key, "lifecycle")
-        out.pop(key, None)
+    if "stages" in out:  # the reference's alias of lifecycle
+        if out.get("lifecycle") is not None:
+            raise ConfigError("stages", "stages is another name for lifecycle; give one of them")
+        out["lifecycle"] = out.pop("stages")
+        ctx.trail.note("lifecycle", "stages")
     for i, phase in enumerate(out.pop("connection_phases", None) or []):
         shapes.check(shapes.ConnectionPhase, phase, join("connection_phases", i))
         ctx.pending.refuse(join("connection_phases", i), "connection_phases")

@@ -92,6 +92,9 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     if cfg.output is not None:
         out["output"] = translate_output(cfg.output, "output", ctx)
     check_manifest(cfg.manifest, "manifest")
+    if cfg.stages is not None:
+        out["lifecycle"] = _lifecycle(shapes.check(shapes.StageSequence, cfg.stages, "stages"), names)
+        ctx.trail.note("lifecycle", "stages", whole=True)
     if cfg.holdout is not None and cfg.holdout.enabled:
         if cfg.holdout.target_metric is None or cfg.holdout.holdout_periods < 1:
             raise ConfigError("holdout", "an enabled holdout needs target_metric and holdout_periods >= 1")
@@ -105,12 +108,23 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     return out
 
 
+def _lifecycle(stages: shapes.StageSequence, names: list[str]) -> dict:
+    """The engine's stage sequence as a lifecycle. An exit above its stage's entry is the legacy form
+    (leave below the entry, which is ours without exit); an exit at or below it is hysteresis."""
+    if stages.field not in names:
+        raise ConfigError("stages.field", f"{stages.field!r} is not a declared metric")
+    later = stages.sequence[1:]
+    hysteresis = [s.threshold_exit is not None and s.threshold_exit <= s.threshold_enter for s in later]
+    if any(hysteresis) and not all(hysteresis):
+        raise ConfigError("stages.sequence", "mix of legacy exits (above the entry) and hysteresis exits (at or below it); use one form")
+    return {
+        "track": stages.field, "enforce_order": stages.enforce_order, "downgrade_delay": stages.downgrade_delay,
+        "stages": [{"name": s.name, "threshold": s.threshold_enter,
+                    **({"exit": s.threshold_exit} if any(hysteresis) and i > 0 else {})} for i, s in enumerate(stages.sequence)],
+    }
+
+
 def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:
-    if cfg.stages is not None:
-        stages = shapes.check(shapes.StageSequence, cfg.stages, "stages")
-        if stages.field not in names:
-            raise ConfigError("stages.field", f"{stages.field!r} is not a declared metric")
-        ctx.pending.refuse("stages", "lifecycle")
     if cfg.quality is not None:
         quality = shapes.check(shapes.EngineQuality, cfg.quality, "quality")
         tables = {t.name for t in cfg.tables if t.type in ("fact", "event")}

@@ -25,7 +25,6 @@ ISSUES = {
 # key -> (issue, what the user asked for, the fix; default "remove it to generate without <what>").
 PENDING: dict[str, tuple[int, str, str | None]] = {
     "treatment": (12, "treatment", None),
-    "lifecycle": (12, "a lifecycle (stages)", None),
     "baseline": (12, "a per-segment baseline", None),
     "metric_overrides": (12, "a per-archetype metric override", None),
     "entity_overrides": (12, "a per-entity override", None),

@@ -99,45 +99,6 @@ class BaselineShape(Frozen):
     baseline: Baseline
 
 
-# ---------------------------------------------------------------- builder: lifecycle
-
-
-class Stage(Frozen):
-    name: str = Field(min_length=1)
-    threshold: float = Field(ge=0.0, le=1.0)
-
-
-class Lifecycle(Frozen):
-    track: str = Field(min_length=1)
-    stages: list[Stage] = Field(min_length=2)
-    enforce_order: bool = False
-    downgrade_delay: int | None = Field(None, ge=1, le=120)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _stage_forms(cls, data: Any) -> Any:
-        # {name: threshold}, [name, threshold] or {name, threshold}
-        if isinstance(data, dict) and isinstance(data.get("stages"), list):
-            stages = []
-            for stage in data["stages"]:
-                if isinstance(stage, dict) and len(stage) == 1 and "name" not in stage:
-                    (name, threshold), = stage.items()
-                    stage = {"name": name, "threshold": threshold}
-                elif isinstance(stage, (list, tuple)) and len(stage) == 2:
-                    stage = {"name": stage[0], "threshold": stage[1]}
-                stages.append(stage)
-            data = {**data, "stages": stages}
-        return data
-
-    @model_validator(mode="after")
-    def _rising(self) -> Lifecycle:
-        names = [s.name for s in self.stages]
-        thresholds = [s.threshold for s in self.stages]
-        if len(set(names)) != len(names) or any(b <= a for a, b in zip(thresholds, thresholds[1:])):
-            raise ValueError("stages: stage names must be unique and thresholds must rise strictly")
-        return self
-
-
 # ---------------------------------------------------------------- builder: quality, phases, sources
 
 

@@ -173,11 +173,11 @@ def test_every_pending_entry_has_a_fixture():
 
 def test_several_pending_features_come_as_one_line():
     data = read(DATA / "pending" / "builder" / "baseline.yaml")
-    data["lifecycle"] = {"track": "visits", "stages": [{"new": 0.0}, {"loyal": 0.5}]}
+    data["connection_phases"] = [{"start_period": 0, "end_period": 11, "connections": ["visits mirrors sales"]}]
     data["segments"][1]["treatment"] = {"fraction": 0.5, "lift_log_odds": 0.4}
     data["segments"][1]["arrival"] = {"kind": "uniform"}  # built: not among the refusals
     err = refused(data)
-    assert err.field == "lifecycle" and "(and 1 more pending feature(s): segments.0.baseline)" in err.message
+    assert err.field == "connection_phases.0" and "(and 1 more pending feature(s): segments.0.baseline)" in err.message
 
 
 MALFORMED = [
@@ -187,14 +187,14 @@ MALFORMED = [
     ("../built/builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
     ("../built/builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric",
      "not a declared metric"),
-    ("builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
-    ("builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
+    ("../built/builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
+    ("../built/builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
     ("builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
     ("builder/quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
     ("builder/quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
     ("builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
     ("builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
-    ("engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
+    ("../built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
     ("engine/quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table", "not a fact or event"),
     ("engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
      "not a declared metric"),
@@ -218,7 +218,7 @@ BUILT_FILES = sorted((DATA / "built").glob("*/*.yaml"))
 @pytest.mark.parametrize("path", BUILT_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in BUILT_FILES])
 def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates(path):
     config = ps.load_config(path)
-    assert any(s.arrival is not None or s.treatment is not None for s in config.segments), path.name
+    assert config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments), path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     entities = state.truth["truth_entities"].to_pandas()
@@ -227,5 +227,8 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
         fact = next(t for name, t in tables.items() if name.startswith("fct_"))
         first_row = fact.merge(tables["dim_date"], on="date_key").groupby(fact.columns[1])["period_index"].min()
         assert (first_row.to_numpy() == entities["start_period"].to_numpy()).all()
+    elif config.lifecycle is not None:
+        spells = state.truth["truth_lifecycle"].to_pandas()
+        assert spells["entity_id"].nunique() == len(entities) and spells["stage"].nunique() > 1
     else:
         assert entities["treatment_group"].notna().any()
