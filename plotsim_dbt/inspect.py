@@ -37,6 +37,7 @@ class TraceResult:
     noised_value: float  # after multiplicative noise
     outlier_multiplier: float  # 1.0 unless the cell became an outlier
     clamped_value: float  # after clamping into the value range and rounding to the metric's decimals
+    scale_factor: float  # the factor of the dimension label in force (scaled_by); 1.0 when not scaled
     missing: bool  # dropped as missing (NULL in the table)
     realized_cell: float | None  # the value in the generated table
 
@@ -92,6 +93,12 @@ def trace_metric_cell(
         return float(steps[name][cell]) if name in steps else default
 
     segment = int(plan.entity_segment[entity])
+    scale = next((s for s in plan.scales if s.metric == metric.index), None)
+    factor = 1.0
+    if scale is not None:
+        factors = scale.factor_cells(block)
+        factor = float(factors[cell[0], min(period_index, factors.shape[1] - 1)])
+        values = block.values  # the same cells, scaled
     realized = values[cell]
     return TraceResult(
         entity=plan.entity_names(entity, entity + 1)[0].as_py(),
@@ -115,6 +122,7 @@ def trace_metric_cell(
         noised_value=step("noised_value", np.nan),
         outlier_multiplier=step("outlier_multiplier", 1.0),
         clamped_value=step("clamped_value", np.nan),
+        scale_factor=factor,
         missing=bool(np.isnan(realized)),
         realized_cell=None if np.isnan(realized) else float(realized),
     )

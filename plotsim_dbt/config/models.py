@@ -15,6 +15,7 @@ from .base import DECIMAL_PRECISION, MAX_DECIMALS, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .lifecycle import Lifecycle
+from .scaling import ScaledBy, check_scaling
 from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
 from .vocabulary import (
     CONNECTION_WORDS,
@@ -78,6 +79,10 @@ class Metric(Frozen):
     decimals: int | None = Field(
         None, description=f"Decimal places values are rounded to (0-{MAX_DECIMALS}, ties to even); default 2 for amount, "
         "full precision for score and index; counts are whole numbers.",
+    )
+    scaled_by: ScaledBy | None = Field(
+        None, description="Tie the metric to an attribute of the entity dimension: its value (range per unit) times the factor of "
+        "the label in force (e.g. the plan tier's price).",
     )
 
     @field_validator("decimals", mode="before")
@@ -400,12 +405,14 @@ class Config(Frozen):
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
         if self.calendar is not None:
             _check_calendar(self)
-        if self.lifecycle is not None:
-            _check_lifecycle(self)
         if self.declares_schema:
             if not self.facts:
                 raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
+        if self.lifecycle is not None:
+            _check_lifecycle(self)
+        if any(m.scaled_by is not None for m in self.metrics):
+            check_scaling(self)
         return self
 
     @property

@@ -16,6 +16,7 @@ from ..columns.timestamps import TimestampPlan
 from ..config import Config
 from ..features import feature_metrics
 from ..plan.resolve import Plan, plan_of
+from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
 from ..truth import TRUTH
 from ..truth.treatments import lifted_metrics
@@ -58,7 +59,11 @@ def _relationship(to: str, field: str) -> dict:
     return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": field}}}
 
 
-def _column_entry(table: TablePlan, column: ColumnPlan) -> dict:
+def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
+    return next((s for s in plan.scales if plan.metrics[s.metric].name == metric), None)
+
+
+def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan) -> dict:
     """Description and tests of one column, from its plan's constraints."""
     tests: list = []
     if table.primary_key == (column.name,):
@@ -71,8 +76,12 @@ def _column_entry(table: TablePlan, column: ColumnPlan) -> dict:
         tests.append({"accepted_values": {"arguments": {"values": list(column.accepted_values)}}})
     if column.metric is not None:
         tests.append(_test("values_within_range"))
-        if isinstance(table, FactTable):
+        scale = _scale_of(plan, column.metric)
+        if isinstance(table, FactTable) and scale is None:
             tests.append(_test("metric_follows_archetype", entity_column=table.entity_column))
+        elif isinstance(table, FactTable):  # the planned centres are per unit: check the factor instead
+            tests.append(_test("metric_scaled_by_dimension", to=f"ref('{plan.entity_table.name}')", label_column=scale.column,
+                               join_column=VERSION_KEY if table.versioned else table.entity_column))
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(_test("fact_points_to_active_version", to=f"ref('{column.foreign_key[0]}')", natural_key=table.entity_column,
                            date_column=table.date_column))
@@ -95,7 +104,8 @@ def _table_tests(plan: Plan, table: TablePlan) -> list:
         tests += [_test("scd2_matches_truth", natural_key=table.key, label_column=t.name, truth_label_column="stage")
                   for t in table.tracked[1:] if isinstance(t, LifecyclePlan)]
     elif isinstance(table, FactTable):
-        metrics = set(table.metric_columns)
+        # a scaled metric's correlations and lags are planned on its own (per-unit) value
+        metrics = set(table.metric_columns) - {plan.metrics[s.metric].name for s in plan.scales}
         tests += [_test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b)
                   for c in config.connections if {c.metric_a, c.metric_b} <= metrics]
         tests += [_test("lag_recovered", driver=m.follows, follower=m.name, entity_column=table.entity_column, max_lag=max(6, 2 * m.delay))
@@ -124,7 +134,7 @@ def _treatment_checkable(plan: Plan) -> set[str]:
 
 def _table_model(plan: Plan, table: TablePlan, settings: dict) -> dict:
     return {"name": table.name, "description": table.description, "config": {"plotsim": dict(settings)},
-            "data_tests": _table_tests(plan, table), "columns": [_column_entry(table, c) for c in table.columns]}
+            "data_tests": _table_tests(plan, table), "columns": [_column_entry(plan, table, c) for c in table.columns]}
 
 
 def _features_model(plan: Plan, settings: dict) -> dict:

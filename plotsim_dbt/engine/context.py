@@ -94,11 +94,21 @@ class Block:
         return self.paths.alive & (np.arange(self.plan.periods)[None, :] <= self.endings.last[:, None])
 
     @cached_property
-    def values(self) -> np.ndarray:
-        """Metric cells [entities, periods, metrics] (NaN where the entity does not exist)."""
+    def _alive_cells(self) -> np.ndarray:
+        """Metric cells, NaN where the entity does not exist, before any ``scaled_by`` factor."""
         values = self._cells
         if self.endings is not None:  # found first, from the unmasked cells; masking in place saves a copy
             values[~self.alive] = np.nan
+        return values
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        """Metric cells [entities, periods, metrics] (NaN where the entity does not exist)."""
+        values = self._alive_cells
+        # Scaled in place: the versions the factors read are made first, and from metrics that are
+        # never scaled (config/scaling.py refuses scaling a metric an attribute or an ending reads).
+        for scale in self.plan.scales:
+            scale.apply(self, values)
         return values
 
     @cached_property
@@ -127,7 +137,7 @@ class Block:
     def versions(self) -> Versions | None:
         """SCD2 versions of the entity dimension, when it has tracked attributes (a tier, a lifecycle stage)."""
         tracked = self.plan.entity_table.tracked
-        return versions(tracked, self.values, self.paths.first, self.endings) if tracked else None
+        return versions(tracked, self._alive_cells, self.paths.first, self.endings) if tracked else None
 
     @cached_property
     def mixtures(self) -> np.ndarray | None:

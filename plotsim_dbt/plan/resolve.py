@@ -21,6 +21,7 @@ from .centres import Lift, MetricPlan, centre_field, effective_positions
 from .correlation import CopulaPlan, plan_copula
 from .periods import PeriodAxis, period_axis
 from .population import SegmentPopulation, representatives, resolve_population
+from .scales import MetricScale, resolve_scales
 from .tables import EntityTable, FactTable, TablePlan, resolve_tables
 
 
@@ -79,6 +80,11 @@ class Plan:
     @property
     def fact_tables(self) -> list[FactTable]:
         return self.tables_of(FactTable)
+
+    @cached_property
+    def scales(self) -> tuple[MetricScale, ...]:
+        """Metrics tied to an attribute of the entity dimension (``scaled_by``)."""
+        return resolve_scales(self.config, self.metrics)
 
     @property
     def entity_table(self) -> EntityTable:

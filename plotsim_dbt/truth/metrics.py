@@ -52,6 +52,9 @@ declare(
 
 def _metrics(plan, row_counts) -> dict:
     metrics = plan.metrics
+    scales = {s.metric: s for s in plan.scales}
+    low = [scales[m.index].value_range(m)[0] if m.index in scales else m.clamp_low for m in metrics]
+    high = [scales[m.index].value_range(m)[1] if m.index in scales else m.clamp_high for m in metrics]
     return {
         "metric": [m.name for m in metrics],
         "family": [m.family for m in metrics],
@@ -59,12 +62,13 @@ def _metrics(plan, row_counts) -> dict:
         "polarity": ["negative" if m.negative else "positive" for m in metrics],
         "centre_low": [m.low for m in metrics],
         "centre_high": [m.high for m in metrics],
-        "min_value": [m.clamp_low for m in metrics],
-        "max_value": [None if math.isinf(m.clamp_high) else m.clamp_high for m in metrics],
+        "min_value": low,
+        "max_value": [None if math.isinf(h) else h for h in high],
         "trajectory_loading": plan.copula.loadings,
         "seasonal_sensitivity": [m.seasonal_sensitivity for m in metrics],
         "follows": [None if m.driver is None else metrics[m.driver].name for m in metrics],
         "delay": [m.delay if m.driver is not None else None for m in metrics],
+        "scaled_by": [scales[m.index].column if m.index in scales else None for m in metrics],
     }
 
 
@@ -94,16 +98,46 @@ declare(
         ("polarity", pa.string(), "positive, or negative (the metric falls as the trajectory rises)."),
         ("centre_low", pa.float64(), "Low end of the range the cell centre moves across."),
         ("centre_high", pa.float64(), "High end of that range."),
-        ("min_value", pa.float64(), "Values are clamped to at least this."),
-        ("max_value", pa.float64(), "Values are clamped to at most this; NULL for counts (no upper cap)."),
+        ("min_value", pa.float64(), "Values are clamped to at least this (times the smallest factor when scaled)."),
+        ("max_value", pa.float64(), "Values are clamped to at most this (times the largest factor when scaled); NULL for counts (no upper cap)."),
         ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre (1.0 = across the whole range)."),
         ("seasonal_sensitivity", pa.float64(), "The metric's multiplier of seasonal lift."),
         ("follows", pa.string(), "The metric it trails, if any."),
         ("delay", pa.int32(), "Periods it trails that metric."),
+        ("scaled_by", pa.string(), "The entity-dimension column whose label's factor multiplies the metric (truth_metric_scales); "
+                                   "NULL when not scaled. Centres and ranges above are per unit, before the factor."),
     ],
     per_run=_metrics,
     manifest=_metric_records,
 )
+
+def _scales(plan, row_counts) -> dict:
+    rows = [(plan.metrics[s.metric], s, label, factor) for s in plan.scales for label, factor in zip(s.labels, s.factors)]
+    return {
+        "metric": [m.name for m, *_ in rows],
+        "column_name": [s.column for _, s, *_ in rows],
+        "label": [label for *_, label, _ in rows],
+        "factor": [float(f) for *_, f in rows],
+        "unit_min": [m.clamp_low for m, *_ in rows],
+        "unit_max": [None if math.isinf(m.clamp_high) else m.clamp_high for m, *_ in rows],
+    }
+
+
+declare(
+    "truth_metric_scales",
+    "Ground truth: for each metric tied to an attribute of the entity dimension (scaled_by), the factor of every label; a cell is "
+    "its own value in [unit_min, unit_max] times the factor of the label in force (empty when no metric is scaled).",
+    [
+        ("metric", pa.string(), "The scaled metric."),
+        ("column_name", pa.string(), "The entity dimension's column whose label sets the factor (tier, stage, segment, pool)."),
+        ("label", pa.string(), "A label of that column."),
+        ("factor", pa.float64(), "The factor the metric's own value is multiplied by under that label."),
+        ("unit_min", pa.float64(), "The metric's own value is at least this."),
+        ("unit_max", pa.float64(), "The metric's own value is at most this; NULL for counts."),
+    ],
+    per_run=_scales,
+)
+
 
 # truth_correlations column -> the planned pair's field
 _PAIR_FIELDS = {"metric_a": "metric_a", "metric_b": "metric_b", "word": "word", "declared": "declared",

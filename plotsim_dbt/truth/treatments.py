@@ -29,11 +29,15 @@ if TYPE_CHECKING:
 
 def lifted_metrics(plan: Plan, treatment: TreatmentPlan) -> list[tuple[int, bool]]:
     """(metric index, lifted directly) of every metric a treatment moves: the target and every
-    metric trailing it through lags (a lift on a driver reaches its followers), or every metric."""
+    metric trailing it through lags (a lift on a driver reaches its followers), or every metric.
+    A scaled metric is left out: its effect depends on the labels in force, not on the plan alone."""
+    scaled = {s.metric for s in plan.scales}
     if treatment.target is None:
-        return [(m.index, True) for m in plan.metrics]
+        return [(m.index, True) for m in plan.metrics if m.index not in scaled]
     out = []
     for m in plan.metrics:
+        if m.index in scaled:
+            continue
         root = m
         while root.index != treatment.target and root.driver is not None:
             root = plan.metrics[root.driver]

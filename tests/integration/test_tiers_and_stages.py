@@ -1,0 +1,88 @@
+"""A dbt build of a config whose MRR follows the plan tier's price (scaled_by) and whose companies
+pass through lifecycle stages: metric_scaled_by_dimension and the stage's scd2_matches_truth pass
+on the clean warehouse and fail on the faults they guard against."""
+
+from __future__ import annotations
+
+import pytest
+from dbt_helpers import copy_database, dbt, results
+
+from plotsim_dbt.cli.main import main
+
+pytestmark = pytest.mark.slow
+
+CONFIG = """about: Plans and stages
+unit: company
+window: {start: "2024-01", end: "2025-06", every: monthly}
+seed: 5
+metrics:
+  - {name: engagement, type: score}
+  - {name: mrr, type: amount, range: [2, 12], decimals: 0,
+     scaled_by: {column: plan_tier, factors: {free: 0, starter: 49, pro: 199}}}
+segments:
+  - {name: growing, count: 60, archetype: growth}
+  - {name: fading, count: 40, archetype: decline}
+lifecycle: {track: engagement, stages: [{trial: 0}, {active: 0.35}, {champion: 0.65}]}
+dimensions:
+  - name: dim_company
+    columns:
+      - {company_id: id}
+      - {name: plan_tier, type: scd, tracks: engagement, tiers: [free, starter, pro], at: [0.3, 0.6], monotonic: false, hold: 2}
+facts:
+  - name: fct_company
+    columns:
+      - {date_key: ref.dim_date}
+      - {company_id: ref.dim_company}
+      - {engagement: metric.engagement}
+      - {mrr: metric.mrr}
+"""
+TESTS = ("metric_scaled_by_dimension", "scd2_matches_truth")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiers")
+    (root / "plans.yaml").write_text(CONFIG, encoding="utf-8")
+    project = root / "plans"
+    assert main(["init", str(project), "--config", str(root / "plans.yaml")]) == 0
+    work, database = root / "work", root / "plans.duckdb"
+    assert dbt(["deps"], project, work, database).returncode == 0
+    done = dbt(["build"], project, work, database)
+    assert done.returncode == 0, done.stdout[-4000:]
+    return project, work, database
+
+
+def statuses(project, database, tmp_path) -> dict[str, str]:
+    work = tmp_path / "work"
+    dbt(["test", "--select", " ".join(f"test_name:{t}" for t in TESTS)], project, work, database)
+    return results(work)
+
+
+def nodes(found: dict[str, str], name: str, column: str) -> set[str]:
+    return {status for node, status in found.items() if name in node and column in node}
+
+
+def test_both_tests_are_scaffolded_and_pass_on_clean_data(built):
+    _, work, _ = built
+    found = results(work)
+    assert nodes(found, "metric_scaled_by_dimension", "mrr") == {"pass"}
+    assert nodes(found, "scd2_matches_truth", "stage") == {"pass"} and nodes(found, "scd2_matches_truth", "plan_tier") == {"pass"}
+    assert not any("metric_follows_archetype" in node and "mrr" in node for node in found), "per-unit centres do not apply"
+
+
+@pytest.mark.parametrize("fault", [
+    "update fct_company set mrr = mrr * 2",  # the price list ignored
+    "update fct_company set mrr = 10 where dim_row_id in (select dim_row_id from dim_company where plan_tier = 'free')",  # free charged
+])
+def test_the_price_test_fails_when_values_leave_the_tier_price(built, tmp_path, fault):
+    project, _, database = built
+    found = statuses(project, copy_database(database, tmp_path / "priced.duckdb", fault), tmp_path)
+    assert nodes(found, "metric_scaled_by_dimension", "mrr") == {"fail"}
+
+
+def test_the_stage_history_test_fails_on_a_wrong_stage(built, tmp_path):
+    project, _, database = built
+    fault = ("update dim_company set stage = 'trial' "
+             "where dim_row_id = (select min(dim_row_id) from dim_company where stage = 'champion')")
+    found = statuses(project, copy_database(database, tmp_path / "staged.duckdb", fault), tmp_path)
+    assert nodes(found, "scd2_matches_truth", "stage") == {"fail"} and nodes(found, "scd2_matches_truth", "plan_tier") == {"pass"}
