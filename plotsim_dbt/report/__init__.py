@@ -19,8 +19,9 @@ def _require_matplotlib() -> None:
         raise ImportError("the report needs matplotlib: pip install 'plotsim-dbt[plot]'") from exc
 
 
-def report(config_or_plan: Config | Plan, path: str | Path, *, name: str | None = None, seed: int | None = None,
-           max_entities: int | None = None) -> Path:
+def report(
+    config_or_plan: Config | Plan, path: str | Path, *, name: str | None = None, seed: int | None = None, max_entities: int | None = None
+) -> Path:
     """Generate the warehouse of a Config (or Plan) and write its report to ``path`` (HTML).
     Above ``max_entities`` entities (default 20,000) the report reads evenly spaced key blocks
     of entities, each with exactly a full run's rows. ``name`` labels the config in the header (the
@@ -37,8 +38,11 @@ def report(config_or_plan: Config | Plan, path: str | Path, *, name: str | None 
         ("about", config.about or "-"),
         ("seed", str(plan.seed)),
         ("window", f"{plan.axis.count} {config.window.every} periods from {config.window.start} to {config.window.end}"),
-        ("entities", f"{plan.entity_count:,} in {len(config.segments)} segments"
-                     + ("" if loaded.sampled == plan.entity_count else f"; this report reads {loaded.sampled:,} of them")),
+        (
+            "entities",
+            f"{plan.entity_count:,} in {len(config.segments)} segments"
+            + ("" if loaded.sampled == plan.entity_count else f"; this report reads {loaded.sampled:,} of them"),
+        ),
         ("metrics", ", ".join(m.name for m in plan.metrics)),
         ("config sha256", plan.config_sha256[:16]),
         ("not in this config", ", ".join(absent) or "-"),

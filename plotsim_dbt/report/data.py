@@ -71,8 +71,9 @@ def realised_cells(plan: Plan, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if not new:
             continue
         rows = tables[fact.name]
-        frame = pd.DataFrame({"entity_id": rows[fact.entity_column].to_numpy(np.int64),
-                              "period_index": periods.loc[rows[fact.date_column]].to_numpy(np.int64)})
+        frame = pd.DataFrame(
+            {"entity_id": rows[fact.entity_column].to_numpy(np.int64), "period_index": periods.loc[rows[fact.date_column]].to_numpy(np.int64)}
+        )
         frame[new] = rows[new].to_numpy(np.float64)
         cells = frame if cells is None else cells.merge(frame, on=["entity_id", "period_index"], how="outer")
     if cells is None:

@@ -13,14 +13,23 @@ from matplotlib.figure import Figure
 from ..calendar.plot import plot_calendar
 
 PANEL = (3.4, 2.5)  # inches per small-multiple panel
+SPACING = {"hspace": 0.45, "wspace": 0.3}
 COLOURS = [f"C{i}" for i in range(10)]
+
+
+def _figure(size: tuple[float, float], bottom: float = 0.1) -> Figure:
+    # Fixed margins instead of a layout engine: constrained layout measured every tick label of
+    # every panel and took half of a report's time.
+    fig = Figure(figsize=size)
+    fig.subplots_adjust(left=0.08, right=0.95, bottom=bottom, top=0.9)
+    return fig
 
 
 def _panels(n: int, cols: int = 3, panel: tuple[float, float] = PANEL) -> tuple[Figure, list]:
     cols = max(1, min(cols, n))
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(panel[0] * cols, panel[1] * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    fig = _figure((panel[0] * cols, panel[1] * rows))
+    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw=SPACING).ravel()
     for ax in axes[n:]:
         ax.axis("off")
     return fig, list(axes[:n])
@@ -61,12 +70,14 @@ def metric_bands(frame: pd.DataFrame, metrics: list[str], segments: list[str]) -
 
 
 def correlations(pairs: pd.DataFrame, matrix: pd.DataFrame) -> Figure:
-    fig = Figure(figsize=(11, 3.8), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    fig = _figure((12, 4.4), bottom=0.22)
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1], gridspec_kw={"wspace": 0.35})
     x = np.arange(len(pairs))
     for offset, column, colour in [(-0.27, "declared", "0.6"), (0, "delivered", "C0"), (0.27, "realised", "C1")]:
         left.bar(x + offset, pairs[column], width=0.27, color=colour, label=column)
-    left.set_xticks(x, [f"{a}\n{w or ''} {b}" for a, b, w in zip(pairs["metric_a"], pairs["metric_b"], pairs["word"])], fontsize=7)
+    left.set_xticks(
+        x, [f"{a}\n{w or ''} {b}" for a, b, w in zip(pairs["metric_a"], pairs["metric_b"], pairs["word"])], fontsize=7, rotation=20, ha="right"
+    )
     left.axhline(0, color="black", linewidth=0.6)
     left.legend(fontsize=7)
     _small(left, "declared connections: table-wide Pearson")
@@ -95,7 +106,7 @@ def lags(frame: pd.DataFrame) -> Figure:
 
 
 def seasonality(frame: pd.DataFrame) -> Figure:
-    fig = Figure(figsize=(7, 2.8), layout="constrained")
+    fig = _figure((7, 2.8))
     ax = fig.subplots()
     x = frame["month"].to_numpy()
     ax.bar(x - 0.2, 1 + frame["planned"], width=0.4, color="0.6", label="planned multiplier")
@@ -111,8 +122,8 @@ def seasonality(frame: pd.DataFrame) -> Figure:
 
 
 def tiers(counts: pd.DataFrame, realised: pd.DataFrame, planned: pd.DataFrame) -> Figure:
-    fig = Figure(figsize=(11, 3.6), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1.4, 1])
+    fig = _figure((11, 3.6), bottom=0.14)
+    left, right = fig.subplots(1, 2, width_ratios=[1.4, 1], gridspec_kw={"wspace": 0.3})
     left.stackplot(counts.index, counts.to_numpy().T, labels=counts.columns, alpha=0.85)
     left.legend(fontsize=7, loc="upper left")
     _small(left, "active entities per tier at each period start")
@@ -153,9 +164,9 @@ def calendar_components(components: pd.DataFrame) -> Figure:
 def calendar_segments(planned: pd.DataFrame, realised: pd.DataFrame, events: pd.Series) -> Figure:
     fig, axes = _panels(2 * len(planned), cols=4, panel=(2.6, 2.6))
     for i, segment in enumerate(planned.index):
-        plot_calendar(planned.loc[segment].to_numpy(), ax=axes[2 * i], divergent=True, title=f"{segment}: planned")
-        plot_calendar(realised.loc[segment].to_numpy(), ax=axes[2 * i + 1], divergent=True,
-                      title=f"{segment}: realised ({events.loc[segment]:,} events)")
+        top = float(max(planned.loc[segment].max(), realised.loc[segment].max()))  # one colour scale per segment pair
+        plot_calendar(planned.loc[segment].to_numpy(), ax=axes[2 * i], vmax=top, title=f"{segment}: planned")
+        plot_calendar(realised.loc[segment].to_numpy(), ax=axes[2 * i + 1], vmax=top, title=f"{segment}: realised ({events.loc[segment]:,} events)")
     return fig
 
 
@@ -173,8 +184,8 @@ def treatment(frame: pd.DataFrame) -> Figure:
 
 
 def lifecycle(frame: pd.DataFrame, segments: list[str]) -> Figure:
-    fig = Figure(figsize=(11, 3.4), layout="constrained")
-    left, right = fig.subplots(1, 2)
+    fig = _figure((11, 3.4))
+    left, right = fig.subplots(1, 2, gridspec_kw={"wspace": 0.25})
     active = frame.pivot(index="period_index", columns="segment", values="active").reindex(columns=segments)
     left.stackplot(active.index, active.fillna(0).to_numpy().T, labels=segments, colors=COLOURS[: len(segments)], alpha=0.85)
     left.legend(fontsize=6, loc="upper left")

@@ -45,7 +45,8 @@ def trajectories(data: ReportData) -> pd.DataFrame:
     planned = data.truth["truth_centres"].drop_duplicates(["segment", "period_index"])[["segment", "period_index", "position"]]
     own = data.truth["truth_trajectory"].merge(data.truth["truth_entities"][["entity_id", "segment"]], on="entity_id")
     spread = own.groupby(["segment", "period_index"])["position"].agg(
-        entity_mean="mean", entity_low=lambda p: p.quantile(BAND[0]), entity_high=lambda p: p.quantile(BAND[1]))
+        entity_mean="mean", entity_low=lambda p: p.quantile(BAND[0]), entity_high=lambda p: p.quantile(BAND[1])
+    )
     loc = realised_locations(data)
     loc = loc[loc["follows"].isna() & (loc["trajectory_loading"] > 0)]
     share = (loc["realised"] / (1 + loc["seasonal_lift"]) - loc["centre_low"]) / (loc["centre_high"] - loc["centre_low"])
@@ -120,5 +121,5 @@ def seasonality(data: ReportData) -> pd.DataFrame:
     loc["realised_lift"] = loc["ratio"] / loc["calm"] - 1
     months = data.truth["truth_seasonality"][["period_index", "month"]]
     loc = loc.merge(months, on="period_index")
-    out = loc.groupby("month").agg(planned=("seasonal_lift", "mean"), realised=("realised_lift", "mean"), cells=("ratio", "size"))
+    out = loc.groupby("month").agg(planned=("seasonal_lift", "mean"), realised=("realised_lift", "median"), cells=("ratio", "size"))
     return out.reindex(range(1, 13)).reset_index()

@@ -115,8 +115,12 @@ def calendar_slots(data: ReportData) -> dict[str, pd.DataFrame]:
         realised.append(pd.DataFrame({"segment": segment, "slot": when.dt.dayofweek.to_numpy() * 24 + when.dt.hour.to_numpy()}))
     slots = pd.concat(realised).groupby(["segment", "slot"]).size().unstack("slot", fill_value=0).reindex(columns=range(SLOTS), fill_value=0)
     order = [s for s in data.segments if s in slots.index]
-    return {"components": components, "planned": planned.reindex(order), "realised": slots.div(slots.sum(axis=1), axis=0).reindex(order),
-            "events": slots.sum(axis=1).reindex(order)}
+    return {
+        "components": components,
+        "planned": planned.reindex(order),
+        "realised": slots.div(slots.sum(axis=1), axis=0).reindex(order),
+        "events": slots.sum(axis=1).reindex(order),
+    }
 
 
 def treatment_arms(data: ReportData) -> pd.DataFrame:
@@ -135,8 +139,16 @@ def treatment_arms(data: ReportData) -> pd.DataFrame:
         change = cells[after].groupby("entity_id")[t.metric].mean() - cells[~after].groupby("entity_id")[t.metric].mean()
         arm = entities.set_index("entity_id")["treatment_group"].reindex(change.index)
         did = change[arm == t.treatment_label].mean() - change[arm == t.control_label].mean()
-        rows.append(means.assign(segment=t.segment, metric=t.metric, start_period=t.start_period,
-                                 treated_label=t.treatment_label, expected_effect=t.expected_effect, realised_effect=did))
+        rows.append(
+            means.assign(
+                segment=t.segment,
+                metric=t.metric,
+                start_period=t.start_period,
+                treated_label=t.treatment_label,
+                expected_effect=t.expected_effect,
+                realised_effect=did,
+            )
+        )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
