@@ -112,7 +112,7 @@ def calendar_slots(data: ReportData) -> dict[str, pd.DataFrame]:
         events = data.tables[table.name]
         when = pd.to_datetime(events[stamp])
         segment = names[data.plan.entity_segment[events[table.entity_column].to_numpy(np.int64) - 1]]
-        realised.append(pd.DataFrame({"segment": segment, "slot": when.dt.dayofweek.to_numpy() * 24 + when.dt.hour.to_numpy()}))
+        realised.append(pd.DataFrame({"segment": segment, "slot": when.dt.day_of_week.to_numpy() * 24 + when.dt.hour.to_numpy()}))
     slots = pd.concat(realised).groupby(["segment", "slot"]).size().unstack("slot", fill_value=0).reindex(columns=range(SLOTS), fill_value=0)
     order = [s for s in data.segments if s in slots.index]
     return {
