@@ -93,7 +93,7 @@ def correlations(pairs: pd.DataFrame, matrix: pd.DataFrame) -> Figure:
 
 def lags(frame: pd.DataFrame) -> Figure:
     groups = list(frame.groupby(["driver", "follower"], sort=False))
-    fig, axes = _panels(len(groups))
+    fig, axes = _panels(len(groups), cols=2, panel=(5, 2.8))
     for ax, ((driver, follower), rows) in zip(axes, groups):
         ax.plot(rows["shift"], rows["strength"], marker="o", color="C0")
         ax.axvline(rows["planned"].iloc[0], color="black", linestyle="--", label=f"planned {rows['planned'].iloc[0]}")
