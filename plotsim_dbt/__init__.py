@@ -18,6 +18,7 @@ from .api import (  # noqa: E402
     write_tables,
 )
 from .config import Config, ConfigError, create, create_from_yaml, dump_config, load_config  # noqa: E402
+from .report import report  # noqa: E402
 from .presets import DIRTY, NOISE_PRESETS, PERFECTLY_CLEAN, REALISTIC, SLIGHTLY_MESSY  # noqa: E402
 from .templates import list_templates, load_template  # noqa: E402
 from .validation import ValidationIssue, ValidationReport  # noqa: E402
@@ -48,6 +49,7 @@ __all__ = [
     "list_templates",
     "load_config",
     "load_template",
+    "report",
     "run",
     "validate",
     "validate_tables",

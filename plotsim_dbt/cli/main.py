@@ -169,6 +169,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..report import report
+
+    started = time.perf_counter()
+    try:
+        path = report(_load(args.config), args.output, name=args.config, seed=args.seed)
+    except ImportError as err:  # matplotlib is an optional extra
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"Wrote the report of {args.config} to {path} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..dbt.project import demo
 
@@ -213,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metric", required=True, help="metric name")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")
     p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("report", help="write an HTML report with pictures of the story, as planned and as delivered")
+    p.add_argument("config", help="config YAML file or bundled template name")
+    p.add_argument("-o", "--output", default="report.html", help="HTML file to write (default report.html)")
+    p.add_argument("-s", "--seed", type=int, help="override the config's seed")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="copy a bundled template")
     p.add_argument("name")
