@@ -185,11 +185,15 @@ class CalDataFrameAccessor:
     # models
     def transform(self, *, model) -> pd.DataFrame:
         """``model.transform`` keeping the index (columns = components)."""
-        return pd.DataFrame(model.transform(self._obj), index=self._obj.index)
+        from .models import transform_on_dataframe
+
+        return transform_on_dataframe(self._obj, model)
 
     def predict(self, *, model) -> pd.DataFrame:
         """``model.predict`` keeping index and columns."""
-        return pd.DataFrame(model.predict(self._obj), index=self._obj.index, columns=self._obj.columns)
+        from .models import predict_on_dataframe
+
+        return predict_on_dataframe(self._obj, model)
 
     # plots (matplotlib, optional extra "plot")
     def plot_by_row(self, *, max_cols: int = 3, title_func=None, cmaps=None, **kwargs):
