@@ -22,7 +22,11 @@ def test_plot_by_row_grid(three_boxes, tmp_path):
     axes = three_boxes.cal.plot_by_row(max_cols=2)
     assert len(axes) == 3
     assert axes[0].get_title() == "Weekday mornings"
-    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    # 2 x 2 grid with 3 panels: day labels on the lowest panel of each column, hours on the left
+    assert [t.get_text() for t in axes[2].get_xticklabels()] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert [t.get_text() for t in axes[1].get_xticklabels()][0] == "Mon"
+    assert {t.get_text() for t in axes[0].get_xticklabels()} == {""}
+    assert {t.get_text() for t in axes[1].get_yticklabels()} == {""} and axes[2].get_yticklabels()[0].get_text() == "00:00"
     axes[0].figure.savefig(tmp_path / "rows.png")
     assert (tmp_path / "rows.png").stat().st_size > 0
 
@@ -51,7 +55,8 @@ def test_series_plot_row_and_profile(three_boxes):
     assert three_boxes.iloc[0].cal.plot_row().get_title() == "Weekday mornings"
     model = DummyModel.from_segments(three_boxes)
     _, events = model.create_sampler(random_state=0).sample([20, 20])
-    assert len(events.cal.plot_profile_by_row(model=model)) == 4
+    assert len(events.cal.plot_profile_by_row(model=model)) == 6  # data, components, predicted per row
+    assert len(events.cal.plot_raw_and_predicted_by_row(model=model)) == 4
 
 
 def test_importing_the_package_does_not_import_matplotlib_or_sklearn():
