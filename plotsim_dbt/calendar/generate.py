@@ -181,7 +181,7 @@ def wide_to_events(
     if values.size and (not np.issubdtype(values.dtype, np.number) or (values < 0).any() or (values != np.round(values)).any()):
         raise ValueError("df must hold non-negative whole event counts")
     first = pd.Timestamp(start)
-    if first.dayofweek != 0 or first != first.normalize():
+    if first.day_of_week != 0 or first != first.normalize():
         raise ValueError(f"start must be a Monday at midnight, got {first}")
     if isinstance(weeks, bool) or int(weeks) != weeks or weeks < 1:
         raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
