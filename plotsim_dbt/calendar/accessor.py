@@ -24,9 +24,7 @@ from .vocab import (
 __all__ = ["CalSeriesAccessor", "CalDataFrameAccessor", "aggregate_events", "widen"]
 
 
-def aggregate_events(
-    df: pd.DataFrame, by: str | list[str], timestamp_col: str, minutes: int = 60, as_multiindex: bool = True
-) -> pd.DataFrame:
+def aggregate_events(df: pd.DataFrame, by: str | list[str], timestamp_col: str, minutes: int = 60, as_multiindex: bool = True) -> pd.DataFrame:
     """Event rows -> wide counts: one row per value of ``by`` (a list gives a MultiIndex), one
     column per slot of ``minutes`` (168 for hourly), missing slots 0. Timestamps are read as
     wall-clock values (no timezone conversion); rows with a missing timestamp are dropped."""

@@ -150,9 +150,9 @@ def _event_columns(model, n_slots: int) -> pd.Index:
 
 def sample_from_latent_calendar(model, n_samples, random_state=None, concentration_scale: float = 1.0, concentration: float | None = None):
     """One-shot ``LatentCalendarSampler(model, ...).sample(n_samples)``."""
-    return LatentCalendarSampler(
-        model, random_state=random_state, concentration_scale=concentration_scale, concentration=concentration
-    ).sample(n_samples)
+    return LatentCalendarSampler(model, random_state=random_state, concentration_scale=concentration_scale, concentration=concentration).sample(
+        n_samples
+    )
 
 
 def wide_format_dataframe(n_rows: int, rate: float = 1.0, random_state=None) -> pd.DataFrame:

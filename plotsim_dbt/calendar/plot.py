@@ -299,9 +299,7 @@ def plot_calendar(
         if divergent:
             grid = grid * grid.size
         norm, cmap = _norm_and_cmap(grid, divergent, cmap, vmin, vmax)
-        image = ax.imshow(
-            grid, aspect="auto", cmap=cmap, norm=norm, alpha=alpha, interpolation="nearest", extent=(0, DAYS_IN_WEEK, HOURS_IN_DAY, 0)
-        )
+        image = ax.imshow(grid, aspect="auto", cmap=cmap, norm=norm, alpha=alpha, interpolation="nearest", extent=(0, DAYS_IN_WEEK, HOURS_IN_DAY, 0))
     else:
         from matplotlib.cm import ScalarMappable
         from matplotlib.patches import Rectangle
@@ -394,7 +392,9 @@ def plot_calendar_by_row(df: pd.DataFrame, max_cols: int = 3, title_func=None, c
     return flat
 
 
-def plot_across_column(df: pd.DataFrame, start_col: str, grid_col: str, *, end_col: str | None = None, duration: float = 60, max_cols: int = 3, axes=None, **kwargs):
+def plot_across_column(
+    df: pd.DataFrame, start_col: str, grid_col: str, *, end_col: str | None = None, duration: float = 60, max_cols: int = 3, axes=None, **kwargs
+):
     """Events (``plot_dataframe_as_calendar``) on one calendar per value of ``grid_col``."""
     groups = list(df.groupby(grid_col, sort=True))
     flat, settings = _axes_grid(len(groups), max_cols, axes)
@@ -506,4 +506,3 @@ def plot_model_predictions_by_row(df: pd.DataFrame, df_holdout: pd.DataFrame, *,
     for i, idx in enumerate(df.index):
         plot_model_predictions(data[i], predicted[i], holdout[i], axes=flat[3 * i : 3 * i + 3], label=str(idx), **kwargs)
     return flat
-

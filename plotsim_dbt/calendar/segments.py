@@ -132,9 +132,7 @@ def stack_segments(segments: Iterable[pd.Series | pd.DataFrame]) -> pd.DataFrame
 
 def create_dow_segments() -> pd.DataFrame:
     """7 x 168 frame: row i = all 24 hours of day i, names ``"00-Mon"`` ... ``"06-Sun"``."""
-    return stack_segments(
-        [create_box_segment(d, d + 1, 0, HOURS_IN_DAY, name=f"{d:02d}-{DAY_NAMES[d]}") for d in range(DAYS_IN_WEEK)]
-    )
+    return stack_segments([create_box_segment(d, d + 1, 0, HOURS_IN_DAY, name=f"{d:02d}-{DAY_NAMES[d]}") for d in range(DAYS_IN_WEEK)])
 
 
 def create_every_hour_segments() -> pd.DataFrame:

@@ -151,9 +151,7 @@ class VocabTransformer(_Stateless):
         df = as_pandas(X)
         _check_columns(df, [self.day_col, self.hour_col])
         fractional = self.minutes % 60 != 0
-        vocab = [
-            format_vocab(d, h, fractional) if pd.notna(d) and pd.notna(h) else None for d, h in zip(df[self.day_col], df[self.hour_col])
-        ]
+        vocab = [format_vocab(d, h, fractional) if pd.notna(d) and pd.notna(h) else None for d, h in zip(df[self.day_col], df[self.hour_col])]
         return df.assign(vocab=vocab)
 
 
@@ -270,8 +268,13 @@ def create_raw_to_vocab_transformer(
 ) -> RawToVocab:
     """``RawToVocab`` with these arguments (events -> wide counts)."""
     return RawToVocab(
-        id_col=id_col, timestamp_col=timestamp_col, minutes=minutes, additional_groups=additional_groups,
-        as_multiindex=as_multiindex, widen=widen, min_events=min_events,
+        id_col=id_col,
+        timestamp_col=timestamp_col,
+        minutes=minutes,
+        additional_groups=additional_groups,
+        as_multiindex=as_multiindex,
+        widen=widen,
+        min_events=min_events,
     )
 
 

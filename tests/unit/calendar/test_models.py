@@ -92,9 +92,7 @@ def test_from_segments_four_segments_of_seed000():
         ]
     )
     np.testing.assert_allclose(DummyModel.from_segments(segs).component_distribution_, np.array([15, 35, 20, 8]) / 78)
-    np.testing.assert_allclose(
-        DummyModel.from_segments(segs, weights=[3, 2, 1, 2]).component_distribution_, np.array([45, 70, 20, 16]) / 151
-    )
+    np.testing.assert_allclose(DummyModel.from_segments(segs, weights=[3, 2, 1, 2]).component_distribution_, np.array([45, 70, 20, 16]) / 151)
 
 
 def test_from_segments_validation(mornings_evenings):

@@ -38,8 +38,15 @@ MEMBERS = {
 # Left out on purpose (docs/calendar.md): Altair/PyMC extras and the iteration config objects, whose
 # jobs our functions do with plain arguments.
 LEFT_OUT = {
-    "sample_from_lda", "create_calendar_chart", "wide_to_long_format", "DataFrame.cal.chart",
-    "IterConfig", "StartEndConfig", "VocabIterConfig", "iterate_matrix", "plot_raw_data",
+    "sample_from_lda",
+    "create_calendar_chart",
+    "wide_to_long_format",
+    "DataFrame.cal.chart",
+    "IterConfig",
+    "StartEndConfig",
+    "VocabIterConfig",
+    "iterate_matrix",
+    "plot_raw_data",
 }
 
 

@@ -85,11 +85,13 @@ def test_input_from_duckdb_and_arrow(sampled):
 
 def test_step_by_step_pipeline_equals_the_one_step_transformer(sampled):
     events = wide_to_events(sampled, random_state=8)
-    steps = Pipeline([
-        ("features", create_timestamp_feature_pipeline("timestamp", create_vocab=False)),
-        ("aggregate", VocabAggregation(["user_id", "day_of_week", "hour"])),
-        ("widen", LongToWide()),
-    ])
+    steps = Pipeline(
+        [
+            ("features", create_timestamp_feature_pipeline("timestamp", create_vocab=False)),
+            ("aggregate", VocabAggregation(["user_id", "day_of_week", "hour"])),
+            ("widen", LongToWide()),
+        ]
+    )
     assert steps.fit_transform(events).equals(create_raw_to_vocab_transformer("user_id", "timestamp").fit_transform(events))
     long = RawToVocab("user_id", "timestamp", widen=False).fit_transform(events)
     assert list(long.index.names) == ["user_id", "day_of_week", "hour"] and long["num_events"].sum() == len(events)

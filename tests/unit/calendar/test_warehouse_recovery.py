@@ -21,10 +21,12 @@ DELTA = 1e-3  # failure probability the mixture bound allows for the whole table
 @pytest.fixture(scope="module")
 def fitted():
     tables, _ = generate_arrow(load_template("saas"), tables=["evt_login", "truth_calendar_components", "truth_calendar_mixtures"])
-    pipe = Pipeline([
-        ("wide", RawToVocab(id_col="company_id", timestamp_col="logged_in_at")),
-        ("model", LatentCalendar(n_components=3, max_iter=50, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("wide", RawToVocab(id_col="company_id", timestamp_col="logged_in_at")),
+            ("model", LatentCalendar(n_components=3, max_iter=50, random_state=0)),
+        ]
+    )
     pipe.fit(tables["evt_login"])
     wide = pipe["wide"].transform(tables["evt_login"])
     truth_components = tables["truth_calendar_components"].to_pandas().pivot(index="component", columns="slot", values="probability")
@@ -66,8 +68,10 @@ def test_company_mixtures_recovered_within_the_sample_size_bound(fitted):
     # (doc_topic_prior sums to 1, moving a posterior mean by at most 1 / n).
     bound = np.sqrt(np.log(2 * companies * k / DELTA) / (2 * n)) + 1 / n
     error = np.abs(estimate - truth)
-    print(f"companies {companies}, events {int(n.min())}-{int(n.max())}, max |error| {error.max():.4f}, "
-          f"max error / bound {(error / bound).max():.3f}, bound {bound.min():.3f}-{bound.max():.3f}")
+    print(
+        f"companies {companies}, events {int(n.min())}-{int(n.max())}, max |error| {error.max():.4f}, "
+        f"max error / bound {(error / bound).max():.3f}, bound {bound.min():.3f}-{bound.max():.3f}"
+    )
     assert (error <= bound).all()
     # On average the error is the binomial one: RMSE sqrt(mean theta (1 - theta) / n) (+ the prior's
     # pull); 1.25x leaves > 5 standard errors of the mean squared error over 600 companies.
