@@ -3,7 +3,8 @@ models (latent Dirichlet allocation) and a vectorised sampler of synthetic users
 
 ``import plotsim_dbt.calendar`` registers the ``.cal`` accessor on pandas Series and DataFrames
 and stays light: scikit-learn is imported on first use of a model class (``LatentCalendar``,
-``DummyModel``, ``MarginalModel``) and matplotlib on first plot. See docs/calendar.md.
+``DummyModel``, ``MarginalModel``, ``ConjugateModel``) or transformer (``RawToVocab``) and
+matplotlib on first plot. See docs/calendar.md.
 
 Conventions: day_of_week 0 = Monday ... 6 = Sunday; slot = day_of_week * 24 + hour (Monday 00:00
 = 0); wide frames have the 168 slots as columns in FULL_VOCAB order; day and hour ranges are
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from . import accessor as _accessor  # noqa: F401  (registers .cal)
 from . import generate, segments, slots, vocab
-from .generate import LatentCalendarSampler, sample_from_latent_calendar, wide_format_dataframe
+from .generate import LatentCalendarSampler, sample_from_latent_calendar, wide_format_dataframe, wide_to_events
 from .vocab import (
     DAY_LOOKUP,
     DAYS_IN_WEEK,
@@ -26,10 +27,12 @@ from .vocab import (
     create_full_vocab,
 )
 
-_LAZY_MODELS = {"LatentCalendar", "DummyModel", "MarginalModel", "joint_distribution"}
-_LAZY_MODULES = {"models", "plot"}
+_LAZY_MODELS = {"LatentCalendar", "DummyModel", "MarginalModel", "ConjugateModel", "joint_distribution"}
+_LAZY_TRANSFORMERS = {"RawToVocab", "create_raw_to_vocab_transformer", "create_timestamp_feature_pipeline"}
+_LAZY_MODULES = {"models", "plot", "transformers"}
 
 __all__ = [
+    "ConjugateModel",
     "DAY_LOOKUP",
     "DAYS_IN_WEEK",
     "DOWHour",
@@ -40,8 +43,11 @@ __all__ = [
     "LatentCalendar",
     "LatentCalendarSampler",
     "MarginalModel",
+    "RawToVocab",
     "TIME_SLOTS",
     "create_full_vocab",
+    "create_raw_to_vocab_transformer",
+    "create_timestamp_feature_pipeline",
     "generate",
     "joint_distribution",
     "sample_from_latent_calendar",
@@ -49,6 +55,7 @@ __all__ = [
     "slots",
     "vocab",
     "wide_format_dataframe",
+    "wide_to_events",
 ]
 
 
@@ -57,10 +64,12 @@ def __getattr__(name: str):
 
     if name in _LAZY_MODELS:
         return getattr(importlib.import_module(".models", __name__), name)
+    if name in _LAZY_TRANSFORMERS:
+        return getattr(importlib.import_module(".transformers", __name__), name)
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY_MODELS | _LAZY_MODULES)
+    return sorted(set(globals()) | _LAZY_MODELS | _LAZY_TRANSFORMERS | _LAZY_MODULES)

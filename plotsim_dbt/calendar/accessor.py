@@ -24,9 +24,7 @@ from .vocab import (
 __all__ = ["CalSeriesAccessor", "CalDataFrameAccessor", "aggregate_events", "widen"]
 
 
-def aggregate_events(
-    df: pd.DataFrame, by: str | list[str], timestamp_col: str, minutes: int = 60, as_multiindex: bool = True
-) -> pd.DataFrame:
+def aggregate_events(df: pd.DataFrame, by: str | list[str], timestamp_col: str, minutes: int = 60, as_multiindex: bool = True) -> pd.DataFrame:
     """Event rows -> wide counts: one row per value of ``by`` (a list gives a MultiIndex), one
     column per slot of ``minutes`` (168 for hourly), missing slots 0. Timestamps are read as
     wall-clock values (no timezone conversion); rows with a missing timestamp are dropped."""
@@ -119,9 +117,10 @@ class CalSeriesAccessor:
         """Heat calendar of this 168-value row (matplotlib)."""
         return _plot_module().plot_series_as_calendar(self._obj, **kwargs)
 
-    def plot(self, **kwargs):
-        """Heat calendar of the weekly slot counts of these timestamps (matplotlib)."""
-        return _plot_module().plot_series_as_calendar(self.aggregate_events(), **kwargs)
+    def plot(self, *, duration: float = 5, **kwargs):
+        """These timestamps as blocks of ``duration`` minutes on one week (matplotlib)."""
+        name = self._obj.name if self._obj.name is not None else "timestamp"
+        return _plot_module().plot_dataframe_as_calendar(self._obj.rename(name).to_frame(), name, duration=duration, **kwargs)
 
 
 @pd.api.extensions.register_dataframe_accessor("cal")
@@ -185,18 +184,38 @@ class CalDataFrameAccessor:
     # models
     def transform(self, *, model) -> pd.DataFrame:
         """``model.transform`` keeping the index (columns = components)."""
-        return pd.DataFrame(model.transform(self._obj), index=self._obj.index)
+        from .models import transform_on_dataframe
+
+        return transform_on_dataframe(self._obj, model)
 
     def predict(self, *, model) -> pd.DataFrame:
         """``model.predict`` keeping index and columns."""
-        return pd.DataFrame(model.predict(self._obj), index=self._obj.index, columns=self._obj.columns)
+        from .models import predict_on_dataframe
+
+        return predict_on_dataframe(self._obj, model)
 
     # plots (matplotlib, optional extra "plot")
+    def plot(self, start_col: str, *, end_col: str | None = None, duration: float | None = None, **kwargs):
+        """Event rows as blocks on one week, from ``start_col`` to ``end_col`` or for
+        ``duration`` minutes; returns the axes."""
+        return _plot_module().plot_dataframe_as_calendar(self._obj, start_col, end_col=end_col, duration=duration, **kwargs)
+
+    def plot_across_column(self, start_col: str, grid_col: str, *, end_col: str | None = None, duration: float = 60, max_cols: int = 3, **kwargs):
+        """Event blocks on one calendar per value of ``grid_col``."""
+        return _plot_module().plot_across_column(self._obj, start_col, grid_col, end_col=end_col, duration=duration, max_cols=max_cols, **kwargs)
+
     def plot_by_row(self, *, max_cols: int = 3, title_func=None, cmaps=None, **kwargs):
         """One heat calendar per row in a grid of ``max_cols`` columns; returns the axes."""
         return _plot_module().plot_calendar_by_row(self._obj, max_cols=max_cols, title_func=title_func, cmaps=cmaps, **kwargs)
 
-    def plot_profile_by_row(self, *, model, max_cols: int = 3, **kwargs):
-        """Each row's data next to the model's predicted slot distribution."""
-        return _plot_module().plot_profile_by_row(self._obj, model=model, max_cols=max_cols, **kwargs)
+    def plot_profile_by_row(self, *, model, include_components: bool = True, **kwargs):
+        """Per row: its data, its mixture over the model's components and the prediction."""
+        return _plot_module().plot_profile_by_row(self._obj, model=model, include_components=include_components, **kwargs)
 
+    def plot_raw_and_predicted_by_row(self, *, model, **kwargs):
+        """Per row: its data next to the model's predicted slot distribution."""
+        return _plot_module().plot_raw_and_predicted_by_row(self._obj, model=model, **kwargs)
+
+    def plot_model_predictions_by_row(self, df_holdout: pd.DataFrame, *, model, **kwargs):
+        """Per row: this data, the model's prediction from it and the row of ``df_holdout``."""
+        return _plot_module().plot_model_predictions_by_row(self._obj, df_holdout, model=model, **kwargs)

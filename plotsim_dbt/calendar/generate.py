@@ -24,7 +24,7 @@ import pandas as pd
 from . import slots as _slots
 from .vocab import FULL_VOCAB
 
-__all__ = ["LatentCalendarSampler", "sample_from_latent_calendar", "wide_format_dataframe"]
+__all__ = ["LatentCalendarSampler", "sample_from_latent_calendar", "wide_format_dataframe", "wide_to_events"]
 
 _MIN_PERTURBED_ALPHA = 1e-8
 
@@ -150,9 +150,9 @@ def _event_columns(model, n_slots: int) -> pd.Index:
 
 def sample_from_latent_calendar(model, n_samples, random_state=None, concentration_scale: float = 1.0, concentration: float | None = None):
     """One-shot ``LatentCalendarSampler(model, ...).sample(n_samples)``."""
-    return LatentCalendarSampler(
-        model, random_state=random_state, concentration_scale=concentration_scale, concentration=concentration
-    ).sample(n_samples)
+    return LatentCalendarSampler(model, random_state=random_state, concentration_scale=concentration_scale, concentration=concentration).sample(
+        n_samples
+    )
 
 
 def wide_format_dataframe(n_rows: int, rate: float = 1.0, random_state=None) -> pd.DataFrame:
@@ -162,3 +162,38 @@ def wide_format_dataframe(n_rows: int, rate: float = 1.0, random_state=None) -> 
     rng = np.random.default_rng(random_state)
     values = rng.poisson(lam=rate, size=(int(n_rows), FULL_VOCAB.size)).astype(np.int64)
     return pd.DataFrame(values, columns=FULL_VOCAB)
+
+
+def wide_to_events(
+    df: pd.DataFrame, start="2024-01-01", weeks: int = 1, id_col: str | None = None, timestamp_col: str = "timestamp", random_state=None
+) -> pd.DataFrame:
+    """Wide counts -> one event row per count: (id, timestamp), the id being the row's index value.
+
+    The slot size follows the column count (168 -> hourly, 336 -> 30 minutes, ...; the columns are
+    taken in day-major order). Each event lands in a week drawn uniformly among ``weeks`` weeks
+    from ``start`` (a Monday, midnight) and at a uniform whole second inside its slot, so
+    aggregating the events again gives back ``df``. ``id_col`` defaults to the index name, else
+    ``"id"``."""
+    values = df.to_numpy()
+    n_slots = values.shape[1]
+    if n_slots == 0 or n_slots % 7 or 1440 % (n_slots // 7):
+        raise ValueError(f"df needs 7 x (slots per day) columns with the slots dividing the day, got {n_slots}")
+    if values.size and (not np.issubdtype(values.dtype, np.number) or (values < 0).any() or (values != np.round(values)).any()):
+        raise ValueError("df must hold non-negative whole event counts")
+    first = pd.Timestamp(start)
+    if first.day_of_week != 0 or first != first.normalize():
+        raise ValueError(f"start must be a Monday at midnight, got {first}")
+    if isinstance(weeks, bool) or int(weeks) != weeks or weeks < 1:
+        raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
+    per_day = n_slots // 7
+    slot_seconds = 86_400 // per_day
+    counts = values.astype(np.int64)
+    row, slot = np.nonzero(counts)
+    repeats = counts[row, slot]
+    row, slot = np.repeat(row, repeats), np.repeat(slot, repeats)
+    rng = np.random.default_rng(random_state)
+    week = rng.integers(int(weeks), size=row.size)
+    second = rng.integers(slot_seconds, size=row.size)
+    offset = week * 7 * 86_400 + slot * slot_seconds + second  # slot * slot_seconds = day * 86400 + slot start
+    name = id_col or df.index.name or "id"
+    return pd.DataFrame({name: df.index.to_numpy()[row], timestamp_col: first + pd.to_timedelta(offset, unit="s")})

@@ -6,20 +6,31 @@ document, every slot a word, every topic a *component* (a distribution over the 
 ``normalized_components_``, ``component_distribution_``, ``predict`` and ``create_sampler``.
 
 ``DummyModel`` builds the same kind of model by hand (``from_prior``, ``from_segments``) and
-``MarginalModel`` is the one-component population baseline. scikit-learn is imported here only.
+``MarginalModel`` is the one-component population baseline; ``ConjugateModel`` the per-row
+Dirichlet-multinomial baseline. scikit-learn is imported here only.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import LatentDirichletAllocation
 
 from .generate import LatentCalendarSampler
 from .segments import _align_to_vocab
 from .vocab import FULL_VOCAB
 
-__all__ = ["LatentCalendar", "DummyModel", "MarginalModel", "joint_distribution"]
+__all__ = [
+    "LatentCalendar",
+    "DummyModel",
+    "MarginalModel",
+    "ConjugateModel",
+    "hourly_prior",
+    "joint_distribution",
+    "transform_on_dataframe",
+    "predict_on_dataframe",
+]
 
 
 def joint_distribution(X_latent: np.ndarray, components: np.ndarray) -> np.ndarray:
@@ -188,3 +199,71 @@ class MarginalModel(_FixedComponents):
         totals = np.asarray(X, dtype=np.float64).sum(axis=0)
         self._set_components(totals[None, :])
         return self
+
+
+def _counts(X, what: str = "X") -> np.ndarray:
+    values = np.asarray(X, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"{what} must be 2-D (rows x slots), got shape {values.shape}")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"{what} must be finite, non-negative counts")
+    return values
+
+
+def hourly_prior(X) -> np.ndarray:
+    """Per slot, the share of rows with at least one event there: a data-driven Dirichlet prior."""
+    values = _counts(X)
+    if values.shape[0] == 0:
+        raise ValueError("X has no rows")
+    return (values > 0).mean(axis=0)
+
+
+class ConjugateModel(TransformerMixin, BaseEstimator):
+    """Dirichlet-multinomial baseline: each row's slot probabilities ~ Dirichlet(a), its counts
+    multinomial given them, so the posterior is Dirichlet(a + x).
+
+    ``a`` is the prior (one non-negative value per slot, positive sum); ``None`` takes
+    ``hourly_prior(X)`` at ``fit``. ``transform(X)`` and ``predict(X)`` both give the posterior
+    mean ``(a + x) / sum(a + x)`` per row (rows sum to 1): a row with few events stays near the
+    prior, one with many follows its own counts. Fitted: ``a_``, ``n_features_in_``."""
+
+    def __init__(self, a=None):
+        self.a = a
+
+    def fit(self, X, y=None):
+        values = _counts(X)
+        prior = hourly_prior(values) if self.a is None else np.asarray(self.a, dtype=np.float64).reshape(-1)
+        if prior.shape != (values.shape[1],):
+            raise ValueError(f"a needs one value per slot ({values.shape[1]}), got {prior.size}")
+        if not np.isfinite(prior).all() or (prior < 0).any() or prior.sum() <= 0:
+            raise ValueError("a must be finite, non-negative and not all zero (with a=None: X has no events)")
+        self.a_ = prior
+        self.n_features_in_ = values.shape[1]
+        return self
+
+    def posterior(self, X) -> np.ndarray:
+        """Dirichlet posterior parameters ``a_ + x`` per row."""
+        values = _counts(X)
+        if values.shape[1] != self.n_features_in_:
+            raise ValueError(f"X must have {self.n_features_in_} columns, got {values.shape[1]}")
+        return self.a_ + values
+
+    def transform(self, X) -> np.ndarray:
+        post = self.posterior(X)
+        return post / post.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        return self.transform(X)
+
+
+def transform_on_dataframe(df: pd.DataFrame, model) -> pd.DataFrame:
+    """``model.transform(df)`` keeping the index: one column per component (0..K-1), or per slot
+    for models whose transform is already a slot distribution (``ConjugateModel``)."""
+    values = np.asarray(model.transform(df))
+    columns = df.columns if values.shape[1] == df.shape[1] and not isinstance(model, LatentCalendar) else None
+    return pd.DataFrame(values, index=df.index, columns=columns)
+
+
+def predict_on_dataframe(df: pd.DataFrame, model) -> pd.DataFrame:
+    """``model.predict(df)`` keeping index and columns."""
+    return pd.DataFrame(model.predict(df), index=df.index, columns=df.columns)

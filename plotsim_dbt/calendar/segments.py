@@ -69,10 +69,11 @@ def create_hourly_segment(start, end, name=None) -> pd.Series:
     return create_series_for_range(a, b).rename(name if name is not None else f"{a.vocab}-{b.vocab}")
 
 
-def get_vocab_for_range(start, end) -> list[str]:
-    """String labels of the slots of ``create_series_for_range(start, end)``, in slot order."""
-    mask = create_series_for_range(start, end).to_numpy()
-    return list(FULL_VOCAB_STRINGS[mask.astype(bool)])
+def get_vocab_for_range(start, end) -> list[tuple[int, int]]:
+    """The (day_of_week, hour) pairs of the slots of ``create_series_for_range(start, end)``, in
+    slot order (the ``FULL_VOCAB`` labels, as latent-calendar returns them)."""
+    mask = create_series_for_range(start, end).to_numpy().astype(bool)
+    return [(int(d), int(h)) for d, h in FULL_VOCAB[mask]]
 
 
 def create_box_segment(day_start: int, day_end: int, hour_start: int, hour_end: int, name=None) -> pd.Series:
@@ -112,7 +113,7 @@ def _align_to_vocab(obj, what: str):
 
 def stack_segments(segments: Iterable[pd.Series | pd.DataFrame]) -> pd.DataFrame:
     """Segments frame: one row per segment, in order (DataFrames contribute all their rows),
-    columns FULL_VOCAB, index the segment names (duplicates allowed)."""
+    columns FULL_VOCAB, index the segment names (unnamed index, duplicates allowed)."""
     rows, names = [], []
     for seg in segments:
         if isinstance(seg, pd.Series):
@@ -126,19 +127,17 @@ def stack_segments(segments: Iterable[pd.Series | pd.DataFrame]) -> pd.DataFrame
     if not rows:
         raise ValueError("no segments to stack")
     values = np.vstack(rows)
-    return pd.DataFrame(values, index=pd.Index(names, name="segment"), columns=FULL_VOCAB)
+    return pd.DataFrame(values, index=pd.Index(names), columns=FULL_VOCAB)
 
 
 def create_dow_segments() -> pd.DataFrame:
     """7 x 168 frame: row i = all 24 hours of day i, names ``"00-Mon"`` ... ``"06-Sun"``."""
-    return stack_segments(
-        [create_box_segment(d, d + 1, 0, HOURS_IN_DAY, name=f"{d:02d}-{DAY_NAMES[d]}") for d in range(DAYS_IN_WEEK)]
-    )
+    return stack_segments([create_box_segment(d, d + 1, 0, HOURS_IN_DAY, name=f"{d:02d}-{DAY_NAMES[d]}") for d in range(DAYS_IN_WEEK)])
 
 
 def create_every_hour_segments() -> pd.DataFrame:
     """168 x 168 identity frame, one segment per slot, named ``"DD HH"``."""
-    return pd.DataFrame(np.eye(TIME_SLOTS, dtype=np.int64), index=pd.Index(list(FULL_VOCAB_STRINGS), name="segment"), columns=FULL_VOCAB)
+    return pd.DataFrame(np.eye(TIME_SLOTS, dtype=np.int64), index=pd.Index(list(FULL_VOCAB_STRINGS)), columns=FULL_VOCAB)
 
 
 def create_empty_template() -> pd.DataFrame:

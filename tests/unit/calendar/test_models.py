@@ -92,9 +92,7 @@ def test_from_segments_four_segments_of_seed000():
         ]
     )
     np.testing.assert_allclose(DummyModel.from_segments(segs).component_distribution_, np.array([15, 35, 20, 8]) / 78)
-    np.testing.assert_allclose(
-        DummyModel.from_segments(segs, weights=[3, 2, 1, 2]).component_distribution_, np.array([45, 70, 20, 16]) / 151
-    )
+    np.testing.assert_allclose(DummyModel.from_segments(segs, weights=[3, 2, 1, 2]).component_distribution_, np.array([45, 70, 20, 16]) / 151)
 
 
 def test_from_segments_validation(mornings_evenings):
@@ -137,3 +135,33 @@ def test_sampler_columns_follow_string_feature_names():
     _, events = model.create_sampler(random_state=0).sample([3])
     assert list(events.columns) == list(df.columns)
     assert isinstance(events.columns, pd.Index)
+
+
+def test_conjugate_model_is_the_dirichlet_multinomial_posterior_mean():
+    from plotsim_dbt.calendar.models import ConjugateModel, hourly_prior
+
+    X = np.zeros((3, 168), dtype=int)
+    X[0, 10] = 4
+    X[1, [10, 20]] = [1, 1]
+    prior = hourly_prior(X)
+    assert prior[10] == pytest.approx(2 / 3) and prior[20] == pytest.approx(1 / 3) and prior[0] == 0
+    model = ConjugateModel().fit(X)
+    post = model.predict(X)
+    np.testing.assert_allclose(post.sum(axis=1), 1)
+    np.testing.assert_allclose(post[0, 10], (2 / 3 + 4) / (1 + 4))  # (a + x) / sum(a + x)
+    np.testing.assert_allclose(post[2], prior / prior.sum())  # no events: the prior mean
+    np.testing.assert_allclose(model.transform(X), post)
+    # many events: the row's own shares win over the prior
+    big = ConjugateModel(a=np.ones(168)).fit(X).predict(np.eye(168, dtype=int)[[5]] * 10_000)
+    assert big[0, 5] > 0.98
+    assert pd.DataFrame(X, columns=FULL_VOCAB).cal.predict(model=model).columns.equals(FULL_VOCAB)
+
+
+@pytest.mark.parametrize("a", [np.full(168, -1.0), np.zeros(168), np.ones(10)])
+def test_conjugate_model_rejects_bad_priors(a):
+    from plotsim_dbt.calendar.models import ConjugateModel
+
+    with pytest.raises(ValueError):
+        ConjugateModel(a=a).fit(np.ones((2, 168)))
+    with pytest.raises(ValueError):
+        ConjugateModel().fit(np.zeros((2, 168)))

@@ -64,7 +64,12 @@ def test_hourly_range_wraps_past_sunday():
     assert create_series_for_range((2, 5), (2, 0)).sum() == 163
     assert create_series_for_range((2, 5), (2, 5)).sum() == 0
     assert create_series_for_range((4, 18), (6, 24)).sum() == 6 + 48
-    assert get_vocab_for_range("06 22", "00 01") == ["00 00", "06 22", "06 23"]
+    assert get_vocab_for_range("06 22", "00 01") == [(0, 0), (6, 22), (6, 23)]  # (day, hour) pairs, slot order
+    assert get_vocab_for_range(DOWHour(0, 9), DOWHour(0, 11)) == [(0, 9), (0, 10)]
+    with pytest.raises(ValueError):
+        get_vocab_for_range((7, 0), (0, 1))
+    with pytest.raises(ValueError):
+        get_vocab_for_range((0, 0), (0, 25))
     assert create_hourly_segment((0, 9), (0, 12)).name == "00 09-00 12"
 
 
@@ -73,7 +78,8 @@ def test_stack_segments_rows_in_order():
     b = create_box_segment(0, 5, 18, 22, name="b")
     df = stack_segments([a, b, stack_segments([a])])
     assert df.shape == (3, 168) and list(df.index) == ["a", "b", "a"]
-    assert df.columns.equals(FULL_VOCAB)
+    assert df.columns.equals(FULL_VOCAB) and list(df.columns.names) == ["day_of_week", "hour"]
+    assert df.index.name is None  # unnamed, as latent-calendar's concatenation of named Series
     assert df.sum(axis=1).tolist() == [15, 20, 15]
 
 
@@ -88,7 +94,7 @@ def test_dow_and_every_hour_segments():
     assert dow.shape == (7, 168) and list(dow.index)[:2] == ["00-Mon", "01-Tue"] and (dow.sum(axis=1) == 24).all()
     assert (dow.sum(axis=0) == 1).all()
     every = create_every_hour_segments()
-    assert every.shape == (168, 168) and every.index[167] == "06 23"
+    assert every.shape == (168, 168) and every.index[167] == "06 23" and every.index.name is None and dow.index.name is None
     np.testing.assert_array_equal(every.to_numpy(), np.eye(168))
 
 
