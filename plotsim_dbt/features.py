@@ -89,8 +89,18 @@ def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> 
     cfg = plan.config
     facts = {n: pa.table(t) if isinstance(t, pa.RecordBatch) else t for n, t in facts.items() if n in plan.tables}
     periods = plan.periods if plan.cutoff_period is None else plan.cutoff_period
-    entity_ids = [facts[f].column(plan.tables[f].entity_column).to_numpy() for f in facts]
-    entities = np.unique(np.concatenate(entity_ids)) if entity_ids else np.array([], dtype=np.int64)
+    # Entities with a row in the training window (one that arrives later is unknown at training
+    # time), and the last period each has one: an entity exists exactly while it has fact rows.
+    ids, seen = [], []
+    for name, rows in facts.items():
+        fact = plan.tables[name]
+        period = np.searchsorted(plan.axis.date_keys, rows.column(fact.date_column).to_numpy())
+        ids.append(rows.column(fact.entity_column).to_numpy()[period < periods])
+        seen.append(period[period < periods])
+    ids_all = np.concatenate(ids) if ids else np.array([], dtype=np.int64)
+    entities, inverse = np.unique(ids_all, return_inverse=True)
+    last_seen = np.full(len(entities), -1)
+    np.maximum.at(last_seen, inverse, np.concatenate(seen) if seen else np.array([], dtype=np.int64))
     columns: dict[str, object] = {plan.entity_table.key: pa.array(entities, pa.int64())}
     for name, fact in feature_metrics(plan).items():
         if fact not in facts:
@@ -102,6 +112,7 @@ def entity_features(plan: Plan, facts: dict[str, pa.Table | pa.RecordBatch]) -> 
         segment = plan.entity_segment[entities - 1]
         archetypes = pa.array([s.archetype for s in cfg.segments])
         columns["archetype"] = archetypes.take(pa.array(segment))
-        final = positions_of(plan, entities - 1)[:, periods - 1]
+        # the position at the entity's last training period (an ended entity's at its end)
+        final = positions_of(plan, entities - 1)[np.arange(len(entities)), last_seen]
         columns["final_trajectory_position"] = pa.array(final, pa.float64(), from_pandas=True)
     return pa.table(columns)

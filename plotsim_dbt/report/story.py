@@ -70,8 +70,11 @@ def metric_bands(data: ReportData) -> pd.DataFrame:
 
 def correlations(data: ReportData) -> pd.DataFrame:
     """Per declared connection: the declared target, the Pearson the planner predicts
-    (``delivered``) and the table-wide Pearson realised over every fact cell holding both."""
-    out = data.truth["truth_correlations"][["metric_a", "metric_b", "word", "declared", "delivered"]].copy()
+    (``delivered``) and the table-wide Pearson realised over every fact cell holding both. A pair
+    with a scaled metric (``scaled_by``) is left out: it is planned on the metric's own value."""
+    out = data.truth["truth_correlations"][["metric_a", "metric_b", "word", "declared", "delivered"]]
+    scaled = {data.plan.metrics[s.metric].name for s in data.plan.scales}
+    out = out[~(out["metric_a"].isin(scaled) | out["metric_b"].isin(scaled))].reset_index(drop=True)
     realised, cells = [], []
     for a, b in zip(out["metric_a"], out["metric_b"]):
         both = data.cells[["entity_id", a, b]].dropna() if {a, b} <= set(data.cells.columns) else pd.DataFrame()

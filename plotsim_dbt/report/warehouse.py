@@ -25,11 +25,13 @@ def tier_counts(data: ReportData) -> pd.DataFrame:
     if table.scd is None:
         return pd.DataFrame()
     dim = data.tables[table.name]
-    if "status" in dim.columns:
-        dim = dim[dim["status"] == "active"]
     starts = pd.to_datetime(_periods(data)["date"]).to_numpy()
     valid_from = pd.to_datetime(dim["valid_from"]).to_numpy()
     valid_to = pd.to_datetime(dim["valid_to"].where(dim["valid_to"].notna(), pd.Timestamp.max.date())).to_numpy()
+    if "status" in dim.columns:  # an ended entity's last version covers only its end period (it lives through it)
+        ended = (dim["status"] != "active").to_numpy()
+        after = np.append(starts[1:], np.datetime64(pd.Timestamp.max))[np.searchsorted(starts, valid_from)]
+        valid_to = np.where(ended, after, valid_to)
     in_force = (valid_from[None, :] <= starts[:, None]) & (starts[:, None] < valid_to[None, :])
     labels = dim[table.scd.name].to_numpy()
     tiers = list(table.scd.accepted_values or pd.unique(labels))

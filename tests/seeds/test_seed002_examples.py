@@ -46,9 +46,10 @@ def grab(pattern: str, out: str, cast=float):
 def test_entity_features_table_and_the_documented_drop(tmp_path):
     out = run_example("b01_entity_features.py", tmp_path)
     assert "entity_features set: True" in out
-    assert grab(r"features rows: (\d+) \(companies: (\d+)\)", out, int) == (600, 600)
+    rows, companies = grab(r"features rows: (\d+) \(companies: (\d+) with a training month", out, int)
+    assert rows == companies and 500 < rows <= 600  # a company signing up in the holdout months is unknown at training time
     # 7 metrics, the holdout target churn_risk left out: 6 x 6 aggregate columns.
-    assert grab(r"X shape: (\d+) x (\d+)", out, int) == (600, 36)
+    assert grab(r"X shape: (\d+) x (\d+)", out, int) == (rows, 36)
     counts = dict(re.findall(r"^metric (\w+): (\d) aggregate columns", out, re.M))
     assert counts == {"engagement": "6", "feature_adoption": "6", "mrr": "6", "nps": "6",
                       "support_tickets": "6", "churn_risk": "0", "expansion_revenue": "6"}
@@ -113,13 +114,15 @@ def test_scd2_facts_join_the_active_version_and_events_are_recorded(tmp_path):
     assert companies == 600 and versions > companies
     assert "'dim_row_id'" in grab(r"fct_revenue columns: (.*)$", out, str)
     joined, total = grab(r"fact rows joined: (\d+) of (\d+)", out, int)
-    assert joined == total == 600 * 24
+    assert joined == total  # one row per company and month it exists: arrival to churn
+    assert 600 * 12 < total < 600 * 24
     assert "same company: True" in out
     assert grab(r"version active at the fact's period: (\d+) of", out, int) == total
     tiers = [float(v) for v in re.findall(r"^tier \w+: mean mrr (\S+)$", out, re.M)]
     assert len(tiers) >= 2 and tiers == sorted(tiers)  # higher tiers in force where MRR is higher
-    events, diff = grab(r"scd_events: (\d+); versions - companies = (\d+)", out, int)
-    assert events == diff == versions - companies
+    events, diff, tier_moves, other_moves = grab(
+        r"scd_events: (\d+); versions - companies = (\d+) = tier changes (\d+) \+ stage or status changes (\d+)", out, int)
+    assert events == tier_moves > 0 and diff == versions - companies == tier_moves + other_moves
     assert grab(r"events matching dim_company versions: (\d+) of", out, int) == events
     assert "upgrades only (monotonic ladder): True" in out
 
@@ -157,12 +160,13 @@ def test_seasonality_lifts_the_sensitive_metric_only(tmp_path):
 def test_ground_truth_from_manifest(tmp_path):
     out = run_example("b09_manifest_ground_truth.py", tmp_path)
     assert "labels: 600 entities, 6 archetypes; trajectory_sample_rate 1.0" in out
-    assert "positions: 14400 cells = 600 entities x 24 periods: True" in out
-    assert "labels['enterprise_0000'] = 'accelerating'" in out
-    assert "feature-table archetype equals manifest label: 600 of 600" in out
+    assert re.search(r"positions: \d+ cells; one per month each entity exists \(sign-up to churn\): True", out)
+    assert "example label is its segment's archetype: True" in out
+    agree, rows = grab(r"feature-table archetype equals manifest label: (\d+) of (\d+)", out, int)
+    assert agree == rows > 500
     gap = float(re.search(r"positions follow their segment's archetype \(mean gap ([0-9.]+)", out).group(1))
     assert 0.0 < gap < 0.15, gap  # each entity strays from its archetype, a little
-    assert "final_trajectory_position equals the position at period 19: True" in out
+    assert "final_trajectory_position equals the position at each company's last training period: True" in out
 
 
 def test_trace_metric_cell_realised_equals_table(tmp_path):
@@ -189,9 +193,12 @@ def test_ml_ready_recipe_classifier_and_forecast(tmp_path):
     accuracy = grab(r"^accuracy: (\S+)", out)
     f1 = grab(r"^macro F1: (\S+)", out)
     se = math.sqrt(majority * (1 - majority) / n_test)
-    assert classes == 6 and accuracy >= majority + Z * se and accuracy >= 0.9 and f1 >= 0.9, out
+    # entities of a segment stray from its archetype (variation) and arrive over the window, so the
+    # classes overlap: well above the baseline, not perfect
+    assert classes == 6 and accuracy >= majority + Z * se and f1 >= majority + Z * se, out
     assert "train periods 0..19, holdout periods 20..23" in out
-    assert grab(r"forecast cells: (\d+)", out, int) == 600 * 4
+    cells, rows = grab(r"forecast cells: (\d+) = holdout rows (\d+)", out, int)
+    assert cells == rows and 0 < rows < 600 * 4  # churned companies have no holdout months
     mae = grab(r"linear-regression holdout MAE: (\S+)", out)
     std = grab(r"holdout churn_risk std: (\S+)", out)
     assert 0 < mae < std  # the per-company trend forecasts better than the spread of the target

@@ -1,12 +1,10 @@
-"""An analyst's first queries, written as SQL over the generated tables of the saas, hr and
-retail stories told with arrivals and endings (tests/data/stories: the bundled templates plus
-arrival, mid-range starts for new arrivals and events that end an entity): the story must hold
-together (a churned company stops paying, churn falls on the segments headed down, signups
-spread over the window, money has cents, codes hide segments)."""
+"""An analyst's first queries, written as SQL over the generated tables of the bundled saas, hr and
+retail templates (told with arrivals, endings, tier-priced MRR and lifecycle stages): the story
+must hold together (a churned company stops paying, churn falls on the segments headed down,
+signups spread over the window, MRR follows the plan's price, money has cents, codes hide
+segments)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,16 +12,10 @@ import pytest
 import plotsim_dbt as ps
 from plotsim_dbt.api import generate_arrow
 
-STORY_CONFIGS = Path(__file__).resolve().parents[1] / "data" / "stories"
-
-
-def story(name: str) -> ps.Config:
-    return ps.create_from_yaml(STORY_CONFIGS / f"{name}.yaml")
-
 
 @pytest.fixture(scope="module", params=["saas", "hr", "retail"])
 def warehouse(request):
-    tables, state = generate_arrow(story(request.param))
+    tables, state = generate_arrow(ps.load_template(request.param))
     con = duckdb.connect()
     for name, table in {**tables, **state.truth}.items():
         con.register(name, table)
@@ -82,7 +74,7 @@ def test_entities_arrive_over_the_window_and_nothing_precedes_arrival(warehouse)
 
 
 def test_saas_users_sign_up_before_they_log_in():
-    tables, _ = generate_arrow(story("saas"), tables=["dim_user", "evt_login"])
+    tables, _ = generate_arrow(ps.load_template("saas"), tables=["dim_user", "evt_login"])
     con = duckdb.connect()
     for name, table in tables.items():
         con.register(name, table)
@@ -101,3 +93,42 @@ def test_money_has_cents_and_codes_hide_the_segment(warehouse):
     money = {"saas": ("fct_revenue", "mrr"), "hr": ("fct_compensation", "salary"), "retail": ("fct_customer_activity", "basket_value")}[name]
     kind = one(con, f"select typeof({money[1]}) from {money[0]} limit 1")
     assert kind.startswith("DECIMAL(18,"), kind
+
+
+@pytest.fixture(scope="module")
+def saas():
+    tables, state = generate_arrow(ps.load_template("saas"))
+    con = duckdb.connect()
+    for name, table in {**tables, **state.truth}.items():
+        con.register(name, table)
+    yield con
+    con.close()
+
+
+def test_mrr_follows_the_price_of_the_plan_in_force(saas):
+    con = saas
+    by_tier = dict(con.execute("""
+        select d.plan_tier, avg(f.mrr) from fct_revenue f join dim_company d using (dim_row_id) group by 1""").fetchall())
+    assert by_tier["free"] == 0 < by_tier["starter"] < by_tier["pro"] < by_tier["enterprise"]
+    # every month's MRR is a whole number of seats at the price list's price for the plan in force
+    off_price = one(con, """
+        select count(*) from fct_revenue f join dim_company d using (dim_row_id) join dim_plan p on p.plan_name = d.plan_tier
+        where (p.monthly_price = 0 and f.mrr <> 0)
+           or (p.monthly_price > 0 and (f.mrr % p.monthly_price <> 0 or f.mrr / p.monthly_price not between 1 and 10))""")
+    assert off_price == 0
+    # an upgrade raises the bill in the month it happens
+    upgrades = con.execute("""
+        select count(*), count(*) filter (where f.mrr > g.mrr)
+        from truth_scd_events e
+        join fct_revenue f on f.company_id = e.entity_id and f.date_key = e.date_key
+        join fct_revenue g on g.company_id = e.entity_id
+         and g.date_key = (select max(date_key) from fct_revenue h where h.company_id = e.entity_id and h.date_key < e.date_key)
+        where e.new_label <> 'free'""").fetchone()
+    assert upgrades[0] > 50 and upgrades[1] / upgrades[0] > 0.9
+
+
+def test_lifecycle_stages_move_forward_with_adoption(saas):
+    con = saas
+    stages = dict(con.execute("select stage, avg(feature_adoption) from fct_engagement group by 1").fetchall())
+    assert stages["onboarding"] < stages["adopting"] < stages["established"]
+    assert one(con, "select count(distinct company_id) from dim_company where stage = 'established'") > 100

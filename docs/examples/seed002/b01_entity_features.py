@@ -14,7 +14,8 @@ X = features.drop(columns=["archetype", "final_trajectory_position", "company_id
 y = features["archetype"]
 # --- end of the document's block ---
 
-print(f"features rows: {len(features)} (companies: {cfg.entity_count})")
+train = pd.read_csv("data/fct_engagement_train.csv")
+print(f"features rows: {len(features)} (companies: {train['company_id'].nunique()} with a training month, of {cfg.entity_count})")
 print(f"X shape: {X.shape[0]} x {X.shape[1]}")
 suffixes = ("mean", "std", "slope", "first", "last", "peak_period")
 for metric in cfg.metrics:

@@ -2,7 +2,7 @@
 version; facts join to the version in force through dim_row_id; manifest.scd_events is the truth."""
 from _prelude import *  # noqa: F403
 
-cfg = load_template("saas")  # dim_company: {name: plan_tier, type: scd, tracks: mrr, ...}
+cfg = load_template("saas")  # dim_company: {name: plan_tier, type: scd, tracks: engagement, ...} and a lifecycle stage
 tables, state = generate_tables_with_state(cfg)
 manifest = build_manifest(cfg, state.trajectories, tables, scd_state=state.scd, bridge_state=state.bridges)
 
@@ -27,7 +27,15 @@ for tier, value in tier_mrr.items():
     print(f"tier {tier}: mean mrr {value:.1f}")
 
 events = manifest["scd_events"]
-print(f"scd_events: {len(events)}; versions - companies = {len(dim) - dim['company_id'].nunique()}")
+# A version starts at each tier change (an scd_event), at each lifecycle stage change and when a
+# company churns (its last version carries the churned status); the first is its sign-up.
+ordered = dim.sort_values(["company_id", "valid_from"])
+before = ordered.groupby("company_id")[["plan_tier", "stage", "status"]].shift()
+later = before["plan_tier"].notna()
+tier_moves = int((later & (ordered["plan_tier"] != before["plan_tier"])).sum())
+other_moves = int((later & (ordered["plan_tier"] == before["plan_tier"])).sum())
+print(f"scd_events: {len(events)}; versions - companies = {len(dim) - dim['company_id'].nunique()} "
+      f"= tier changes {tier_moves} + stage or status changes {other_moves}")
 print(f"first event: {events[0]}")
 by_row = dim.set_index("dim_row_id")
 periods = tables["dim_date"].set_index("period_index")["date_key"]

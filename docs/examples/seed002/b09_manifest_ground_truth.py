@@ -19,9 +19,13 @@ for s in mf["trajectory_samples"]
 periods = mf["window"]["periods"]
 print(f"labels: {len(labels)} entities, {len(set(labels.values()))} archetypes; "
       f"trajectory_sample_rate {mf['trajectory_sample_rate']}")
-print(f"positions: {len(positions)} cells = {len(labels)} entities x {periods} periods: {len(positions) == len(labels) * periods}")
-print(f"example: labels['enterprise_0000'] = {labels['enterprise_0000']!r}, "
-      f"positions[('enterprise_0000', 8)] = {positions[('enterprise_0000', 8)]:.4f}")
+entities = pd.read_csv("data/truth/truth_entities.csv")
+lived = (entities["end_period"].fillna(periods - 1) - entities["start_period"] + 1).sum()
+print(f"positions: {len(positions)} cells; one per month each entity exists (sign-up to churn): {len(positions) == lived}")
+name, period = next(iter(positions))
+archetype_of = entities.set_index("entity_name")["archetype"]
+print(f"example: labels[{name!r}] = {labels[name]!r}, positions[({name!r}, {period})] = {positions[(name, period)]:.4f}; "
+      f"example label is its segment's archetype: {labels[name] == archetype_of[name]}")
 
 # The answer key agrees with the tables: truth_entities names each company id as the manifest
 # does (dim_company's company_code is a display code that keeps the segment out of the data), the
@@ -35,6 +39,7 @@ segment_of = {a["entity"]: a["segment"] for a in mf["archetype_assignments"]}
 gap = np.mean([abs(positions[(e, t)] - trajectory[segment_of[e]][t]) for (e, t) in positions])
 print(f"positions follow their segment's archetype (mean gap {gap:.3f})")
 cutoff = mf["holdout"]["cutoff_period_index"]
-final = features["company_id"].map(name_of).map(lambda e: positions[(e, cutoff - 1)])
-print(f"final_trajectory_position equals the position at period {cutoff - 1}: "
+last = entities.set_index("entity_id")["end_period"].fillna(cutoff - 1).clip(upper=cutoff - 1).astype(int)
+final = [positions[(name_of[c], last[c])] for c in features["company_id"]]
+print(f"final_trajectory_position equals the position at each company's last training period: "
       f"{bool(np.allclose(final, features['final_trajectory_position']))}")

@@ -46,12 +46,15 @@ print(f"train periods {train['t'].min()}..{train['t'].max()}, holdout periods {h
 errors, naive = [], []
 held = dict(tuple(holdout.groupby("company_id")))
 for company, past in train.groupby("company_id"):
+    if company not in held:  # churned before the holdout: nothing to forecast
+        continue
     future = held[company]
     model = LinearRegression().fit(past[["t"]], past[target])
     errors.append(model.predict(future[["t"]]) - future[target].to_numpy())
     naive.append(past[target].iloc[-1] - future[target].to_numpy())
 errors, naive = np.concatenate(errors), np.concatenate(naive)
-print(f"forecast cells: {len(errors)}")
+known = holdout["company_id"].isin(train["company_id"])  # a company signing up in the holdout has no past
+print(f"forecast cells: {len(errors)} = holdout rows {int(known.sum())} of companies with a training month")
 print(f"linear-regression holdout MAE: {np.mean(np.abs(errors)):.4f}")
 print(f"last-value baseline MAE: {np.mean(np.abs(naive)):.4f}")
 print(f"holdout {target} std: {holdout[target].std():.4f}")

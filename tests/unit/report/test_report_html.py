@@ -16,8 +16,8 @@ import plotsim_dbt as ps
 from plotsim_dbt.report.sections import HEADINGS
 
 EXPECTED = {
-    "saas": [h for k, h in HEADINGS.items() if k not in {"treatment", "lifecycle"}],
-    "hr": [h for k, h in HEADINGS.items() if k not in {"calendar", "treatment", "lifecycle"}],
+    "saas": [h for k, h in HEADINGS.items() if k != "treatment"],
+    "hr": [h for k, h in HEADINGS.items() if k not in {"calendar", "treatment"}],
 }
 
 
@@ -54,7 +54,7 @@ def test_the_report_is_self_contained_and_states_the_run(reports, template):
 
 def test_absent_features_are_named_in_the_header(reports):
     html = reports["hr"].read_text(encoding="utf-8")
-    assert "not in this config</th><td>Weekly calendar, Treatment, Lifecycle: arrivals and endings</td>" in html
+    assert "not in this config</th><td>Weekly calendar, Treatment</td>" in html
 
 
 def test_each_section_has_a_caption_with_its_numbers(reports):
