@@ -6,11 +6,12 @@
 {% endtest %}
 
 {% macro default__test_archetype_recoverable(model, column_name, entity_column, min_eta_squared, entities_model) %}
+{%- set column = plotsim_dbt._plotsim_quote(column_name) -%}
 with labelled as (
-    select e.archetype, f.{{ column_name }} as feature
+    select e.archetype, f.{{ column }} as feature
     from {{ model }} as f
-    join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ entity_column }} = e.entity_id
-    where f.{{ column_name }} is not null
+    join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ plotsim_dbt._plotsim_quote(entity_column) }} = e.entity_id
+    where f.{{ column }} is not null
 ),
 groups as (
     select archetype, count(*) as n, avg(feature) as group_mean from labelled group by archetype
@@ -23,7 +24,7 @@ fit as (
            count(*) as archetypes
     from groups as g cross join totals as t
 )
-select '{{ column_name }}' as feature, eta_squared, archetypes
+select '{{ plotsim_dbt._plotsim_name(column_name) }}' as feature, eta_squared, archetypes
 from fit
 where eta_squared is null or eta_squared < {{ min_eta_squared }}
 {% endmacro %}

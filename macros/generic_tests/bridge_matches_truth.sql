@@ -9,7 +9,7 @@
 {%- set truth = plotsim_dbt._plotsim_truth(truth_model, 'truth_bridge_links') -%}
 {%- set name = bridge_name if bridge_name is not none else model.identifier -%}
 with actual as (
-    select {{ left_column }} as left_id, {{ right_column }} as right_id, count(*) as links
+    select {{ plotsim_dbt._plotsim_quote(left_column) }} as left_id, {{ plotsim_dbt._plotsim_quote(right_column) }} as right_id, count(*) as links
     from {{ model }}
     group by 1, 2
 ),

@@ -11,12 +11,13 @@
 
 {% macro default__test_calendar_matches_truth(model, entity_column, timestamp_column, group_by, delta, min_events, components_model, mixtures_model) %}
 {%- set pooled = group_by == 'pooled' -%}
+{%- set stamp = plotsim_dbt._plotsim_quote(timestamp_column) -%}
 with events as (
-    select {{ entity_column }} as entity_id,
-           (isodow({{ timestamp_column }}) - 1) * 24 + hour({{ timestamp_column }}) as slot,
+    select {{ plotsim_dbt._plotsim_quote(entity_column) }} as entity_id,
+           (isodow({{ stamp }}) - 1) * 24 + hour({{ stamp }}) as slot,
            count(*) as observed
     from {{ model }}
-    where {{ timestamp_column }} is not null
+    where {{ stamp }} is not null
     group by 1, 2
 ),
 entity_totals as (

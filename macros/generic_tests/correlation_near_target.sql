@@ -5,14 +5,15 @@
 {% endtest %}
 
 {% macro default__test_correlation_near_target(model, column_a, column_b, tolerance, truth_model) %}
+{%- set name_a, name_b = plotsim_dbt._plotsim_name(column_a), plotsim_dbt._plotsim_name(column_b) -%}
 with realised as (
-    select corr({{ column_a }}, {{ column_b }}) as realised from {{ model }}
+    select corr({{ plotsim_dbt._plotsim_quote(column_a) }}, {{ plotsim_dbt._plotsim_quote(column_b) }}) as realised from {{ model }}
 ),
 target as (
     select delivered as target
     from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_correlations') }}
-    where (metric_a = '{{ column_a }}' and metric_b = '{{ column_b }}')
-       or (metric_a = '{{ column_b }}' and metric_b = '{{ column_a }}')
+    where (metric_a = '{{ name_a }}' and metric_b = '{{ name_b }}')
+       or (metric_a = '{{ name_b }}' and metric_b = '{{ name_a }}')
 )
 select realised.realised, target.target, {{ tolerance }} as tolerance
 from realised

@@ -10,21 +10,22 @@
 {% endtest %}
 
 {% macro default__test_fact_points_to_active_version(model, to, natural_key, column_name, version_key, date_column, date_is_key, lower_bound_column, upper_bound_column, to_natural_key) %}
-{%- set key = column_name if column_name is not none else version_key -%}
-{%- set dim_key = to_natural_key if to_natural_key is not none else natural_key -%}
+{%- set key = plotsim_dbt._plotsim_quote(column_name if column_name is not none else version_key) -%}
+{%- set dim_key = plotsim_dbt._plotsim_quote(to_natural_key if to_natural_key is not none else natural_key) -%}
+{%- set date_value = plotsim_dbt._plotsim_quote(date_column) -%}
 with facts as (
-    select {{ natural_key }} as natural_key,
+    select {{ plotsim_dbt._plotsim_quote(natural_key) }} as natural_key,
            {{ key }} as version_key,
-           {{ date_column }} as date_value,
-           {{ plotsim_dbt._plotsim_date_key(date_column) if date_is_key else date_column }} as fact_date
+           {{ date_value }} as date_value,
+           {{ plotsim_dbt._plotsim_date_key(date_value) if date_is_key else date_value }} as fact_date
     from {{ model }}
     where {{ key }} is not null
 ),
 versions as (
-    select {{ version_key }} as version_key,
+    select {{ plotsim_dbt._plotsim_quote(version_key) }} as version_key,
            {{ dim_key }} as natural_key,
-           {{ lower_bound_column }} as lower_bound,
-           {{ upper_bound_column }} as upper_bound
+           {{ plotsim_dbt._plotsim_quote(lower_bound_column) }} as lower_bound,
+           {{ plotsim_dbt._plotsim_quote(upper_bound_column) }} as upper_bound
     from {{ to }}
 )
 select f.natural_key, f.version_key, f.date_value, f.fact_date,

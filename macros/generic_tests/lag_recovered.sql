@@ -9,9 +9,9 @@
 
 {% macro default__test_lag_recovered(model, driver, follower, entity_column, max_lag, date_column, truth_model, entities_model) %}
 with series as (
-    select e.archetype, f.{{ date_column }} as period, avg(f.{{ driver }}) as d, avg(f.{{ follower }}) as f
+    select e.archetype, f.{{ plotsim_dbt._plotsim_quote(date_column) }} as period, avg(f.{{ plotsim_dbt._plotsim_quote(driver) }}) as d, avg(f.{{ plotsim_dbt._plotsim_quote(follower) }}) as f
     from {{ model }} as f
-    join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ entity_column }} = e.entity_id
+    join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e on f.{{ plotsim_dbt._plotsim_quote(entity_column) }} = e.entity_id
     group by 1, 2
 ),
 deviations as (
@@ -34,7 +34,7 @@ peak as (
 ),
 expected as (
     select delay from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_lags') }}
-    where driver = '{{ driver }}' and follower = '{{ follower }}'
+    where driver = '{{ plotsim_dbt._plotsim_name(driver) }}' and follower = '{{ plotsim_dbt._plotsim_name(follower) }}'
 )
 select peak.lag_periods as recovered_lag, expected.delay as expected_lag
 from expected

@@ -8,16 +8,16 @@
 
 {% macro default__test_metric_follows_archetype(model, column_name, entity_column, min_correlation, tolerance, date_column, entities_model, centres_model) %}
 with observed as (
-    select e.archetype, f.{{ date_column }} as date_key, avg(f.{{ column_name }}) as mean_value
+    select e.archetype, f.{{ plotsim_dbt._plotsim_quote(date_column) }} as date_key, avg(f.{{ plotsim_dbt._plotsim_quote(column_name) }}) as mean_value
     from {{ model }} as f
     join {{ plotsim_dbt._plotsim_truth(entities_model, 'truth_entities') }} as e
-      on f.{{ entity_column }} = e.entity_id
+      on f.{{ plotsim_dbt._plotsim_quote(entity_column) }} = e.entity_id
     group by 1, 2
 ),
 expected as (
     select archetype, date_key, avg(centre) as centre
     from {{ plotsim_dbt._plotsim_truth(centres_model, 'truth_centres') }}
-    where metric = '{{ column_name }}'
+    where metric = '{{ plotsim_dbt._plotsim_name(column_name) }}'
     group by 1, 2
 ),
 per_archetype as (

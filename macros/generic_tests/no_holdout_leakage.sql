@@ -8,6 +8,7 @@
 
 {% macro default__test_no_holdout_leakage(model, fact, metrics, entity_column, date_column, target_metric, tolerance, truth_model) %}
 {%- set truth = plotsim_dbt._plotsim_truth(truth_model, 'truth_holdout') -%}
+{%- set entity, date_value = plotsim_dbt._plotsim_quote(entity_column), plotsim_dbt._plotsim_quote(date_column) -%}
 {%- set leaked = [] -%}
 {%- if execute and target_metric is not none -%}
   {%- for column in adapter.get_columns_in_relation(model) -%}
@@ -18,26 +19,27 @@ with cutoff as (
     select coalesce(max(cutoff_date_key), 2147483647) as cutoff_key from {{ truth }}
 ),
 training as (
-    select f.* from {{ fact }} as f cross join cutoff as c where f.{{ date_column }} < c.cutoff_key
+    select f.* from {{ fact }} as f cross join cutoff as c where f.{{ date_value }} < c.cutoff_key
 ),
 expected as (
-    select {{ entity_column }} as entity_id
+    select {{ entity }} as entity_id
     {%- for metric in metrics %},
-           avg({{ metric }}) as {{ metric }}_mean,
-           arg_max({{ metric }}, {{ date_column }}) filter (where {{ metric }} is not null) as {{ metric }}_last
+           avg({{ plotsim_dbt._plotsim_quote(metric) }}) as {{ plotsim_dbt._plotsim_quote(metric ~ '_mean') }},
+           arg_max({{ plotsim_dbt._plotsim_quote(metric) }}, {{ date_value }}) filter (where {{ plotsim_dbt._plotsim_quote(metric) }} is not null) as {{ plotsim_dbt._plotsim_quote(metric ~ '_last') }}
     {%- endfor %}
     from training
-    group by {{ entity_column }}
+    group by {{ entity }}
 ),
 differences as (
     {%- for metric in metrics %}
     {%- for stat in ['mean', 'last'] %}
-    select e.entity_id, '{{ metric }}_{{ stat }}' as feature, f.{{ metric }}_{{ stat }} as actual, e.{{ metric }}_{{ stat }} as expected
+    {%- set feature = plotsim_dbt._plotsim_quote(metric ~ '_' ~ stat) %}
+    select e.entity_id, '{{ metric }}_{{ stat }}' as feature, f.{{ feature }} as actual, e.{{ feature }} as expected
     from expected as e
-    left join {{ model }} as f on f.{{ entity_column }} = e.entity_id
-    where f.{{ entity_column }} is null
-       or abs(coalesce(f.{{ metric }}_{{ stat }}, 1e300) - coalesce(e.{{ metric }}_{{ stat }}, 1e300))
-          > {{ tolerance }} * (1 + abs(coalesce(e.{{ metric }}_{{ stat }}, 0)))
+    left join {{ model }} as f on f.{{ entity }} = e.entity_id
+    where f.{{ entity }} is null
+       or abs(coalesce(f.{{ feature }}, 1e300) - coalesce(e.{{ feature }}, 1e300))
+          > {{ tolerance }} * (1 + abs(coalesce(e.{{ feature }}, 0)))
     {{ 'union all' if not loop.last }}
     {%- endfor %}
     {{ 'union all' if not loop.last }}

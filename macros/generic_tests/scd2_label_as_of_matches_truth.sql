@@ -10,10 +10,11 @@
 
 {% macro default__test_scd2_label_as_of_matches_truth(model, natural_key, date_column, label_column, dim_table, date_is_key, truth_model, covers) %}
 {%- set truth = plotsim_dbt._plotsim_truth(truth_model, 'truth_scd_versions') -%}
-{%- set as_date = plotsim_dbt._plotsim_date_key(date_column) if date_is_key else date_column -%}
+{%- set date_value = plotsim_dbt._plotsim_quote(date_column) -%}
+{%- set as_date = plotsim_dbt._plotsim_date_key(date_value) if date_is_key else date_value -%}
 with answer as (
-    select {{ natural_key }} as entity_id, {{ date_column }} as date_value, {{ as_date }} as as_of,
-           cast({{ label_column }} as varchar) as label
+    select {{ plotsim_dbt._plotsim_quote(natural_key) }} as entity_id, {{ date_value }} as date_value, {{ as_date }} as as_of,
+           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label
     from {{ model }}
 ),
 versions as (
@@ -44,7 +45,7 @@ duplicates as (
 uncovered as (
     select entity_id, date_value, null as label, null as expected_label, 'row missing' as violation
     from (
-        select {{ natural_key }} as entity_id, {{ date_column }} as date_value from {{ covers }}
+        select {{ plotsim_dbt._plotsim_quote(natural_key) }} as entity_id, {{ date_value }} as date_value from {{ covers }}
         except
         select entity_id, date_value from answer
     ) as missing

@@ -13,11 +13,11 @@
 {%- set name = dim_table if dim_table is not none else model.identifier -%}
 {%- set match_on = ['dim_row_id'] if version_key is not none else ['entity_id', 'valid_from'] -%}
 with actual as (
-    select {{ natural_key }} as entity_id,
-           {{ version_key if version_key is not none else 'null' }} as dim_row_id,
-           cast({{ label_column }} as varchar) as label,
-           cast({{ lower_bound_column }} as date) as valid_from,
-           nullif(cast({{ upper_bound_column }} as date), date '9999-12-31') as valid_to
+    select {{ plotsim_dbt._plotsim_quote(natural_key) }} as entity_id,
+           {{ plotsim_dbt._plotsim_quote(version_key) if version_key is not none else 'null' }} as dim_row_id,
+           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label,
+           cast({{ plotsim_dbt._plotsim_quote(lower_bound_column) }} as date) as valid_from,
+           nullif(cast({{ plotsim_dbt._plotsim_quote(upper_bound_column) }} as date), date '9999-12-31') as valid_to
     from {{ model }}
 ),
 expected as (

@@ -9,16 +9,19 @@
 
 {% macro default__test_scd2_valid_history(model, partition_by, lower_bound_column, upper_bound_column, current_flag_column) %}
 {%- set keys = [partition_by] if partition_by is string else partition_by -%}
-{%- set key_list = keys | join(', ') -%}
-{%- set open_end = '(' ~ upper_bound_column ~ " is null or " ~ upper_bound_column ~ " = date '9999-12-31')" -%}
+{%- set quoted_keys = [] -%}
+{%- for key in keys -%}{%- do quoted_keys.append(plotsim_dbt._plotsim_quote(key)) -%}{%- endfor -%}
+{%- set key_list = quoted_keys | join(', ') -%}
+{%- set lower, upper = plotsim_dbt._plotsim_quote(lower_bound_column), plotsim_dbt._plotsim_quote(upper_bound_column) -%}
+{%- set open_end = '(' ~ upper ~ " is null or " ~ upper ~ " = date '9999-12-31')" -%}
 with versions as (
     select {{ key_list }},
-           {{ lower_bound_column }} as lower_bound,
-           {{ upper_bound_column }} as upper_bound,
+           {{ lower }} as lower_bound,
+           {{ upper }} as upper_bound,
            {{ open_end }} as is_open,
-           {{ current_flag_column if current_flag_column is not none else open_end }} as is_current,
-           lead({{ lower_bound_column }}) over (
-               partition by {{ key_list }} order by {{ lower_bound_column }}, {{ upper_bound_column }}
+           {{ plotsim_dbt._plotsim_quote(current_flag_column) if current_flag_column is not none else open_end }} as is_current,
+           lead({{ lower }}) over (
+               partition by {{ key_list }} order by {{ lower }}, {{ upper }}
            ) as next_lower_bound
     from {{ model }}
 ),

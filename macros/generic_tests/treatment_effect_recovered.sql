@@ -11,10 +11,11 @@
 {% endtest %}
 
 {% macro default__test_treatment_effect_recovered(model, metric, entity_column, date_column, tolerance_sd, truth_model, entities_model) %}
+{%- set metric_name = plotsim_dbt._plotsim_name(metric) -%}
 with truth as (
     select segment, start_period, start_date_key, treatment_label, control_label, expected_effect
     from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_treatments') }}
-    where metric = '{{ metric }}'
+    where metric = '{{ metric_name }}'
 ),
 arms as (
     select e.entity_id, t.segment, t.start_date_key, e.treatment_group = t.treatment_label as treated
@@ -23,10 +24,10 @@ arms as (
 ),
 changes as (
     select a.segment, a.treated,
-           avg(case when f.{{ date_column }} >= a.start_date_key then f.{{ metric }} end)
-           - avg(case when f.{{ date_column }} < a.start_date_key then f.{{ metric }} end) as change
+           avg(case when f.{{ plotsim_dbt._plotsim_quote(date_column) }} >= a.start_date_key then f.{{ plotsim_dbt._plotsim_quote(metric) }} end)
+           - avg(case when f.{{ plotsim_dbt._plotsim_quote(date_column) }} < a.start_date_key then f.{{ plotsim_dbt._plotsim_quote(metric) }} end) as change
     from {{ model }} as f
-    join arms as a on f.{{ entity_column }} = a.entity_id
+    join arms as a on f.{{ plotsim_dbt._plotsim_quote(entity_column) }} = a.entity_id
     group by a.segment, a.entity_id, a.treated
 ),
 arm_stats as (
@@ -60,7 +61,7 @@ judged as (
            end as violation
     from estimates
 )
-select segment, '{{ metric }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, violation
+select segment, '{{ metric_name }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, violation
 from judged
 where violation is not null
 {% endmacro %}

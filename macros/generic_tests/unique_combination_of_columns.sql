@@ -4,8 +4,10 @@
 {% endtest %}
 
 {% macro default__test_unique_combination_of_columns(model, columns) %}
-select {{ columns | join(', ') }}, count(*) as occurrences
+{%- set quoted = [] -%}
+{%- for column in columns -%}{%- do quoted.append(plotsim_dbt._plotsim_quote(column)) -%}{%- endfor -%}
+select {{ quoted | join(', ') }}, count(*) as occurrences
 from {{ model }}
-group by {{ columns | join(', ') }}
+group by {{ quoted | join(', ') }}
 having count(*) > 1
 {% endmacro %}

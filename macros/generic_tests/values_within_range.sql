@@ -6,6 +6,7 @@
 
 {% macro default__test_values_within_range(model, column_name, min_value, max_value, truth_model) %}
 {%- set explicit = min_value is not none or max_value is not none -%}
+{%- set column, name = plotsim_dbt._plotsim_quote(column_name), plotsim_dbt._plotsim_name(column_name) -%}
 with bounds as (
     {% if explicit %}
     select {{ min_value if min_value is not none else 'null' }} as lower_bound,
@@ -13,14 +14,14 @@ with bounds as (
     {% else %}
     select min_value as lower_bound, max_value as upper_bound
     from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_metrics') }}
-    where metric = '{{ column_name }}'
+    where metric = '{{ name }}'
     {% endif %}
 )
-select cast(m.{{ column_name }} as double) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
+select cast(m.{{ column }} as double) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
 from {{ model }} as m
 cross join bounds as b
-where m.{{ column_name }} < b.lower_bound or m.{{ column_name }} > b.upper_bound
+where m.{{ column }} < b.lower_bound or m.{{ column }} > b.upper_bound
 union all
-select null, null, null, 'no bounds recorded for {{ column_name }}'
+select null, null, null, 'no bounds recorded for {{ name }}'
 where not exists (select 1 from bounds)
 {% endmacro %}

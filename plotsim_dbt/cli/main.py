@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+import traceback
 import warnings
 from pathlib import Path
 
@@ -21,16 +23,13 @@ from ..inspect import trace_metric_cell
 from ..plan.resolve import resolve_plan
 from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
-from ..templates import list_templates, template_path, template_text
+from ..templates import config_source, list_templates, template_text
 from .size import note_if_large
 
 
 def _load(source: str) -> Config:
     """A config file path, or the name of a bundled template."""
-    path = Path(source)
-    if not path.exists() and source in list_templates():
-        path = template_path(source)
-    return create_from_yaml(path)
+    return create_from_yaml(config_source(source))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -117,11 +116,14 @@ def _rows(table, entities: int, periods: int) -> str:
     return f"{table.low}-{table.high} links per entity"
 
 
-def _emit(text: str, output: str | None, what: str) -> int:
-    """Write ``text`` to a file, or to stdout when no file (or '-') is given."""
+def _emit(text: str, output: str | None, what: str, force: bool) -> int:
+    """Write ``text`` to a file, or to stdout when no file (or '-') is given; an existing file
+    only with ``force``."""
     if output in (None, "-"):
         sys.stdout.write(text)
     else:
+        if Path(output).exists() and not force:
+            raise FileExistsError(f"{output} exists; add --force to overwrite it")
         Path(output).write_text(text, encoding="utf-8")
         print(f"Wrote {what} to {output}")
     return 0
@@ -137,7 +139,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    return _emit(template_text(args.name), args.output, f"template {args.name}")
+    return _emit(template_text(args.name), args.output, f"template {args.name}", args.force)
 
 
 def cmd_list_templates(args: argparse.Namespace) -> int:
@@ -149,7 +151,7 @@ def cmd_list_templates(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(Config.model_json_schema(), indent=2, sort_keys=True) + "\n"
-    return _emit(text, args.output, "the config JSON Schema")
+    return _emit(text, args.output, "the config JSON Schema", args.force)
 
 
 def cmd_scaffold(args: argparse.Namespace) -> int:
@@ -236,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="copy a bundled template")
     p.add_argument("name")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("list-templates", help="list bundled templates")
@@ -259,17 +262,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the config JSON Schema")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(func=cmd_schema)
+    debug = "on an error, print the traceback after the one-line message"
+    parser.add_argument("--debug", action="store_true", help=debug)
+    for command in sub.choices.values():  # accepted after the command too; SUPPRESS keeps one given before it
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
     return parser
 
 
 def _message(err: BaseException) -> str:
-    return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+    """One line for any error: its own text (a ConfigError names the field), or for errors that are
+    not ours the type and the first line of the text, with a pointer to --debug."""
+    text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+    if isinstance(err, (ConfigError, OSError, ValueError, KeyError, IndexError)) and text:
+        return " ".join(text.split())
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if isinstance(err, MemoryError):
+        first = "out of memory; try a smaller --block-size, fewer --workers, or fewer entities"
+    what = f"{type(err).__name__}: {first}" if first else type(err).__name__
+    return f"{what} (run with --debug for the traceback)"
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
     # A command-line user wants the advice, not the source line that raised it.
     print(f"warning: {message}", file=sys.stderr)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of stdout went away (``| head``): stop quietly. Later writes (the interpreter's
+    final flush) go to devnull, so Python prints no 'Broken pipe' message at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,13 +304,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
-        return args.func(args)
-    except (ConfigError, OSError, ValueError, KeyError, IndexError) as err:
-        print(f"error: {_message(err)}", file=sys.stderr)
-        return 1
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception as err:  # the promise of the CLI: every failure is one line
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {_message(err)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from .dialects import translate
 from .dialects.advice import warn_soft
 from .errors import ConfigError, from_validation_error
 from .models import Config
+from .yaml_reader import parse_yaml
 
 
 def create(**kwargs: Any) -> Config:
@@ -33,11 +34,13 @@ def create(**kwargs: Any) -> Config:
 def read_yaml(path: str | Path) -> dict:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except FileNotFoundError:
         raise ConfigError("", f"config file {str(path)!r} does not exist") from None
-    except yaml.YAMLError as err:
-        raise ConfigError("", f"{path} is not valid YAML: {err}") from None
+    except IsADirectoryError:
+        raise ConfigError("", f"{path} is a directory, not a config file") from None
+    except UnicodeDecodeError:
+        raise ConfigError("", f"{path} is not UTF-8 text; a config is a YAML file") from None
     if not isinstance(data, dict):
         raise ConfigError("", f"{path} must hold a mapping of config keys at the top level")
     return data

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import ConfigError, create_from_yaml
+from ..sql import ident
 from ..templates import template_path
 from .scaffold import scaffold
 
@@ -102,7 +103,7 @@ def demo(threads: int | None = None, extra: list[str] | None = None) -> int:
     con = duckdb.connect(str(database), read_only=True)
     try:
         tables = [r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
-        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+        counts = {t: con.execute(f"select count(*) from {ident(t)}").fetchone()[0] for t in tables}
     finally:
         con.close()
     print(f"\nplotsim_dbt demo: {len(tables)} tables, {sum(counts.values()):,} rows in {database} ({seconds:.1f} s)")

@@ -24,7 +24,7 @@ from ..pipeline import Views, generate_into
 from ..plan.resolve import Plan, resolve_plan
 from ..plan.tables import EventTable, FactTable
 from ..sinks import MemorySink
-from ..templates import list_templates, template_path
+from ..templates import config_source
 
 FEATURES_MODEL = "entity_features"  # the entity-feature table, when the config asks for it
 STREAM_ROWS = 5_000_000  # above this many fact rows, facts and events are spilled and streamed
@@ -66,16 +66,24 @@ class SpillSink(MemorySink):
 
 
 def load_settings(settings: dict) -> tuple[Config, int]:
-    """The config and seed a model's ``plotsim`` settings name: ``{config: path or template, seed}``."""
+    """The config and seed a model's ``plotsim`` settings name: ``{config: path or template, seed}``;
+    a relative path is taken from the dbt project's folder."""
     if not isinstance(settings, dict) or "config" not in settings:
         raise ValueError("the model's `plotsim` config needs a `config:` entry (a YAML path or a template name)")
-    source = str(settings["config"])
-    path = Path(source)
-    if not path.exists() and source in list_templates():
-        path = template_path(source)
-    config = create_from_yaml(path)
+    config = create_from_yaml(config_source(str(settings["config"]), base=project_dir()))
     seed = settings.get("seed")
     return config, config.seed if seed in (None, "", "none", "None") else int(seed)
+
+
+def project_dir() -> Path | None:
+    """The folder of the dbt project being run: a relative config path is read from there, since
+    dbt may run from another folder (``--project-dir``). None outside dbt (the working directory)."""
+    try:
+        from dbt.flags import get_flags
+    except ImportError:
+        return None
+    folder = getattr(get_flags(), "PROJECT_DIR", None)
+    return Path(folder) if folder else None
 
 
 def _spill_folder() -> Path:

@@ -18,6 +18,7 @@ from ..features import feature_metrics
 from ..plan.resolve import Plan, plan_of
 from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
+from ..sql import ident, literal
 from ..truth import TRUTH
 from ..truth.treatments import lifted_metrics
 from .runtime import FEATURES_MODEL
@@ -56,7 +57,14 @@ def _test(name: str, **arguments) -> dict | str:
 
 
 def _relationship(to: str, field: str) -> dict:
-    return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": field}}}
+    # dbt's relationships test pastes `field` into its SQL as written: it must come quoted.
+    return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": ident(field)}}}
+
+
+def _accepted_values(values: tuple[str, ...]) -> dict:
+    # dbt's accepted_values wraps each value in quotes without escaping them: a label such as
+    # "don't" would end the string. The values are given as SQL literals instead, with quote off.
+    return {"accepted_values": {"arguments": {"values": [literal(v) for v in values], "quote": False}}}
 
 
 def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
@@ -73,7 +81,7 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan) -> dict:
     if column.foreign_key is not None:
         tests.append(_relationship(*column.foreign_key))
     if column.accepted_values is not None:
-        tests.append({"accepted_values": {"arguments": {"values": list(column.accepted_values)}}})
+        tests.append(_accepted_values(column.accepted_values))
     if column.metric is not None:
         tests.append(_test("values_within_range"))
         scale = _scale_of(plan, column.metric)
@@ -179,6 +187,11 @@ def model_properties(config: Config | Plan, source: str, demo: bool = False) -> 
     if plan.config.entity_features is not None:
         models.append(_features_model(plan, settings))
     models += [_truth_model(name, settings) for name in TRUTH]
+    for entry in models:
+        for column in entry["columns"]:
+            # dbt's own tests (unique, not_null, accepted_values) paste column names into SQL as
+            # written; quoted, a column may be named like a keyword (order, group).
+            column["quote"] = True
     if demo:
         for entry in models:
             entry["config"] = {"enabled": DEMO_ENABLED, **entry["config"]}

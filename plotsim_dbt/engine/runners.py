@@ -4,6 +4,10 @@ workers or the block size (a multiple of the 1,024-entity key block)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +46,19 @@ _worker: tuple[Plan, Collection[str] | None] | None = None
 def _init_worker(plan: Plan, names: Collection[str] | None) -> None:
     global _worker
     _worker = (plan, names)
+    # Ctrl-C reaches every process of the terminal's group: the parent reports it in one line and
+    # stops the pool, so a worker ignores it rather than print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """A worker outlives nothing: when the parent dies, even by SIGKILL, its sentinel (a pipe only
+    the parent can write to) closes, and the worker exits instead of waiting forever for blocks."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def _run_block(bounds: tuple[int, int]) -> Result:
@@ -58,7 +75,8 @@ class ProcessRunner:
 
     def map(self, plan: Plan, ranges: list[tuple[int, int]], names: Collection[str] | None = None) -> Iterator[Result]:
         todo = iter(ranges)
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(plan, names)) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(plan, names))
+        try:
             pending = deque(pool.submit(_run_block, r) for r in islice(todo, 2 * self.workers))
             while pending:
                 result = pending.popleft().result()
@@ -66,6 +84,11 @@ class ProcessRunner:
                 if following is not None:
                     pending.append(pool.submit(_run_block, following))
                 yield result
+        except BaseException:
+            # Interrupted or failed: drop the queued blocks instead of finishing them first.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
 
 def runner_for(workers: int, blocks: int) -> SerialRunner | ProcessRunner:

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 import duckdb
 
+from ..sql import ident, literal
 from .base import Sink
 
 TRUTH_FOLDER = "truth"  # truth_* tables go here, beside the data tables
@@ -53,8 +54,7 @@ class DirectorySink(Sink):
     def register_views(self, con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
         """Define a view per written table on ``con`` (for validation); tables must be closed."""
         for table in tables:
-            path = str(self.path(table)).replace("'", "''")
-            con.execute(f'create view "{table}" as select * from {self.reader}(\'{path}\')')
+            con.execute(f"create view {ident(table)} as select * from {self.reader}({literal(str(self.path(table)))})")
 
     def commit(self) -> None:
         self.close_tables()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from ..sql import ident, literal
 from .directory import DirectorySink
 
 DATABASE = "warehouse.duckdb"
@@ -41,7 +42,6 @@ class DuckDBSink(DirectorySink):
             self._con = None
 
     def register_views(self, con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-        path = str(self.database).replace("'", "''")
-        con.execute(f"attach '{path}' as warehouse (read_only)")
+        con.execute(f"attach {literal(str(self.database))} as warehouse (read_only)")
         for table in tables:
-            con.execute(f'create view "{table}" as select * from warehouse.main."{table}"')
+            con.execute(f"create view {ident(table)} as select * from warehouse.main.{ident(table)}")

@@ -10,6 +10,7 @@ import duckdb
 from ..config import Config
 from ..plan.resolve import Plan, plan_of
 from ..plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
+from ..sql import ident
 from .report import ValidationIssue, ValidationReport
 
 
@@ -35,7 +36,7 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
     entity = plan.entity_table
     if entity.scd is None:
         return []
-    key, name = entity.key, entity.name
+    key, name = ident(entity.key), ident(entity.name)
     open_end = "valid_to is null" if entity.open_end == "null" else "valid_to = date '9999-12-31'"
     problems = {
         "gaps or overlaps between consecutive versions": f"""
@@ -47,15 +48,15 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
         f"current versions without the open end ({entity.open_end}) or closed ones with it": f"""
             select count(*) from {name} where is_current is distinct from coalesce({open_end}, false)""",
     }
-    issues = [_error("scd_integrity", name, f"{n} {what}", rows=n) for what, sql in problems.items() if (n := _count(con, sql))]
+    issues = [_error("scd_integrity", entity.name, f"{n} {what}", rows=n) for what, sql in problems.items() if (n := _count(con, sql))]
     version_open_end = open_end.replace("valid_to", "v.valid_to")
     for table in [*plan.tables_of(FactTable), *plan.tables_of(EventTable)]:
         if not table.versioned or table.date_column is None:
             continue
         wrong = _count(con, f"""
-            select count(*) from {table.name} f join dim_date d on f.{table.date_column} = d.date_key
+            select count(*) from {ident(table.name)} f join dim_date d on f.{ident(table.date_column)} = d.date_key
             left join {name} v on f.{VERSION_KEY} = v.{VERSION_KEY}
-            where v.{VERSION_KEY} is null or v.{key} != f.{table.entity_column} or d.date < v.valid_from
+            where v.{VERSION_KEY} is null or v.{key} != f.{ident(table.entity_column)} or d.date < v.valid_from
                or (not ({version_open_end}) and d.date >= v.valid_to)""")
         if wrong:
             issues.append(_error("scd_integrity", table.name,
@@ -65,12 +66,12 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
 
 def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
     entity = plan.entity_table
-    key = entity.key
+    key = ident(entity.key)
     issues = []
     for bridge in plan.tables_of(BridgeTable):
         outside = _count(con, f"""
-            select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {entity.name}) e
-                                  left join {bridge.name} b on b.{key} = e.{key} group by e.{key})
+            select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {ident(entity.name)}) e
+                                  left join {ident(bridge.name)} b on b.{key} = e.{key} group by e.{key})
             where links < {bridge.low} or links > {bridge.high}""")
         if outside:
             issues.append(_error("bridge_integrity", bridge.name,
@@ -82,7 +83,7 @@ def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Validatio
 def _event_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
     issues = []
     for table in plan.tables_of(EventTable):
-        if _count(con, f"select count(*) from {table.name}") == 0:
+        if _count(con, f"select count(*) from {ident(table.name)}") == 0:
             metric = plan.metrics[table.metric].name
             rule = f"{metric} x {table.scale}" if table.scale is not None else (
                 f"{metric} {'above ' + str(table.above) if table.above is not None else 'below ' + str(table.below)}"
@@ -103,10 +104,11 @@ def _fk_collapse_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Va
         for column, parent, parent_key in table.foreign_keys:
             if isinstance(plan.tables.get(parent), DateTable):
                 continue
-            low, high, rows = con.execute(f"select min({column}), max({column}), count({column}) from {table.name}").fetchone()
+            name = ident(column)
+            low, high, rows = con.execute(f"select min({name}), max({name}), count({name}) from {ident(table.name)}").fetchone()
             if rows < 2 or low != high:
                 continue
-            parents = _count(con, f"select count(distinct {parent_key}) from {parent}")
+            parents = _count(con, f"select count(distinct {ident(parent_key)}) from {ident(parent)}")
             if parents > 1:
                 issues.append(_warning("cross_dim_fk_cardinality", table.name,
                                        f"every {column} is {low}: the {rows} row(s) collapse onto one of {parents} {parent} rows",
@@ -120,16 +122,17 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
     issues: list[ValidationIssue] = []
     for table in plan.tables.values():
         cols = ", ".join(table.primary_key)
-        dupes = _count(con, f"select count(*) from (select {cols} from {table.name} group by all having count(*) > 1)")
-        nulls = _count(con, f"select count(*) from {table.name} where " + " or ".join(f"{c} is null" for c in table.primary_key))
+        keys = ", ".join(map(ident, table.primary_key))
+        dupes = _count(con, f"select count(*) from (select {keys} from {ident(table.name)} group by all having count(*) > 1)")
+        nulls = _count(con, f"select count(*) from {ident(table.name)} where " + " or ".join(f"{ident(c)} is null" for c in table.primary_key))
         if dupes or nulls:
             check = "bridge_integrity" if isinstance(table, BridgeTable) else "pk_uniqueness"
             issues.append(_error(check, table.name, f"{dupes} duplicated and {nulls} null key(s) on ({cols})",
                                  pk_columns=list(table.primary_key), duplicates=dupes, nulls=nulls))
     for table in plan.tables.values():
         for column, parent, parent_key in table.foreign_keys:
-            orphans = _count(con, f"select count(*) from {table.name} f anti join {parent} p on f.{column} = p.{parent_key} "
-                                  f"where f.{column} is not null")
+            orphans = _count(con, f"select count(*) from {ident(table.name)} f anti join {ident(parent)} p "
+                                  f"on f.{ident(column)} = p.{ident(parent_key)} where f.{ident(column)} is not null")
             if orphans:
                 issues.append(_error("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}",
                                      column=column, parent=f"{parent}.{parent_key}", orphans=orphans))

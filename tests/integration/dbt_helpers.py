@@ -14,14 +14,24 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dbt(args: list[str], project: Path, work: Path, database: Path) -> subprocess.CompletedProcess:
+def dbt(args: list[str], project: Path, work: Path, database: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run dbt on ``project``, from the project folder unless ``cwd`` names another."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PLOTSIM_DUCKDB_PATH": str(database)}
     paths = [] if args[0] == "deps" else ["--target-path", str(work / "target")]
     command = [
-        sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
-        "--project-dir", str(project), "--profiles-dir", str(project), "--log-path", str(work / "logs"), *paths,
+        sys.executable,
+        "-c",
+        "from dbt.cli.main import cli; cli()",
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--log-path",
+        str(work / "logs"),
+        *paths,
     ]
-    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, cwd=cwd or project, env=env, capture_output=True, text=True, timeout=600)
 
 
 def results(work: Path) -> dict[str, str]:
@@ -50,8 +60,22 @@ def copy_database(source: Path, target: Path, *statements: str) -> Path:
 
 def copy_project(target: Path) -> Path:
     """A copy of the bundled project to edit freely (build outputs, VCS data and wheels left out)."""
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
-        ".git", "target", "logs", "dbt_packages", "__pycache__", ".pytest_cache", "*.whl", "*.duckdb", "*.duckdb.wal",
-        "*.egg-info", ".venv", "bench",
-    ))
+    shutil.copytree(
+        ROOT,
+        target,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            "target",
+            "logs",
+            "dbt_packages",
+            "__pycache__",
+            ".pytest_cache",
+            "*.whl",
+            "*.duckdb",
+            "*.duckdb.wal",
+            "*.egg-info",
+            ".venv",
+            "bench",
+        ),
+    )
     return target

@@ -98,7 +98,7 @@ FAULTS = {
         "delete from fct_revenue where company_id <= 3",
     ),
     "values_within_range": Fault(
-        "values_within_range", "fct_revenue", "values_within_range_fct_revenue_mrr.",
+        "values_within_range", "fct_revenue", "values_within_range_fct_revenue__mrr_.",
         "update fct_revenue set mrr = 999999 where company_id = 1 and date_key = 20230101",
     ),
     "unique_combination_of_columns": Fault(
@@ -118,7 +118,7 @@ FAULTS = {
         "(partition by company_id order by date_key), support_tickets) as support_tickets) from fct_support",
     ),
     "metric_follows_archetype": Fault(
-        "metric_follows_archetype", "fct_revenue", "metric_follows_archetype_fct_revenue_mrr__company_id.",
+        "metric_follows_archetype", "fct_revenue", "metric_follows_archetype_fct_revenue__mrr___company_id.",
         "create or replace table fct_revenue as select f.* replace (s.mrr as mrr) from "
         "(select *, row_number() over (order by company_id, date_key) as rn from fct_revenue) f join "
         "(select mrr, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
@@ -147,14 +147,14 @@ FAULTS = {
     ),
     # one revenue row points at a version of another company (in force at its date)
     "fact_points_to_active_version-other_company": Fault(
-        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue__dim_row_id___",
         "update fct_revenue set dim_row_id = (select min(dim_row_id) from dim_company where company_id = 2) "
         "where company_id = 1 and date_key = (select min(date_key) from fct_revenue where company_id = 1)",
         violation="version belongs to another key",
     ),
     # the rows of a company's current version point at its previous version instead
     "fact_points_to_active_version-previous_version": Fault(
-        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue__dim_row_id___",
         f"update fct_revenue set dim_row_id = (select max(dim_row_id) from dim_company "
         f"where company_id = {CHANGED} and not is_current) "
         f"where dim_row_id = (select dim_row_id from dim_company where company_id = {CHANGED} and is_current)",
@@ -174,7 +174,7 @@ FAULTS = {
     ),
     # the slope feature shuffled across companies: it no longer tells the archetypes apart
     "archetype_recoverable": Fault(
-        "archetype_recoverable", "entity_features", "archetype_recoverable_entity_features_engagement_slope__company_id.",
+        "archetype_recoverable", "entity_features", "archetype_recoverable_entity_features__engagement_slope___company_id.",
         "create or replace table entity_features as select f.* replace (s.engagement_slope as engagement_slope) from "
         "(select *, row_number() over (order by company_id) as rn from entity_features) f join "
         "(select engagement_slope, row_number() over (order by hash(company_id * 7919)) as rn from entity_features) s using (rn)",

@@ -405,7 +405,7 @@ def test_yaml_file_with_invalid_syntax(tmp_path):
     path.write_text("about: [unclosed\n")
     with pytest.raises(ps.ConfigError) as info:
         ps.load_config(path)
-    assert "not valid YAML" in str(info.value) and str(path) in str(info.value)
+    assert "invalid YAML" in str(info.value) and str(path) in str(info.value)
 
 
 def test_yaml_file_errors_keep_the_field_path(tmp_path):

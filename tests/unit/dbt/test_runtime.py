@@ -42,3 +42,23 @@ def test_a_fact_above_stream_rows_is_streamed_with_the_same_rows(tmp_path):
     truth = runtime.table(settings, "truth_run").to_pydict()
     assert dict(zip(truth["table_name"], truth["row_count"]))["fct_shop"] == 1500 * 6
     assert runtime.table(settings, "dim_shop").equals(expected["dim_shop"])
+
+
+def test_a_relative_config_path_is_read_from_the_dbt_project_not_the_working_directory(tmp_path, monkeypatch):
+    from argparse import Namespace
+
+    from dbt.flags import get_flags, set_flags
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / "plotsim.yaml").write_text(CONFIG)
+    (elsewhere / "plotsim.yaml").write_text(CONFIG.replace("seed: 4", "seed: 5").replace("about: runtime", "about: decoy"))
+    monkeypatch.chdir(elsewhere)
+    before = get_flags()
+    set_flags(Namespace(PROJECT_DIR=str(project)))  # what `dbt build --project-dir project` sets
+    try:
+        config, seed = runtime.load_settings({"config": "plotsim.yaml"})
+    finally:
+        set_flags(before)
+    assert (config.about, seed) == ("runtime", 4)
