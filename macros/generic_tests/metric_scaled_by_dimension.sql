@@ -8,17 +8,19 @@
 {% endtest %}
 
 {% macro default__test_metric_scaled_by_dimension(model, column_name, to, join_column, label_column, tolerance, truth_model) %}
+{%- set column, name = plotsim_dbt._plotsim_quote(column_name), plotsim_dbt._plotsim_name(column_name) -%}
+{%- set join = plotsim_dbt._plotsim_quote(join_column) -%}
 with labelled as (
-    select distinct f.{{ join_column }} as joined_on, cast(f.{{ column_name }} as double) as value,
-           cast(d.{{ label_column }} as varchar) as label
+    select distinct f.{{ join }} as joined_on, cast(f.{{ column }} as double) as value,
+           cast(d.{{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label
     from {{ model }} as f
-    left join {{ to }} as d on f.{{ join_column }} = d.{{ join_column }}
-    where f.{{ column_name }} is not null
+    left join {{ to }} as d on f.{{ join }} = d.{{ join }}
+    where f.{{ column }} is not null
 ),
 scales as (
     select label, factor, unit_min, unit_max
     from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_metric_scales') }}
-    where metric = '{{ column_name }}'
+    where metric = '{{ name }}'
 )
 select l.joined_on, l.value, l.label, s.factor, s.unit_min, s.unit_max
 from labelled as l
