@@ -1,10 +1,12 @@
-{# Fails on every value outside [min_value, max_value]. Bounds default to the metric's
-   configured range recorded in truth_metrics (a null bound is open). #}
-{% test values_within_range(model, column_name, min_value=none, max_value=none, truth_model=none) %}
-  {{ return(adapter.dispatch('test_values_within_range', 'plotsim_dbt')(model, column_name, min_value, max_value, truth_model)) }}
+{# Fails on every value outside [min_value, max_value] (with inclusive=false, on the bounds too,
+   as dbt_utils' accepted_range). Bounds default to the metric's configured range recorded in
+   truth_metrics (a null bound is open). #}
+{% test values_within_range(model, column_name, min_value=none, max_value=none, inclusive=true, truth_model=none) %}
+  {{ return(adapter.dispatch('test_values_within_range', 'plotsim_dbt')(model, column_name, min_value, max_value, inclusive, truth_model)) }}
 {% endtest %}
 
-{% macro default__test_values_within_range(model, column_name, min_value, max_value, truth_model) %}
+{% macro default__test_values_within_range(model, column_name, min_value, max_value, inclusive, truth_model) %}
+{%- set outside = ('<', '>') if inclusive else ('<=', '>=') -%}
 {%- set explicit = min_value is not none or max_value is not none -%}
 with bounds as (
     {% if explicit %}
@@ -19,7 +21,7 @@ with bounds as (
 select cast(m.{{ column_name }} as double) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
 from {{ model }} as m
 cross join bounds as b
-where m.{{ column_name }} < b.lower_bound or m.{{ column_name }} > b.upper_bound
+where m.{{ column_name }} {{ outside[0] }} b.lower_bound or m.{{ column_name }} {{ outside[1] }} b.upper_bound
 union all
 select null, null, null, 'no bounds recorded for {{ column_name }}'
 where not exists (select 1 from bounds)

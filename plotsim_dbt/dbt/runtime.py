@@ -68,7 +68,7 @@ class SpillSink(MemorySink):
 def load_settings(settings: dict) -> tuple[Config, int]:
     """The config and seed a model's ``plotsim`` settings name: ``{config: path or template, seed}``."""
     if not isinstance(settings, dict) or "config" not in settings:
-        raise ValueError("the model's `plotsim` config needs a `config:` entry (a YAML path or a template name)")
+        raise ValueError("the model's `meta: plotsim:` settings need a `config:` entry (a YAML path or a template name)")
     source = str(settings["config"])
     path = Path(source)
     if not path.exists() and source in list_templates():
