@@ -172,7 +172,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..dbt.project import demo
 
-    return demo(threads=args.threads)
+    return demo(args.dir, threads=args.threads, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="dbt build the bundled demo warehouse into a DuckDB file and summarise it")
     p.add_argument("--threads", type=int, help="dbt threads (generation still runs once)")
+    p.add_argument("--dir", default="plotsim_demo", help="folder for dbt's target/, logs/ and the DuckDB file (default plotsim_demo)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show dbt's full log (by default only its warnings and errors)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("init", help="write a ready dbt project that uses this package")
