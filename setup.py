@@ -19,6 +19,7 @@ class BuildWithDbtProject(build_py):
         if self.editable_mode:  # an editable install reads the checkout itself
             return
         target = Path(self.build_lib) / "plotsim_dbt" / "dbt_package"
+        shutil.rmtree(target, ignore_errors=True)  # no leftovers of an earlier build
         for item in DBT_PROJECT:
             source, copy = ROOT / item, target / item
             if source.is_dir():

@@ -15,13 +15,14 @@ import warnings
 from pathlib import Path
 
 from .. import __version__
-from ..api import print_progress, run
+from ..api import run
 from ..config import Config, ConfigError, create_from_yaml
 from ..inspect import trace_metric_cell
 from ..plan.resolve import resolve_plan
 from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
 from ..templates import list_templates, template_path, template_text
+from .progress import ProgressBar
 from .size import note_if_large
 
 
@@ -49,7 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         block_size=args.block_size,
         format=args.format,
         validate=args.validate,
-        progress=None if args.quiet else print_progress,
+        progress=None if args.quiet else ProgressBar(plan),
     )
     seconds = time.perf_counter() - started
     report = result.report
