@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from dbt_helpers import copy_project
 
@@ -63,8 +64,12 @@ def test_init_moved_project_deps_and_build_green(venv, tmp_path):
 def test_demo_builds_outside_the_installed_package(venv, tmp_path):
     root = Path(run([venv / "python", "-c", "from plotsim_dbt.dbt.project import package_root; print(package_root())"], tmp_path).stdout.strip())
     before = sorted(p.relative_to(root) for p in root.rglob("*") if "__pycache__" not in p.parts)
+    leftover = tmp_path / "demo" / "target" / "plotsim_demo.duckdb"
+    leftover.parent.mkdir(parents=True)
+    with duckdb.connect(str(leftover)) as con:  # a table an earlier run left in the file
+        con.execute("create table fct_from_an_earlier_run as select 1 as x")
     done = run([venv / "plotsim-dbt", "demo", "--dir", "demo"], tmp_path)
-    assert (tmp_path / "demo" / "target" / "plotsim_demo.duckdb").is_file()
+    assert "fct_from_an_earlier_run" not in done.stdout  # the summary lists this run's tables only
     summary = re.search(r"plotsim_dbt demo: (\d+) tables, .* (\d+) of (\d+) tests passed", done.stdout)
     assert summary and int(summary[1]) >= 25 and summary[2] == summary[3], done.stdout[-3000:]
     assert "Running with dbt" not in done.stdout  # dbt's log stays quiet
