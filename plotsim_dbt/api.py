@@ -6,7 +6,6 @@ which matters when a config is used many times (traces, repeated validation)."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -276,11 +275,3 @@ def run(
                 f"first: {first.check} ({first.table}): {first.message}"
             )
     return RunResult(directory=directory, row_counts=dict(sink.row_counts), report=report)
-
-
-def print_progress(done: int, total: int) -> None:
-    """A one-line progress indicator on stderr."""
-    sys.stderr.write(f"\r  generated {done:,} of {total:,} entities ({100 * done / max(total, 1):.0f}%)")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()

@@ -17,13 +17,14 @@ import warnings
 from pathlib import Path
 
 from .. import __version__
-from ..api import print_progress, run
+from ..api import run
 from ..config import Config, ConfigError, create_from_yaml
 from ..inspect import trace_metric_cell
 from ..plan.resolve import resolve_plan
 from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
 from ..templates import config_source, list_templates, template_text
+from .progress import ProgressBar
 from .size import note_if_large
 
 
@@ -48,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         block_size=args.block_size,
         format=args.format,
         validate=args.validate,
-        progress=None if args.quiet else print_progress,
+        progress=None if args.quiet else ProgressBar(plan),
     )
     seconds = time.perf_counter() - started
     report = result.report
@@ -187,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..dbt.project import demo
 
-    return demo(threads=args.threads)
+    return demo(args.dir, threads=args.threads, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -246,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="dbt build the bundled demo warehouse into a DuckDB file and summarise it")
     p.add_argument("--threads", type=int, help="dbt threads (generation still runs once)")
+    p.add_argument("--dir", default="plotsim_demo", help="folder for dbt's target/, logs/ and the DuckDB file (default plotsim_demo)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show dbt's full log (by default only its warnings and errors)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("init", help="write a ready dbt project that uses this package")

@@ -69,7 +69,7 @@ def load_settings(settings: dict) -> tuple[Config, int]:
     """The config and seed a model's ``plotsim`` settings name: ``{config: path or template, seed}``;
     a relative path is taken from the dbt project's folder."""
     if not isinstance(settings, dict) or "config" not in settings:
-        raise ValueError("the model's `plotsim` config needs a `config:` entry (a YAML path or a template name)")
+        raise ValueError("the model's `meta: plotsim:` settings need a `config:` entry (a YAML path or a template name)")
     config = create_from_yaml(config_source(str(settings["config"]), base=project_dir()))
     seed = settings.get("seed")
     return config, config.seed if seed in (None, "", "none", "None") else int(seed)
