@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from .base import IDENTIFIER_PATTERN, MAX_IDENTIFIER
+
 # Validators that check a sub-field prefix their message with its path, e.g. "range: ...".
 _FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
 
@@ -45,6 +47,9 @@ def from_validation_error(err: ValidationError, rename: Callable[[str], str] | N
         message = "unknown key; check the spelling (`plotsim-dbt schema` lists every key)"
     elif first["type"] == "missing":
         message = "required key is missing"
+    elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] == IDENTIFIER_PATTERN:
+        message = (f"{first['input']!r} is not a valid name: use letters, digits and underscores, starting with a letter "
+                   f"or underscore, at most {MAX_IDENTIFIER} characters")
     elif first["type"] == "finite_number":
         message = f"give a finite number; NaN and infinity are not accepted (got {first['input']!r})"
     else:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special
 
+from ..config.errors import ConfigError
 from ..engine.families import quantile
 from .centres import MetricPlan, metric_centre
 
@@ -80,6 +81,14 @@ class CopulaPlan:
     repair_max_change: float
 
 
+class Unplannable(ArithmeticError):
+    """The moments of a pair of metrics overflowed (values too large for float64 arithmetic)."""
+
+    def __init__(self, a: int, b: int):
+        super().__init__(a, b)
+        self.pair = frozenset((a, b))
+
+
 class _Moments:
     """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
     Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
@@ -132,6 +141,8 @@ class _Moments:
         total_a, total_b = g @ mean_a, g @ mean_b
         var_a = g @ (second_a * (1.0 + self.noise_var[a])) - total_a**2
         var_b = g @ (second_b * (1.0 + self.noise_var[b])) - total_b**2
+        if not np.isfinite([var_a, var_b, total_a, total_b]).all():
+            raise Unplannable(a, b)
         if var_a <= 1e-15 or var_b <= 1e-15:
             return 0.0
         return float((g @ cross - total_a * total_b) / np.sqrt(var_a * var_b))
@@ -193,6 +204,18 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
     moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
     index = {m.name: m.index for m in metrics}
     pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow raises Unplannable, naming the pair
+            return _solve(moments, pairs, m_count)
+    except Unplannable as err:
+        i = next(i for i, (a, b, _) in enumerate(pairs) if frozenset((a, b)) == err.pair)
+        conn = connections[i]
+        raise ConfigError(f"connections.{i}", f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
+                          "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics") from None
+
+
+def _solve(moments: _Moments, pairs: list, m_count: int) -> CopulaPlan:
+    loadings = np.ones(m_count)
 
     def reachable(a, b, target, load) -> bool:
         # The copula correlation must share the target's sign: "a mirrors b" never means

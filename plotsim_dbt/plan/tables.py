@@ -10,8 +10,9 @@ import pyarrow as pa
 from ..columns import ColumnPlan
 from ..columns.scd import ScdPlan
 from ..columns.timestamps import TimestampPlan
+from ..config.errors import ConfigError
 from ..config.models import Config
-from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
+from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows, table_path
 from .centres import MetricPlan
 
 VERSION_KEY = "dim_row_id"
@@ -289,4 +290,40 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     tables += [_fact(ctx, f, entity.name, scd_table) for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
+    for table in tables:
+        _check_column_names(config, table)
     return {t.name: t for t in tables}
+
+
+def _check_column_names(config: Config, table: TablePlan) -> None:
+    """A table's final columns, declared and engine-added, are unique ignoring case (as SQL
+    identifiers are): a column named like a key or like one the engine adds (dim_row_id,
+    valid_from, status...) would otherwise be overwritten, or renamed by the database."""
+    first: dict[str, ColumnPlan] = {}
+    for column in table.columns:
+        earlier = first.setdefault(column.name.lower(), column)
+        if earlier is column:
+            continue
+        mine, other = column.name, earlier.name
+        path = _declared_column(config, table.name, mine)
+        theirs = _declared_column(config, table.name, other) if other != mine else None
+        if path is None:  # the later column is plotsim's: the earlier one is the user's
+            mine, other, path, theirs = other, mine, theirs, None
+        what = f"declared at {theirs}" if theirs else "which plotsim makes (a key or a column it adds)"
+        case = "" if mine == other else " (SQL names ignore case)"
+        where = path or (table_path(config.schema, table.name) if config.declares_schema else "unit")
+        raise ConfigError(where, f"column {mine!r} of {table.name} collides with {other!r}, {what}{case}; rename yours")
+
+
+def _declared_column(config: Config, table: str, column: str) -> str | None:
+    """Field path of the config entry that declares ``column`` of ``table``, None if plotsim makes it."""
+    if config.declares_schema:
+        path = table_path(config.schema, table)
+        group, i = path.split(".")
+        for c, spec in enumerate(getattr(getattr(config, group)[int(i)], "columns", ())):
+            if spec.name == column:
+                return f"{path}.columns.{c}.name"
+        return None
+    if table == f"fct_{config.unit}":
+        return next((f"metrics.{i}.name" for i, m in enumerate(config.metrics) if m.name == column), None)
+    return next((f"segments.{i}.attributes.{column}" for i, s in enumerate(config.segments) if column in s.attributes), None)
