@@ -86,7 +86,7 @@ def check_locale(locale: str) -> None:
         from faker.config import AVAILABLE_LOCALES  # imported late: it scans Faker's providers
 
         known = {name.lower(): name for name in AVAILABLE_LOCALES if _known_locale(name)}
-        close = [known[k] for k in difflib.get_close_matches(str(locale).lower(), known, n=4, cutoff=0.5)] or ["en_US", "en_GB", "de_DE"]
+        close = [known[k] for k in difflib.get_close_matches(str(locale).lower(), known, n=4, cutoff=0.6)] or ["en_US", "en_GB", "de_DE"]
         raise ValueError(f"locale: unknown Faker locale {locale!r}; did you mean {', '.join(close)}?")
 
 
