@@ -48,8 +48,10 @@ def from_validation_error(err: ValidationError, rename: Callable[[str], str] | N
     elif first["type"] == "missing":
         message = "required key is missing"
     elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] == IDENTIFIER_PATTERN:
-        message = (f"{first['input']!r} is not a valid name: use letters, digits and underscores, starting with a letter "
-                   f"or underscore, at most {MAX_IDENTIFIER} characters")
+        message = (
+            f"{first['input']!r} is not a valid name: use letters, digits and underscores, starting with a letter "
+            f"or underscore, at most {MAX_IDENTIFIER} characters"
+        )
     elif first["type"] == "finite_number":
         message = f"give a finite number; NaN and infinity are not accepted (got {first['input']!r})"
     else:

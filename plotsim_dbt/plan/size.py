@@ -57,10 +57,15 @@ def check_fits(plan: Plan, in_memory: bool) -> None:
     need = memory_bytes(plan, entities)
     if limit is None or need <= limit:
         return
-    size = (f"{plan.entity_count:,} entities x {plan.periods:,} periods ({cells(plan):,} rows per fact table) need "
-            f"~{need / 2**30:,.1f} GB {'held in memory' if in_memory else 'for one block of ' + format(entities, ',') + ' entities'}, "
-            f"more than this machine's {limit / 2**30:,.1f} GB")
+    size = (
+        f"{plan.entity_count:,} entities x {plan.periods:,} periods ({cells(plan):,} rows per fact table) need "
+        f"~{need / 2**30:,.1f} GB {'held in memory' if in_memory else 'for one block of ' + format(entities, ',') + ' entities'}, "
+        f"more than this machine's {limit / 2**30:,.1f} GB"
+    )
     if in_memory:
-        raise ConfigError("segments", f"{size}; write files instead, which stream block by block (run(config, directory, format='parquet') "
-                                      "or `plotsim-dbt run CONFIG --format parquet`), or lower the segment counts")
+        raise ConfigError(
+            "segments",
+            f"{size}; write files instead, which stream block by block (run(config, directory, format='parquet') "
+            "or `plotsim-dbt run CONFIG --format parquet`), or lower the segment counts",
+        )
     raise ConfigError("window", f"{size}; shorten the window or use a coarser grain (window.every), or lower the segment counts")

@@ -169,7 +169,9 @@ def _version_column(scd_table: str) -> ColumnPlan:
 def date_table(config: Config) -> DateTable:
     window = config.window
     return DateTable(
-        name="dim_date", role="date", primary_key=("date_key",),
+        name="dim_date",
+        role="date",
+        primary_key=("date_key",),
         description=f"One row per {window.every} period of the window {window.start} .. {window.end}.",
         columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS),
     )
@@ -178,8 +180,9 @@ def date_table(config: Config) -> DateTable:
 def _end_columns(ctx: ResolveContext, versioned: bool) -> tuple[ColumnPlan, ...]:
     """The columns an entity dimension gains when events can end its entities."""
     unit, labels = ctx.config.unit, [e.end_status for e in ctx.config.schema.events if e.ends_entity]
-    status = (f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}"
-              + (" (the ending starts the last version, current from the end date)." if versioned else "."))
+    status = f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}" + (
+        " (the ending starts the last version, current from the end date)." if versioned else "."
+    )
     return (
         ColumnPlan("status", pa.string(), status, accepted_values=(ACTIVE_STATUS, *dict.fromkeys(labels)), not_null=True),
         ColumnPlan("ended_on", pa.date32(), f"Date of the period the {unit} ended in; NULL while it has not ended."),
@@ -192,29 +195,58 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
     unit = ctx.config.unit
     ends = any(e.ends_entity for e in ctx.config.schema.events)
     if dim.grain == "reference":
-        return ReferenceTable(name=dim.name, role="reference", description=dim.description or "A reference lookup.",
-                              columns=columns, primary_key=(key,), rows=reference_rows(dim))
+        return ReferenceTable(
+            name=dim.name,
+            role="reference",
+            description=dim.description or "A reference lookup.",
+            columns=columns,
+            primary_key=(key,),
+            rows=reference_rows(dim),
+        )
     if dim.grain == "sub_entity":
-        return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
-                              columns=columns, primary_key=(key,), key=key, count=dim.count)
+        return SubEntityTable(
+            name=dim.name,
+            role="sub_entity",
+            description=dim.description or f"{dim.count} rows per {unit}.",
+            columns=columns,
+            primary_key=(key,),
+            key=key,
+            count=dim.count,
+        )
     scd = next((c for c in columns if isinstance(c, ScdPlan)), None)
     if scd is None:
-        return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.",
-                           columns=columns + (_end_columns(ctx, False) if ends else ()), primary_key=(key,), key=key, ends=ends)
+        return EntityTable(
+            name=dim.name,
+            role="entity",
+            description=dim.description or f"One row per {unit}.",
+            columns=columns + (_end_columns(ctx, False) if ends else ()),
+            primary_key=(key,),
+            key=key,
+            ends=ends,
+        )
     open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
     if next(c for c in dim.columns if c.name == key).description is None:  # the id repeats per version: not the key
-        columns = tuple(replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).")
-                        if c.name == key else c for c in columns)
+        columns = tuple(
+            replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).") if c.name == key else c
+            for c in columns
+        )
     added = (
-        ColumnPlan(VERSION_KEY, pa.int64(), "Primary key of the version (SCD2 surrogate key), ascending in entity and version order.",
-                   not_null=True),
+        ColumnPlan(VERSION_KEY, pa.int64(), "Primary key of the version (SCD2 surrogate key), ascending in entity and version order.", not_null=True),
         ColumnPlan("valid_from", pa.date32(), "First date the version is in force (inclusive).", not_null=True),
         ColumnPlan("valid_to", pa.date32(), f"Date the next version starts (exclusive); {open_end} while current."),
         ColumnPlan("is_current", pa.bool_(), "True on the version in force at the end of the window.", not_null=True),
     )
-    return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit} per SCD2 version.",
-                       columns=columns + (_end_columns(ctx, True) if ends else ()) + added, primary_key=(VERSION_KEY,), key=key,
-                       scd=scd, open_end=dim.open_end, ends=ends)
+    return EntityTable(
+        name=dim.name,
+        role="entity",
+        description=dim.description or f"One row per {unit} per SCD2 version.",
+        columns=columns + (_end_columns(ctx, True) if ends else ()) + added,
+        primary_key=(VERSION_KEY,),
+        key=key,
+        scd=scd,
+        open_end=dim.open_end,
+        ends=ends,
+    )
 
 
 def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None) -> FactTable:
@@ -223,10 +255,15 @@ def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None) -
     versioned = scd_table is not None and ref_column(fact, scd_table) is not None
     unit = ctx.config.unit
     return FactTable(
-        name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()),
+        name=fact.name,
+        role="fact",
+        columns=columns + ((_version_column(scd_table),) if versioned else ()),
         description=fact.description
         or f"One row per {unit} per {ctx.config.window.every} period; every metric is derived from the {unit}'s trajectory.",
-        primary_key=(date_column, entity_column), date_column=date_column, entity_column=entity_column, versioned=versioned,
+        primary_key=(date_column, entity_column),
+        date_column=date_column,
+        entity_column=entity_column,
+        versioned=versioned,
     )
 
 
@@ -244,17 +281,24 @@ def _event(ctx: ResolveContext, event: Event, entity: str, scd_table: str | None
         rule = event.threshold
         side = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
         how = f"one row per {unit}, when {rule.metric} has been {side} for {rule.for_periods} period(s)"
-        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods,
-                         ends_with=event.end_status if event.ends_entity else None)
+        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods, ends_with=event.end_status if event.ends_entity else None)
         if event.ends_entity:
             how += f"; it ends the {unit} (status {event.end_status}): nothing of it follows"
     if placed and any(isinstance(c, TimestampPlan) for c in columns):
         how += f"; timestamps follow each {unit}'s weekly calendar mix"
     return EventTable(
-        name=event.name, role="event", description=event.description or f"Events: {how}.",
-        columns=columns + ((_version_column(scd_table),) if versioned else ()), primary_key=(key,), key=key,
-        entity_column=ref_column(event, entity), date_column=ref_column(event, "dim_date"),
-        metric=ctx.metric(event.source_metric).index, placed=placed, versioned=versioned, **mechanism,
+        name=event.name,
+        role="event",
+        description=event.description or f"Events: {how}.",
+        columns=columns + ((_version_column(scd_table),) if versioned else ()),
+        primary_key=(key,),
+        key=key,
+        entity_column=ref_column(event, entity),
+        date_column=ref_column(event, "dim_date"),
+        metric=ctx.metric(event.source_metric).index,
+        placed=placed,
+        versioned=versioned,
+        **mechanism,
     )
 
 
@@ -267,10 +311,18 @@ def _bridge(ctx: ResolveContext, bridge: Bridge, entity_key: str) -> BridgeTable
         ColumnPlan(right.key, pa.int64(), f"Foreign key to {bridge.right}.", (bridge.right, right.key), not_null=True),
     )
     return BridgeTable(
-        name=bridge.name, role="bridge", columns=columns, primary_key=(entity_key, right.key),
+        name=bridge.name,
+        role="bridge",
+        columns=columns,
+        primary_key=(entity_key, right.key),
         description=bridge.description
         or f"Links each {unit} to {low}-{high} rows of {bridge.right}, more for a higher {bridge.driver or 'trajectory'}.",
-        left_key=entity_key, right_key=right.key, right=bridge.right, right_rows=right.rows, low=low, high=high,
+        left_key=entity_key,
+        right_key=right.key,
+        right=bridge.right,
+        right_rows=right.rows,
+        low=low,
+        high=high,
         driver=None if bridge.driver is None else ctx.metric(bridge.driver),
     )
 
