@@ -13,6 +13,7 @@ from .engine.block import global_tables
 from .engine.runners import block_ranges, default_block_size, runner_for
 from .features import entity_features, split_holdout
 from .plan.resolve import Plan
+from .plan.size import check_fits
 from .sinks import Sink
 from .truth import TRUTH, run_tables
 from .truth.manifest import TruthSample, manifest_dict
@@ -61,6 +62,7 @@ def generate_into(
     progress: Progress | None = None,
 ) -> RunOutput:
     """Write the run's tables (or only ``names``) and truth tables into ``sink``; the caller commits it."""
+    check_fits(plan, in_memory=sink.holds_tables)
     ranges = block_ranges(plan.entity_count, block_size or default_block_size(plan))
     wanted = None if names is None else set(names)
     # A table that reports every table's row count (truth_run) makes the whole run count rows.

@@ -1,30 +1,17 @@
-"""The size note: plotsim_dbt has no entity cap and no cell budget (it streams block by block), so
-a large config only gets a one-line summary with a memory estimate on stderr, in the reference
-generator's words. ``--allow-large-dataset`` (or PLOTSIM_ALLOW_LARGE_DATASET=1) silences it."""
+"""The size note: plotsim_dbt streams block by block, so a large config only gets a one-line
+summary with a memory estimate on stderr, in the reference generator's words (the limits, 2^31
+entities and what the machine holds, are checked when the config is loaded and planned:
+plan/size.py). ``--allow-large-dataset`` (or PLOTSIM_ALLOW_LARGE_DATASET=1) silences it."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from ..engine.runners import default_block_size
 from ..plan.resolve import Plan
+from ..plan.size import cells, peak_memory_mb
 
 LARGE_CELLS = 2_000_000  # entities x periods above which the note is printed
-BASE_MB = 300  # interpreter, numpy, pyarrow, duckdb and the plan, measured (bench/README.md)
-COPIES = 2  # a block's columns exist about twice at the peak (arrays and Arrow batches)
-
-
-def cells(plan: Plan) -> int:
-    return plan.entity_count * plan.periods
-
-
-def peak_memory_mb(plan: Plan) -> int:
-    """Rough peak memory of a run: a base plus one block of every per-entity table (8 bytes a value).
-    It depends on the block, not on the dataset: more entities mean more blocks, not more memory."""
-    entities = min(plan.entity_count, default_block_size(plan))
-    columns = sum(len(t.columns) for t in plan.tables.values() if t.per_entity) + len(plan.metrics)
-    return round(BASE_MB + entities * plan.periods * columns * 8 * COPIES / 2**20)
 
 
 def summary(plan: Plan) -> str:

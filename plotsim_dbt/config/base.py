@@ -9,8 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 MAX_DECIMALS = 9  # decimal places a metric may declare
 DECIMAL_PRECISION = 18  # digits of the decimal128(18, d) columns rounded metrics are stored in
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+MAX_IDENTIFIER = 63  # characters in a DuckDB or Postgres identifier (Postgres cuts longer ones silently)
+IDENTIFIER_PATTERN = rf"^[A-Za-z_][A-Za-z0-9_]{{0,{MAX_IDENTIFIER - 1}}}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # allow_inf_nan: a NaN or infinite number in any numeric field (ranges, rates, distribution
+    # parameters) would silently become all-NaN metrics or overflowing counts downstream.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False)

@@ -9,14 +9,15 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..engine.fake import check_locale
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
-from .base import DECIMAL_PRECISION, MAX_DECIMALS, Frozen, Identifier
+from .base import DECIMAL_PRECISION, MAX_DECIMALS, MAX_IDENTIFIER, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
-from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema
+from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -26,6 +27,9 @@ from .vocabulary import (
     NOISE_ALIASES,
     NOISE_PRESETS,
 )
+
+MAX_ENTITIES = 2**31  # entities of one run: ids, the plan's per-entity arrays and row counts stay far from int64 limits
+MAX_UNIT = MAX_IDENTIFIER - len("fct_") - len("_holdout")  # the longest name made from the unit fits an identifier
 
 
 class Window(Frozen):
@@ -183,10 +187,10 @@ def rounded_inward(low: float, high: float, places: int) -> tuple[float, float]:
 
 class Segment(Frozen):
     name: Identifier
-    count: int = Field(ge=1, description="Number of entities in the segment. No upper cap.")
+    count: int = Field(ge=1, description=f"Number of entities in the segment; all segments together at most {MAX_ENTITIES:,} (2^31).")
     archetype: str = Field(description="A word (growth, decline, ...), a curve call, or 'a > b @ period'.")
     label: str | None = None
-    attributes: dict[str, str | int | float | bool | list[str | int | float | bool]] = Field(
+    attributes: dict[Identifier, str | int | float | bool | list[str | int | float | bool]] = Field(
         default_factory=dict, description="Columns of the entity dimension; a list draws one value per entity."
     )
     seasonal_sensitivity: float = 1.0
@@ -352,13 +356,15 @@ class Config(Frozen):
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         names = [m.name for m in self.metrics]
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise ValueError(f"metrics: metric names must be unique; repeated: {', '.join(duplicated)}")
-        segment_names = [s.name for s in self.segments]
-        repeated = sorted({n for n in segment_names if segment_names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"segments: segment names must be unique; repeated: {', '.join(repeated)}")
+        _check_unique("metrics", names)
+        _check_unique("segments", [s.name for s in self.segments])
+        if self.entity_count > MAX_ENTITIES:
+            raise ValueError(f"segments: {self.entity_count:,} entities is more than one run holds ({MAX_ENTITIES:,}, 2^31); "
+                             "lower the counts, or generate the dataset as several runs with different seeds")
+        if not self.declares_schema and len(self.unit) > MAX_UNIT:
+            raise ValueError(f"unit: {self.unit!r} is {len(self.unit)} characters; give at most {MAX_UNIT}, so the names made "
+                             f"from it (dim_{{unit}}, fct_{{unit}}_holdout) fit the {MAX_IDENTIFIER}-character identifiers of DuckDB and Postgres")
+        check_locale(self.locale)
         periods = self.window.periods
         for i, segment in enumerate(self.segments):
             try:
@@ -405,9 +411,12 @@ class Config(Frozen):
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
         if self.calendar is not None:
             _check_calendar(self)
+        if self.declares_schema and not self.facts:
+            raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
+        schema = self.schema
+        where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")
+        check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
         if self.declares_schema:
-            if not self.facts:
-                raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
         if self.lifecycle is not None:
             _check_lifecycle(self)
@@ -455,6 +464,16 @@ def _check_lifecycle(config: Config) -> None:
     if lifecycle.column.lower() in taken:
         raise ValueError(f"lifecycle.column: {config.schema.entity_dimension.name} already has a column {lifecycle.column!r}; "
                          "name the stage column otherwise (lifecycle.column)")
+
+
+def _check_unique(field: str, names: list[str]) -> None:
+    """Names unique ignoring case: they become SQL identifiers (or parts of them), which ignore case."""
+    first: dict[str, str] = {}
+    for i, name in enumerate(names):
+        seen = first.setdefault(name.lower(), name)
+        if seen != name or names.index(name) != i:
+            also = "" if seen == name else f" (as {seen!r}: SQL names ignore case)"
+            raise ValueError(f"{field}.{i}.name: {name!r} is declared twice{also}; names must be unique")
 
 
 def _check_calendar(config: Config) -> None:

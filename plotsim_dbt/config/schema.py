@@ -10,6 +10,7 @@ tables, ``automatic_schema`` builds the classic dim_<unit> + fct_<unit> pair fro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -18,7 +19,7 @@ from ..columns import CheckContext, Column, words_for
 from ..columns.constants import StaticColumn
 from ..columns.keys import IdColumn, RefColumn
 from ..columns.scd import ScdColumn
-from .base import Frozen, Identifier
+from .base import MAX_IDENTIFIER, Frozen, Identifier
 
 OPEN_END_DATE = dt.date(9999, 12, 31)
 
@@ -189,14 +190,39 @@ def automatic_schema(unit: str, metrics: list[str], attributes: list[str]) -> Sc
     return Schema(dimensions=[dim], facts=[fact], events=[], bridges=[])
 
 
+def generated_tables(facts: list[str]) -> dict[str, str]:
+    """Tables plotsim writes besides the declared ones (and the truth_* tables), with what each is."""
+    names = {"dim_date": "the generated date dimension", "entity_features": "the entity-feature model of the dbt package",
+             "_entity_features": "the entity-feature table a run writes"}
+    for fact in facts:
+        names |= {f"{fact}_train": f"the training split of {fact} (holdout)", f"{fact}_holdout": f"the held-out split of {fact} (holdout)"}
+    return names
+
+
+def check_table_names(schema: Schema, where: Callable[[str], str], holdout: bool, fix: str = "rename your table") -> None:
+    """Table names are unique ignoring case (SQL identifiers do) and never one plotsim writes
+    itself; ``where`` gives a table's field path. Raises ValueError('<field path>: message')."""
+    generated = {name.lower(): (name, what) for name, what in generated_tables([f.name for f in schema.facts]).items()}
+    seen: dict[str, str] = {}
+    for name in schema.table_names:
+        key = name.lower()
+        if key in seen:
+            how = "is declared twice" if seen[key] == name else f"repeats {seen[key]!r} (SQL names ignore case)"
+            raise ValueError(f"{where(name)}: table name {name!r} {how}; rename one")
+        if key in generated:
+            raise ValueError(f"{where(name)}: table name {name!r} is taken by {generated[key][1]}, which plotsim writes; {fix}")
+        if key.startswith("truth_"):
+            raise ValueError(f"{where(name)}: table name {name!r} is reserved (truth_* names hold the ground-truth tables); {fix}")
+        seen[key] = name
+    for fact in schema.facts if holdout else ():
+        split = f"{fact.name}_holdout"
+        if len(split) > MAX_IDENTIFIER:
+            raise ValueError(f"{where(fact.name)}: the holdout split {split!r} would be longer than {MAX_IDENTIFIER} characters "
+                             f"(the DuckDB and Postgres identifier limit); shorten the fact name to {MAX_IDENTIFIER - len('_holdout')}")
+
+
 def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
-    names = schema.table_names
-    for name in names:
-        generated = name in ("dim_date", "entity_features")
-        if names.count(name) > 1 or generated or name.startswith("truth_"):
-            why = "is generated automatically" if generated else "is reserved" if name.startswith("truth_") else "is declared twice"
-            raise ValueError(f"{_path(schema, name)}.name: table name {name!r} {why}")
     entity_dims = [d for d in schema.dimensions if d.grain == "entity"]
     if len(entity_dims) != 1:
         raise ValueError(
@@ -252,7 +278,8 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
 
 
-def _path(schema: Schema, name: str) -> str:
+def table_path(schema: Schema, name: str) -> str:
+    """Field path of a declared table, e.g. facts.1."""
     for group in ("dimensions", "facts", "events", "bridges"):
         for i, table in enumerate(getattr(schema, group)):
             if table.name == name:
@@ -262,11 +289,13 @@ def _path(schema: Schema, name: str) -> str:
 
 def _check_columns(path: str, table, context: dict) -> None:
     role = context["role"]
-    names = [c.name for c in table.columns]
+    seen: dict[str, str] = {}
     for c, column in enumerate(table.columns):
         where = f"{path}.columns.{c}"
-        if names.count(column.name) > 1:
-            raise ValueError(f"{where}.name: column {column.name!r} appears twice in {table.name}")
+        first = seen.setdefault(column.name.lower(), column.name)
+        if first != column.name or [x.name for x in table.columns].count(column.name) > 1:
+            also = "" if first == column.name else f" (as {first!r}: SQL names ignore case)"
+            raise ValueError(f"{where}.name: column {column.name!r} appears twice in {table.name}{also}; rename one")
         if role not in column.roles:
             raise ValueError(f"{where}.type: a {role.replace('_', '-')} table cannot hold {column.type!r}; it accepts {', '.join(words_for(role))}")
         column.check(CheckContext(path=where, **context))

@@ -21,6 +21,7 @@ name and email describe one person.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import re
@@ -80,9 +81,13 @@ def uniforms_needed(kind: str) -> int:
 
 
 def check_locale(locale: str) -> None:
-    """Raise ValueError unless Faker has person data for this locale."""
+    """Raise ValueError unless Faker has person data for this locale, suggesting the close ones."""
     if not _known_locale(locale):
-        raise ValueError(f"locale: unknown Faker locale {locale!r}; use e.g. en_US, en_GB, de_DE, fr_FR")
+        from faker.config import AVAILABLE_LOCALES  # imported late: it scans Faker's providers
+
+        known = {name.lower(): name for name in AVAILABLE_LOCALES if _known_locale(name)}
+        close = [known[k] for k in difflib.get_close_matches(str(locale).lower(), known, n=4, cutoff=0.6)] or ["en_US", "en_GB", "de_DE"]
+        raise ValueError(f"locale: unknown Faker locale {locale!r}; did you mean {', '.join(close)}?")
 
 
 def fake_column(kind: str, locale: str, u: np.ndarray) -> pa.Array:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special
 
+from ..config.errors import ConfigError
 from ..engine.families import quantile
 from .centres import MetricPlan, metric_centre
 
@@ -27,6 +28,9 @@ MIN_LOADING = 0.02
 STEP, STEPS = 0.93, 60  # loading shrinks by 7% a round, down to MIN_LOADING at most
 _NODES = 20
 _BINS = 64
+# Planning cost grows with the periods the moments are taken over; a longer window is planned on
+# this many blocks of consecutive periods (its trajectory is smooth, so a block's mean stands for it).
+PLANNING_PERIODS = 120
 
 
 @lru_cache(maxsize=2)
@@ -77,6 +81,14 @@ class CopulaPlan:
     repair_max_change: float
 
 
+class Unplannable(ArithmeticError):
+    """The moments of a pair of metrics overflowed (values too large for float64 arithmetic)."""
+
+    def __init__(self, a: int, b: int):
+        super().__init__(a, b)
+        self.pair = frozenset((a, b))
+
+
 class _Moments:
     """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
     Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
@@ -89,6 +101,8 @@ class _Moments:
         self.weights = weights[keep] / weights[keep].sum()  # [G], sums to 1
         self.noise_var = noise_var  # per metric: noise variance as a multiple of E[x^2]
         self._marginals: dict[tuple[int, float, bool], np.ndarray] = {}
+        # The water-filling rounds re-ask pairs whose loadings did not move: answer them from here.
+        self._pearsons: dict[tuple[int, int, float, float, float], float] = {}
 
     def values(self, m: int, loadings: np.ndarray, z: np.ndarray) -> np.ndarray:
         metric = self.metrics[m]
@@ -103,14 +117,23 @@ class _Moments:
         return self._marginals[key]
 
     def pearson(self, a: int, b: int, loadings: np.ndarray, rho: float) -> float:
+        key = (a, b, float(loadings[a]), float(loadings[b]), float(rho))
+        if key not in self._pearsons:
+            self._pearsons[key] = self._pearson(a, b, loadings, rho)
+        return self._pearsons[key]
+
+    def _pearson(self, a: int, b: int, loadings: np.ndarray, rho: float) -> float:
         discrete = self.metrics[a].integer or self.metrics[b].integer
         nodes, w = _rule(discrete)
         k = len(nodes)
         fa = self.marginal(a, loadings, discrete)  # [G, K]
         fb_marg = self.marginal(b, loadings, discrete)
         # z_b = rho * x + sqrt(1 - rho^2) * y on the product grid (x: node i, y: node j)
-        zb = rho * nodes[:, None] + np.sqrt(1.0 - rho * rho) * nodes[None, :]
-        fb = self.values(b, loadings, zb.ravel()).reshape(-1, k, k)
+        if rho == 0.0:  # independent draws: b's values do not depend on a's node
+            fb = np.broadcast_to(fb_marg[:, None, :], (fb_marg.shape[0], k, k))
+        else:
+            zb = rho * nodes[:, None] + np.sqrt(1.0 - rho * rho) * nodes[None, :]
+            fb = self.values(b, loadings, zb.ravel()).reshape(-1, k, k)
         mean_a, mean_b = fa @ w, fb_marg @ w
         second_a, second_b = (fa * fa) @ w, (fb_marg * fb_marg) @ w
         cross = np.einsum("gk,gkl,k,l->g", fa, fb, w, w)
@@ -118,6 +141,8 @@ class _Moments:
         total_a, total_b = g @ mean_a, g @ mean_b
         var_a = g @ (second_a * (1.0 + self.noise_var[a])) - total_a**2
         var_b = g @ (second_b * (1.0 + self.noise_var[b])) - total_b**2
+        if not np.isfinite([var_a, var_b, total_a, total_b]).all():
+            raise Unplannable(a, b)
         if var_a <= 1e-15 or var_b <= 1e-15:
             return 0.0
         return float((g @ cross - total_a * total_b) / np.sqrt(var_a * var_b))
@@ -146,6 +171,27 @@ def nearest_correlation(matrix: np.ndarray, keep: np.ndarray | None = None, iter
     return y / np.outer(scale, scale)
 
 
+def coarsen_periods(effective: np.ndarray, lift: np.ndarray, weights: np.ndarray, limit: int = PLANNING_PERIODS):
+    """(effective, lift, weights) over at most ``limit`` periods: the periods fall into ``limit``
+    blocks of consecutive periods, and each unit's live cells in a block are represented by the
+    middle one, weighted by their sum. A sample, not a mean, so the spread of the centres (what the
+    trajectory contributes to a Pearson) is kept. Windows of up to ``limit`` periods are unchanged."""
+    units, periods = weights.shape
+    if periods <= limit:
+        return effective, lift, weights
+    block = np.arange(periods) * limit // periods  # block of each period, `limit` blocks in order
+    w = np.asarray(weights, dtype=np.float64)
+    picked = np.zeros((units, limit), dtype=np.int64)
+    total = np.zeros((units, limit))
+    for u in range(units):
+        live = np.flatnonzero(w[u] > 0)
+        blocks, first, count = np.unique(block[live], return_index=True, return_counts=True)
+        picked[u, blocks] = live[first + count // 2]
+        total[u] = np.bincount(block[live], weights=w[u, live], minlength=limit)
+    rows = np.arange(units)[:, None]
+    return effective[rows, picked], np.asarray(lift)[rows, picked], total
+
+
 def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise_var) -> CopulaPlan:
     """Solve copula correlations (and, where needed, loadings) for the declared connections.
     ``effective`` and ``lift`` are [units, periods, metrics] fields of (pseudo-)entities and
@@ -154,9 +200,22 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
     loadings = np.ones(m_count)
     if not connections:
         return CopulaPlan(None, None, (), loadings, False, 0.0)
+    effective, lift, weights = coarsen_periods(effective, lift, weights)
     moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
     index = {m.name: m.index for m in metrics}
     pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow raises Unplannable, naming the pair
+            return _solve(moments, pairs, m_count)
+    except Unplannable as err:
+        i = next(i for i, (a, b, _) in enumerate(pairs) if frozenset((a, b)) == err.pair)
+        conn = connections[i]
+        raise ConfigError(f"connections.{i}", f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
+                          "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics") from None
+
+
+def _solve(moments: _Moments, pairs: list, m_count: int) -> CopulaPlan:
+    loadings = np.ones(m_count)
 
     def reachable(a, b, target, load) -> bool:
         # The copula correlation must share the target's sign: "a mirrors b" never means
@@ -188,8 +247,7 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
         elif target >= high:
             rho = RHO_LIMIT
         else:
-            rho = optimize.brentq(lambda r, a=a, b=b, target=target: moments.pearson(a, b, loadings, r) - target,
-                                 -RHO_LIMIT, RHO_LIMIT, xtol=1e-6)
+            rho = optimize.brentq(lambda r, a=a, b=b, target=target: moments.pearson(a, b, loadings, r) - target, -RHO_LIMIT, RHO_LIMIT, xtol=1e-6)
         planned[a, b] = planned[b, a] = rho
         solved.append((a, b, conn, rho, low + MARGIN / 2 <= target <= high - MARGIN / 2))
 

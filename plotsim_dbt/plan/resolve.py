@@ -22,6 +22,7 @@ from .correlation import CopulaPlan, plan_copula
 from .periods import PeriodAxis, period_axis
 from .population import SegmentPopulation, representatives, resolve_population
 from .scales import MetricScale, resolve_scales
+from .size import check_fits
 from .tables import EntityTable, FactTable, TablePlan, resolve_tables
 
 
@@ -198,6 +199,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     seed = config.seed if seed is None else int(seed)
     axis = period_axis(config.window.start, config.window.end, config.window.every)
     metrics = _metric_plans(config)
+    tables = resolve_tables(config, tuple(metrics))  # first: it checks the column names
     order = _topological(metrics)
     population = resolve_population(config, seed, axis.count)
     positions = np.stack([trajectory(segment.phases) for segment in population])
@@ -215,7 +217,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     noise_var = np.full(len(metrics), _noise_variance_factor(config))
     copula = plan_copula(config.connections, metrics, *_planning_sample(population, axis.count, metrics, order, lift), noise_var)
     centres = centre_field(effective, lift, metrics, copula.loadings)
-    return Plan(
+    plan = Plan(
         config=config,
         seed=seed,
         config_sha256=config_hash(config),
@@ -228,12 +230,14 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         seasonal_lift=lift,
         centres=centres,
         copula=copula,
-        tables=resolve_tables(config, tuple(metrics)),
+        tables=tables,
         calendar=resolve_calendar(config),
         poisson_grids={m.index: grid for m in metrics if m.family == "poisson" and (grid := PoissonGrid.up_to(_largest_mean(m, lift)))},
         population=population,
         order=tuple(order),
     )
+    check_fits(plan, in_memory=False)
+    return plan
 
 
 def plan_of(source: Config | Plan, seed: int | None = None) -> Plan:

@@ -12,8 +12,9 @@ from ..columns import ColumnPlan
 from ..columns.lifecycle import FactStagePlan, LifecyclePlan
 from ..columns.scd import ScdPlan, TrackedPlan
 from ..columns.timestamps import TimestampPlan
+from ..config.errors import ConfigError
 from ..config.models import Config
-from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows
+from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows, table_path
 from .centres import MetricPlan
 
 VERSION_KEY = "dim_row_id"
@@ -175,7 +176,9 @@ def _version_column(scd_table: str) -> ColumnPlan:
 def date_table(config: Config) -> DateTable:
     window = config.window
     return DateTable(
-        name="dim_date", role="date", primary_key=("date_key",),
+        name="dim_date",
+        role="date",
+        primary_key=("date_key",),
         description=f"One row per {window.every} period of the window {window.start} .. {window.end}.",
         columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS),
     )
@@ -220,8 +223,14 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
     unit = ctx.config.unit
     ends = bool(_end_statuses(ctx.config))
     if dim.grain == "reference":
-        return ReferenceTable(name=dim.name, role="reference", description=dim.description or "A reference lookup.",
-                              columns=columns, primary_key=(key,), rows=reference_rows(dim))
+        return ReferenceTable(
+            name=dim.name,
+            role="reference",
+            description=dim.description or "A reference lookup.",
+            columns=columns,
+            primary_key=(key,),
+            rows=reference_rows(dim),
+        )
     if dim.grain == "sub_entity":
         return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
                               columns=columns, primary_key=(key,), key=key, count=dim.count)
@@ -234,11 +243,12 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
                            columns=columns + (_end_columns(ctx, False) if ends else ()), primary_key=(key,), key=key, ends=ends)
     open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
     if next(c for c in dim.columns if c.name == key).description is None:  # the id repeats per version: not the key
-        columns = tuple(replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).")
-                        if c.name == key else c for c in columns)
+        columns = tuple(
+            replace(c, description=f"The {unit}'s id; it repeats on each of its SCD2 versions (the key is {VERSION_KEY}).") if c.name == key else c
+            for c in columns
+        )
     added = (
-        ColumnPlan(VERSION_KEY, pa.int64(), "Primary key of the version (SCD2 surrogate key), ascending in entity and version order.",
-                   not_null=True),
+        ColumnPlan(VERSION_KEY, pa.int64(), "Primary key of the version (SCD2 surrogate key), ascending in entity and version order.", not_null=True),
         ColumnPlan("valid_from", pa.date32(), "First date the version is in force (inclusive).", not_null=True),
         ColumnPlan("valid_to", pa.date32(), f"Date the next version starts (exclusive); {open_end} while current."),
         ColumnPlan("is_current", pa.bool_(), "True on the version in force at the end of the window.", not_null=True),
@@ -266,7 +276,10 @@ def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None, s
         name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()) + _stage_column(ctx, staged),
         description=fact.description
         or f"One row per {unit} per {ctx.config.window.every} period; every metric is derived from the {unit}'s trajectory.",
-        primary_key=(date_column, entity_column), date_column=date_column, entity_column=entity_column, versioned=versioned,
+        primary_key=(date_column, entity_column),
+        date_column=date_column,
+        entity_column=entity_column,
+        versioned=versioned,
     )
 
 
@@ -284,17 +297,24 @@ def _event(ctx: ResolveContext, event: Event, entity: str, scd_table: str | None
         rule = event.threshold
         side = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
         how = f"one row per {unit}, when {rule.metric} has been {side} for {rule.for_periods} period(s)"
-        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods,
-                         ends_with=event.end_status if event.ends_entity else None)
+        mechanism = dict(above=rule.above, below=rule.below, hold=rule.for_periods, ends_with=event.end_status if event.ends_entity else None)
         if event.ends_entity:
             how += f"; it ends the {unit} (status {event.end_status}): nothing of it follows"
     if placed and any(isinstance(c, TimestampPlan) for c in columns):
         how += f"; timestamps follow each {unit}'s weekly calendar mix"
     return EventTable(
-        name=event.name, role="event", description=event.description or f"Events: {how}.",
-        columns=columns + ((_version_column(scd_table),) if versioned else ()), primary_key=(key,), key=key,
-        entity_column=ref_column(event, entity), date_column=ref_column(event, "dim_date"),
-        metric=ctx.metric(event.source_metric).index, placed=placed, versioned=versioned, **mechanism,
+        name=event.name,
+        role="event",
+        description=event.description or f"Events: {how}.",
+        columns=columns + ((_version_column(scd_table),) if versioned else ()),
+        primary_key=(key,),
+        key=key,
+        entity_column=ref_column(event, entity),
+        date_column=ref_column(event, "dim_date"),
+        metric=ctx.metric(event.source_metric).index,
+        placed=placed,
+        versioned=versioned,
+        **mechanism,
     )
 
 
@@ -307,10 +327,18 @@ def _bridge(ctx: ResolveContext, bridge: Bridge, entity_key: str) -> BridgeTable
         ColumnPlan(right.key, pa.int64(), f"Foreign key to {bridge.right}.", (bridge.right, right.key), not_null=True),
     )
     return BridgeTable(
-        name=bridge.name, role="bridge", columns=columns, primary_key=(entity_key, right.key),
+        name=bridge.name,
+        role="bridge",
+        columns=columns,
+        primary_key=(entity_key, right.key),
         description=bridge.description
         or f"Links each {unit} to {low}-{high} rows of {bridge.right}, more for a higher {bridge.driver or 'trajectory'}.",
-        left_key=entity_key, right_key=right.key, right=bridge.right, right_rows=right.rows, low=low, high=high,
+        left_key=entity_key,
+        right_key=right.key,
+        right=bridge.right,
+        right_rows=right.rows,
+        low=low,
+        high=high,
         driver=None if bridge.driver is None else ctx.metric(bridge.driver),
     )
 
@@ -333,4 +361,40 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
+    for table in tables:
+        _check_column_names(config, table)
     return {t.name: t for t in tables}
+
+
+def _check_column_names(config: Config, table: TablePlan) -> None:
+    """A table's final columns, declared and engine-added, are unique ignoring case (as SQL
+    identifiers are): a column named like a key or like one the engine adds (dim_row_id,
+    valid_from, status...) would otherwise be overwritten, or renamed by the database."""
+    first: dict[str, ColumnPlan] = {}
+    for column in table.columns:
+        earlier = first.setdefault(column.name.lower(), column)
+        if earlier is column:
+            continue
+        mine, other = column.name, earlier.name
+        path = _declared_column(config, table.name, mine)
+        theirs = _declared_column(config, table.name, other) if other != mine else None
+        if path is None:  # the later column is plotsim's: the earlier one is the user's
+            mine, other, path, theirs = other, mine, theirs, None
+        what = f"declared at {theirs}" if theirs else "which plotsim makes (a key or a column it adds)"
+        case = "" if mine == other else " (SQL names ignore case)"
+        where = path or (table_path(config.schema, table.name) if config.declares_schema else "unit")
+        raise ConfigError(where, f"column {mine!r} of {table.name} collides with {other!r}, {what}{case}; rename yours")
+
+
+def _declared_column(config: Config, table: str, column: str) -> str | None:
+    """Field path of the config entry that declares ``column`` of ``table``, None if plotsim makes it."""
+    if config.declares_schema:
+        path = table_path(config.schema, table)
+        group, i = path.split(".")
+        for c, spec in enumerate(getattr(getattr(config, group)[int(i)], "columns", ())):
+            if spec.name == column:
+                return f"{path}.columns.{c}.name"
+        return None
+    if table == f"fct_{config.unit}":
+        return next((f"metrics.{i}.name" for i, m in enumerate(config.metrics) if m.name == column), None)
+    return next((f"segments.{i}.attributes.{column}" for i, s in enumerate(config.segments) if column in s.attributes), None)

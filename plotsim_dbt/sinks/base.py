@@ -10,6 +10,8 @@ import pyarrow as pa
 
 
 class Sink(ABC):
+    holds_tables = False  # True when every row stays in memory until the end (sized against the machine)
+
     def __init__(self) -> None:
         self.row_counts: dict[str, int] = {}
 

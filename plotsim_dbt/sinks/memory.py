@@ -8,6 +8,8 @@ from .base import Sink
 
 
 class MemorySink(Sink):
+    holds_tables = True
+
     def __init__(self) -> None:
         super().__init__()
         self._parts: dict[str, list[pa.RecordBatch | pa.Table]] = {}

@@ -339,7 +339,7 @@ def test_a_dimension_named_dim_date():
         if column.get("plan_id"):
             column["plan_id"] = "ref.dim_date"
     err = fails(kw)
-    assert err.field == "dimensions.0.name" and "'dim_date' is generated automatically" in err.message
+    assert err.field == "dimensions.0.name" and "'dim_date' is taken by the generated date dimension" in err.message
 
 
 def test_truth_prefix_is_reserved():
