@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from scipy import stats
 
 from ..columns import ColumnPlan
 from ..columns.lifecycle import LifecyclePlan
@@ -179,6 +180,25 @@ def _table_model(plan: Plan, table: TablePlan, settings: dict) -> dict:
     }
 
 
+FALSE_ALARM_RATE = 1e-4  # of archetype_recoverable on a feature that carries no archetype at all
+
+
+def _recoverable(plan: Plan) -> dict[str, float]:
+    """Metric -> the eta squared its slope feature must reach, for the metrics the trajectory moves
+    strongly (loading >= 0.5: the planner lowers a loading to meet a modest correlation, and a
+    slope then carries little of the archetype). The bound is the F test's critical value at
+    FALSE_ALARM_RATE for k archetypes and n entities: a feature with no archetype in it stays
+    below it, one that separates them clears it."""
+    k = len({s.archetype for s in plan.config.segments})
+    n = plan.entity_count
+    if k < 2 or n <= k:
+        return {}
+    f = stats.f.ppf(1 - FALSE_ALARM_RATE, k - 1, n - k)
+    bound = round(float(f * (k - 1) / (f * (k - 1) + n - k)), 4)
+    scaled = {s.metric for s in plan.scales}
+    return {m.name: bound for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
+
+
 def _features_model(plan: Plan, settings: dict) -> dict:
     """The entity-feature table: aggregates of the training window, with leakage and
     recoverability tests against the truth."""
@@ -200,11 +220,12 @@ def _features_model(plan: Plan, settings: dict) -> dict:
             )
         )
     columns = [{"name": key, "description": f"The {config.unit}.", "data_tests": ["unique", "not_null", _relationship(entity.name, key)]}]
+    recoverable = _recoverable(plan)
     for metric in sources:
         for suffix, what in FEATURE_DESCRIPTIONS.items():
             entry = {"name": f"{metric}_{suffix}", "description": what.format(metric=metric)}
-            if suffix == "slope":
-                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key)]
+            if suffix == "slope" and metric in recoverable:
+                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key, min_eta_squared=recoverable[metric])]
             columns.append(entry)
     if config.entity_features.include_labels:
         columns += [
