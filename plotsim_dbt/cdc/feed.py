@@ -84,8 +84,7 @@ def _images(block, table: ChangeTable, source) -> tuple[pa.Table, np.ndarray, np
         period = np.where(first, block.paths.first[entity], block.last[entity])
         rows = rows.take(pa.array(entity))
         if source.ends:
-            rows = rows.set_column(rows.schema.get_field_index("status"), "status",
-                                   pc.if_else(pa.array(first), ACTIVE_STATUS, rows.column("status")))
+            rows = rows.set_column(rows.schema.get_field_index("status"), "status", pc.if_else(pa.array(first), ACTIVE_STATUS, rows.column("status")))
     if source.ends:  # the source knows the end date only once it has happened
         active = pc.equal(rows.column("status"), ACTIVE_STATUS)
         ended_on = pc.if_else(active, pa.scalar(None, pa.date32()), rows.column("ended_on"))
@@ -128,8 +127,11 @@ def _changes(block, table: ChangeTable) -> Changes:
         r = np.flatnonzero(revised)
         nxt = period[r] + 1
         following = np.minimum(nxt, plan.periods - 1)
-        fix_at = np.where(nxt < plan.periods, starts[following] + (u[r, 2] * lengths[following]).astype(np.int64),
-                          at[r] + 1 + (u[r, 2] * (end - at[r] - 1)).astype(np.int64))
+        fix_at = np.where(
+            nxt < plan.periods,
+            starts[following] + (u[r, 2] * lengths[following]).astype(np.int64),
+            at[r] + 1 + (u[r, 2] * (end - at[r] - 1)).astype(np.int64),
+        )
         parts.append((r, np.full(len(r), UPDATE), following, fix_at, 1))
         images.append(rows.take(pa.array(r)))
         last_at = at.copy()

@@ -37,20 +37,24 @@ def _changes(block) -> dict:
     parts = []
     for table in _feeds(block):
         found = changes_of(block, table)
-        parts.append(pa.table({
-            "cdc_table": pa.array([table.name] * len(found.op), pa.string()),
-            "entity_id": block.start + found.entity + 1,
-            "period_index": pa.array(found.row_period, pa.int32(), mask=found.row_period < 0),
-            "seq": found.seq,
-            "op": pa.array(OPS, pa.string()).take(pa.array(found.op)),
-            "changed_at": _ts(found.at),
-            "superseded_at": _ts(_superseded(found)),
-            "committed_at": _ts(found.commit),
-            "is_late": found.late,
-            "is_out_of_order": found.out_of_order,
-            "duplicated": found.copy_commit >= 0,
-        }))
-    return _columns(parts, CHANGES)
+        parts.append(
+            pa.table(
+                {
+                    "cdc_table": pa.array([table.name] * len(found.op), pa.string()),
+                    "entity_id": block.start + found.entity + 1,
+                    "period_index": pa.array(found.row_period, pa.int32(), mask=found.row_period < 0),
+                    "seq": found.seq,
+                    "op": pa.array(OPS, pa.string()).take(pa.array(found.op)),
+                    "changed_at": _ts(found.at),
+                    "superseded_at": _ts(_superseded(found)),
+                    "committed_at": _ts(found.commit),
+                    "is_late": found.late,
+                    "is_out_of_order": found.out_of_order,
+                    "duplicated": found.copy_commit >= 0,
+                }
+            )
+        )
+    return _columns(parts, CHANGES, ["entity_id", "cdc_table", "seq"])
 
 
 def _snapshots(block) -> dict:
@@ -62,24 +66,29 @@ def _snapshots(block) -> dict:
         for strategy in STRATEGIES:
             v = versions(block.plan, table, found, len(block), strategy)
             nxt = v["closed_change"]
-            parts.append(pa.table({
-                "cdc_table": pa.array([table.name] * len(v["entity"]), pa.string()),
-                "entity_id": block.start + v["entity"] + 1,
-                "strategy": pa.array([strategy] * len(v["entity"]), pa.string()),
-                "seq": found.seq[v["change"]],
-                "valid_from": _ts(found.at[v["change"]]),
-                "valid_to": _ts(np.where(nxt >= 0, found.at[np.maximum(nxt, 0)], -1)),
-                "first_batch": pa.array(v["first_batch"], pa.int32()),
-                "closed_batch": pa.array(v["closed_batch"], pa.int32(), mask=v["closed_batch"] < 0),
-                "closed_by": pa.array(v["closed_by"].tolist(), pa.string()),
-            }))
-    return _columns(parts, SNAPSHOTS)
+            parts.append(
+                pa.table(
+                    {
+                        "cdc_table": pa.array([table.name] * len(v["entity"]), pa.string()),
+                        "entity_id": block.start + v["entity"] + 1,
+                        "strategy": pa.array([strategy] * len(v["entity"]), pa.string()),
+                        "seq": found.seq[v["change"]],
+                        "valid_from": _ts(found.at[v["change"]]),
+                        "valid_to": _ts(np.where(nxt >= 0, found.at[np.maximum(nxt, 0)], -1)),
+                        "first_batch": pa.array(v["first_batch"], pa.int32()),
+                        "closed_batch": pa.array(v["closed_batch"], pa.int32(), mask=v["closed_batch"] < 0),
+                        "closed_by": pa.array(v["closed_by"].tolist(), pa.string()),
+                    }
+                )
+            )
+    return _columns(parts, SNAPSHOTS, ["entity_id", "cdc_table", "strategy", "first_batch"])
 
 
-def _columns(parts: list[pa.Table], truth) -> dict:
+def _columns(parts: list[pa.Table], truth, order: list[str]) -> dict:
     if not parts:
         return {name: pa.array([], kind) for name, kind, _ in truth.columns}
-    table = pa.concat_tables(parts).cast(truth.schema)
+    # rows of a block by entity first, so the blocks of any block size concatenate to the same table
+    table = pa.concat_tables(parts).cast(truth.schema).sort_by([(c, "ascending") for c in order])
     return {name: table.column(name).combine_chunks() for name in table.column_names}
 
 
@@ -116,8 +125,11 @@ SNAPSHOTS = declare(
         ("valid_to", pa.timestamp("us"), "dbt_valid_to once the next version opens (its updated_at); NULL otherwise."),
         ("first_batch", pa.int32(), "The batch whose snapshot run opens the version."),
         ("closed_batch", pa.int32(), "The batch whose run closes it; NULL while open at the last batch."),
-        ("closed_by", pa.string(), "update (the next version), delete (key left the extract: closed only with hard_deletes "
-         "invalidate, at the run's time), NULL while open."),
+        (
+            "closed_by",
+            pa.string(),
+            "update (the next version), delete (key left the extract: closed only with hard_deletes invalidate, at the run's time), NULL while open.",
+        ),
     ],
     per_block=_snapshots,
 )
