@@ -3,7 +3,7 @@
 Batch n's extract is the source as the feed has delivered it by the cut of batch n: per key, the
 change with the highest ``_seq`` committed so far, absent once that change is a delete. A snapshot
 run per batch sees these extracts in turn. The ``timestamp`` strategy opens a version whenever
-the extract's row is a later change; ``check`` (on all columns, with ``updated_at`` set) only when
+the extract's row is a later change; ``check`` (check_cols: the columns that change, ``updated_at`` set) only when
 the row's values differ from the open version's. A version closes when the next one opens
 (valid_to = its updated_at) or, with ``hard_deletes: invalidate``, when its key leaves the extract."""
 

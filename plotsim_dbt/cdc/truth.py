@@ -119,7 +119,7 @@ SNAPSHOTS = declare(
     [
         ("cdc_table", pa.string(), "The change feed the snapshot reads (its extract)."),
         ("entity_id", pa.int64(), "The snapshot's unique key."),
-        ("strategy", pa.string(), "timestamp, or check (check_cols all or the changing columns, updated_at set)."),
+        ("strategy", pa.string(), "timestamp, or check (check_cols: the columns that change, updated_at set)."),
         ("seq", pa.int64(), "_seq of the change whose row the version holds."),
         ("valid_from", pa.timestamp("us"), "dbt_valid_from: the updated_at (_changed_at) of that change."),
         ("valid_to", pa.timestamp("us"), "dbt_valid_to once the next version opens (its updated_at); NULL otherwise."),

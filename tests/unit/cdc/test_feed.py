@@ -20,22 +20,54 @@ RATES = {"late_rate": 0.1, "duplicate_rate": 0.05, "out_of_order_rate": 0.2, "ou
 
 def config(tmp_path, entities: int = 400, periods: int = 12, dim_cdc=None, fact_cdc=None):
     doc = {
-        "about": "cdc", "unit": "company", "seed": 11,
+        "about": "cdc",
+        "unit": "company",
+        "seed": 11,
         "window": {"start": "2023-01", "end": f"2023-{periods:02d}", "every": "monthly"},
-        "metrics": [{"name": "engagement", "type": "score", "polarity": "positive"},
-                    {"name": "mrr", "type": "amount", "polarity": "positive", "range": [1, 100], "decimals": 0},
-                    {"name": "churn_risk", "type": "score", "polarity": "negative"}],
-        "segments": [{"name": "a", "count": entities // 2, "archetype": "decline", "arrival": {"kind": "uniform"}},
-                     {"name": "b", "count": entities - entities // 2, "archetype": "growth"}],
-        "dimensions": [{"name": "dim_company", "cdc": dim_cdc or {**RATES, "batch_every": 3}, "columns": [
-            {"name": "company_id", "type": "id"}, {"name": "company_name", "type": "entity_name"},
-            {"name": "tier", "type": "scd", "tracks": "engagement", "tiers": ["low", "mid", "high"], "at": [0.33, 0.66]}]}],
-        "facts": [{"name": "fct_usage", "cdc": fact_cdc or {"update_rate": 0.2, "delete_rate": 0.05, **RATES}, "columns": [
-            {"name": "date_key", "type": "ref.dim_date"}, {"name": "company_id", "type": "ref.dim_company"},
-            {"name": "engagement", "type": "metric.engagement"}, {"name": "mrr", "type": "metric.mrr"}]}],
-        "events": [{"name": "evt_churn", "threshold": {"metric": "churn_risk", "above": 0.8, "for": 2}, "ends_entity": True,
-                    "columns": [{"name": "churn_id", "type": "id"}, {"name": "company_id", "type": "ref.dim_company"},
-                                {"name": "date_key", "type": "ref.dim_date"}]}],
+        "metrics": [
+            {"name": "engagement", "type": "score", "polarity": "positive"},
+            {"name": "mrr", "type": "amount", "polarity": "positive", "range": [1, 100], "decimals": 0},
+            {"name": "churn_risk", "type": "score", "polarity": "negative"},
+        ],
+        "segments": [
+            {"name": "a", "count": entities // 2, "archetype": "decline", "arrival": {"kind": "uniform"}},
+            {"name": "b", "count": entities - entities // 2, "archetype": "growth"},
+        ],
+        "dimensions": [
+            {
+                "name": "dim_company",
+                "cdc": dim_cdc or {**RATES, "batch_every": 3},
+                "columns": [
+                    {"name": "company_id", "type": "id"},
+                    {"name": "company_name", "type": "entity_name"},
+                    {"name": "tier", "type": "scd", "tracks": "engagement", "tiers": ["low", "mid", "high"], "at": [0.33, 0.66]},
+                ],
+            }
+        ],
+        "facts": [
+            {
+                "name": "fct_usage",
+                "cdc": fact_cdc or {"update_rate": 0.2, "delete_rate": 0.05, **RATES},
+                "columns": [
+                    {"name": "date_key", "type": "ref.dim_date"},
+                    {"name": "company_id", "type": "ref.dim_company"},
+                    {"name": "engagement", "type": "metric.engagement"},
+                    {"name": "mrr", "type": "metric.mrr"},
+                ],
+            }
+        ],
+        "events": [
+            {
+                "name": "evt_churn",
+                "threshold": {"metric": "churn_risk", "above": 0.8, "for": 2},
+                "ends_entity": True,
+                "columns": [
+                    {"name": "churn_id", "type": "id"},
+                    {"name": "company_id", "type": "ref.dim_company"},
+                    {"name": "date_key", "type": "ref.dim_date"},
+                ],
+            }
+        ],
     }
     path = tmp_path / "cdc.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
@@ -122,8 +154,12 @@ def test_delivery_faults_come_at_their_declared_rates(warehouse, column, rate):
 def test_deliveries_are_what_the_truth_says(warehouse):
     tables, truth = warehouse
     changes = truth["truth_cdc_changes"].to_pandas().set_index("seq")
-    feed = pa.concat_tables([tables["dim_company_changes"].select(["_seq", "_changed_at", "_commit_ts"]),
-                             tables["fct_usage_changes"].select(["_seq", "_changed_at", "_commit_ts"])]).to_pandas()
+    feed = pa.concat_tables(
+        [
+            tables["dim_company_changes"].select(["_seq", "_changed_at", "_commit_ts"]),
+            tables["fct_usage_changes"].select(["_seq", "_changed_at", "_commit_ts"]),
+        ]
+    ).to_pandas()
     copies = feed.groupby("_seq").size()
     assert (copies - 1).sum() == changes["duplicated"].sum() and copies.max() <= 2
     first = feed.groupby("_seq")._commit_ts.min()
@@ -168,7 +204,25 @@ def test_cdc_on_a_reference_dimension_is_refused(tmp_path):
 def _with_reference_cdc(tmp_path):
     path = tmp_path / "cdc.yaml"
     doc = yaml.safe_load(path.read_text())
-    doc["dimensions"].append({"name": "dim_plan", "grain": "reference", "cdc": True,
-                              "columns": [{"name": "plan_id", "type": "id"}, {"name": "plan", "type": "static.free,pro"}]})
+    doc["dimensions"].append(
+        {
+            "name": "dim_plan",
+            "grain": "reference",
+            "cdc": True,
+            "columns": [{"name": "plan_id", "type": "id"}, {"name": "plan", "type": "static.free,pro"}],
+        }
+    )
     path.write_text(yaml.safe_dump(doc))
     return path
+
+
+@pytest.mark.parametrize("dialect", ["engine", "builder"])
+def test_the_reference_cdc_flag_gives_the_fact_a_change_feed(dialect):
+    from pathlib import Path
+
+    from plotsim_dbt.plan.resolve import resolve_plan
+
+    path = Path(__file__).resolve().parents[2] / "data" / "reference_dialect" / f"{dialect}_cdc.yaml"
+    plan = resolve_plan(create_from_yaml(path))
+    feeds = [name for name in plan.tables if name.endswith("_changes")]
+    assert len(feeds) == 1 and plan.tables[feeds[0]].source in {t.name for t in plan.fact_tables}
