@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 import pyarrow as pa
 
+from ..cdc import builder as _cdc  # noqa: F401  (registers the change-feed builder)
 from ..plan.resolve import Plan
 from ..truth import block_tables
 from . import bridges, dims, events, facts  # noqa: F401  (register the table builders)

@@ -361,6 +361,9 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
+    from ..cdc.plan import change_tables  # the cdc package builds on these plans
+
+    tables += change_tables(config, {t.name: t for t in tables})
     for table in tables:
         _check_column_names(config, table)
     return {t.name: t for t in tables}

@@ -151,8 +151,6 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
     metric_names = f.pop("metrics", [])
     if not isinstance(metric_names, list):
         raise ConfigError(join(path, "metrics"), "metrics lists metric names")
-    if f.pop("cdc", False):
-        ctx.pending.refuse(join(path, "cdc"), "cdc")
     driver, scale = f.pop("row_count_driver", None), f.pop("row_count_scale", None)
     if driver is not None or scale is not None:
         if driver is None or scale is None or not isinstance(scale, (int, float)) or scale <= 0:
