@@ -419,6 +419,10 @@ class Config(Frozen):
                     raise ValueError(f"segments.{i}.treatment.target_metric: {treatment.target_metric!r} is not a declared metric")
                 if treatment.start_period >= periods:
                     raise ValueError(f"segments.{i}.treatment.start_period: the window has periods 0..{periods - 1}")
+        faultable = {t.name for t in (*self.schema.facts, *self.schema.events)}
+        for i, issue in enumerate(self.quality):
+            if issue.table not in faultable:
+                raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared fact or event table")
         for i, metric in enumerate(self.metrics):
             if metric.follows is not None and metric.follows not in names:
                 raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")

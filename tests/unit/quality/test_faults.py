@@ -154,7 +154,6 @@ def test_features_and_holdout_are_computed_from_clean_values():
 @pytest.mark.parametrize(("issue", "field", "message"), [
     ({"issue": "null_injection", "table": "fct_account", "column": "account_id", "rate": 0.1}, "quality.0.column", "is protected"),
     ({"issue": "null_injection", "table": "fct_account", "column": "date_key", "rate": 0.1}, "quality.0.column", "is protected"),
-    ({"issue": "null_injection", "table": "dim_account", "column": "account_id", "rate": 0.1}, "quality.0.table", "not a declared fact"),
     ({"issue": "null_injection", "table": "fct_account", "column": "nope", "rate": 0.1}, "quality.0.column", "has no column 'nope'"),
     ({"issue": "volume_anomaly", "table": "fct_account", "rate": 0.1, "mode": "drop", "period": 9}, "quality.0.period", "outside the window"),
 ])
@@ -162,6 +161,12 @@ def test_bad_issues_are_one_clear_error(issue, field, message):
     with pytest.raises(ConfigError) as err:
         resolve_plan(_config([issue]))
     assert err.value.field == field and message in err.value.message
+
+
+def test_a_table_that_is_not_a_fact_or_event_is_refused_at_load():
+    with pytest.raises(ConfigError) as err:
+        _config([{"issue": "duplicate_rows", "table": "dim_account", "rate": 0.1}])
+    assert err.value.field == "quality.0.table" and "not a declared fact or event table" in err.value.message
 
 
 def test_an_added_column_given_twice_is_refused():
