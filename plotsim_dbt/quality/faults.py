@@ -134,8 +134,14 @@ def _copies(rows: Rows, hit: np.ndarray) -> tuple[Rows, list[Hits]]:
     """Each hit row followed by a copy of itself (rows stay grouped by entity)."""
     take = np.repeat(np.arange(len(hit)), 1 + hit)
     indices = pa.array(take)
-    copied = Rows(rows.batch.take(indices), rows.clean.take(indices), rows.entity[take],
-                  None if rows.period is None else rows.period[take], rows.keys.take(indices), rows.date_column)
+    copied = Rows(
+        rows.batch.take(indices),
+        rows.clean.take(indices),
+        rows.entity[take],
+        None if rows.period is None else rows.period[take],
+        rows.keys.take(indices),
+        rows.date_column,
+    )
     where = np.flatnonzero(hit)
     return copied, [Hits(where, EXTRA_ROW, pa.nulls(len(where), pa.string()))]
 
@@ -155,5 +161,4 @@ def volume_anomaly(rows: Rows, plan: FaultPlan, u: np.ndarray) -> tuple[Rows, li
     record = Hits(where, MISSING_ROW, pa.array([json.dumps(r, default=str) for r in removed], pa.string()))
     keep = np.flatnonzero(~hit)
     kept = pa.array(keep)
-    return Rows(rows.batch.take(kept), rows.clean.take(kept), rows.entity[keep], rows.period[keep], rows.keys.take(kept),
-                rows.date_column), [record]
+    return Rows(rows.batch.take(kept), rows.clean.take(kept), rows.entity[keep], rows.period[keep], rows.keys.take(kept), rows.date_column), [record]

@@ -40,8 +40,7 @@ class FaultPlan:
 
 def protected(table: TablePlan) -> set[str]:
     """Columns no fault touches: keys, foreign keys, the period columns and the version key."""
-    return {*table.primary_key, *(c for c, _, _ in table.foreign_keys), *PERIOD_COLUMNS, VERSION_KEY,
-            getattr(table, "date_column", None) or ""}
+    return {*table.primary_key, *(c for c, _, _ in table.foreign_keys), *PERIOD_COLUMNS, VERSION_KEY, getattr(table, "date_column", None) or ""}
 
 
 def _columns(issue, table: TablePlan, path: str) -> tuple[str, ...]:
@@ -57,8 +56,9 @@ def _columns(issue, table: TablePlan, path: str) -> tuple[str, ...]:
     if issue.column not in names:
         raise ConfigError(f"{path}.column", f"{table.name} has no column {issue.column!r}; its columns: {', '.join(names)}")
     if issue.column in guarded:
-        raise ConfigError(f"{path}.column", f"{issue.column!r} is protected (a key, foreign key or period column): faults never touch it; "
-                                            "name another column")
+        raise ConfigError(
+            f"{path}.column", f"{issue.column!r} is protected (a key, foreign key or period column): faults never touch it; name another column"
+        )
     return (issue.column,)
 
 
@@ -73,8 +73,9 @@ def _faults(config: Config, tables: dict[str, TablePlan], periods: int) -> list[
         outside = [p for p in issue.at_periods if p >= periods]
         if outside:
             raise ConfigError(f"{path}.period", f"period {outside[0]} is outside the window (periods 0 to {periods - 1})")
-        faults.append(FaultPlan(i, issue.issue, table.name, _columns(issue, table, path), issue.rate, issue.seed_offset, issue.mode,
-                                issue.at_periods))
+        faults.append(
+            FaultPlan(i, issue.issue, table.name, _columns(issue, table, path), issue.rate, issue.seed_offset, issue.mode, issue.at_periods)
+        )
     return faults
 
 

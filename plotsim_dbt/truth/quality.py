@@ -27,12 +27,18 @@ declare(
         ("table_name", pa.string(), "The faulted table."),
         ("row_key", pa.string(), "The row's primary key values as text, joined by '|' in key order (a fact: date_key|entity id)."),
         ("entity_id", pa.int64(), "The row's entity."),
-        ("column_name", pa.string(), "The column hit; _extra_row (a copied row: remove one copy), _missing_row (a removed row) "
-                                     "or _arrival_period (a late row)."),
+        (
+            "column_name",
+            pa.string(),
+            "The column hit; _extra_row (a copied row: remove one copy), _missing_row (a removed row) or _arrival_period (a late row).",
+        ),
         ("issue", pa.string(), "null_injection, duplicate_rows, type_mismatch, late_arrival, schema_drift or volume_anomaly."),
         ("issue_index", pa.int32(), "Position of the issue in the config's quality list."),
-        ("clean_value", pa.string(), "The clean value as text; a late row: the date key of the period it belongs to; a removed "
-                                     "row: the row as JSON; a copied row: null."),
+        (
+            "clean_value",
+            pa.string(),
+            "The clean value as text; a late row: the date key of the period it belongs to; a removed row: the row as JSON; a copied row: null.",
+        ),
     ],
     per_block=_faults,
 )

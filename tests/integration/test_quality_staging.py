@@ -20,7 +20,7 @@ TESTS = ("cleaned_matches_truth", "no_duplicate_keys_after_dedup", "late_rows_ac
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("raw")
     project = root / "raw"
-    assert main(["init", str(project), "--config", "saas_raw"]) == 0
+    assert main(["init", str(project), "--template", "saas_raw"]) == 0
     work, database = root / "work", root / "raw.duckdb"
     assert dbt(["deps"], project, work, database).returncode == 0
     began = time.perf_counter()
@@ -42,14 +42,20 @@ def test_the_staging_layer_passes_every_cleaning_test(built):
     assert {test: {s for node, s in found.items() if test in node} for test in TESTS} == {t: {"pass"} for t in TESTS}
 
 
-@pytest.mark.parametrize(("fault", "failing"), [
-    ("update stg_revenue set mrr = mrr + 1", "cleaned_matches_truth"),
-    ("update stg_revenue set expansion_revenue = null", "cleaned_matches_truth"),
-    ("insert into stg_revenue select * from stg_revenue limit 1", "no_duplicate_keys_after_dedup"),
-    ("delete from stg_revenue where cast(date_key as varchar) || '|' || cast(company_id as varchar) in "
-     "(select row_key from truth_quality_faults where column_name = '_extra_row')", "no_duplicate_keys_after_dedup"),
-    ("update stg_engagement set date_key = 20990101 where company_id < 200", "late_rows_accounted"),
-])
+@pytest.mark.parametrize(
+    ("fault", "failing"),
+    [
+        ("update stg_revenue set mrr = mrr + 1", "cleaned_matches_truth"),
+        ("update stg_revenue set expansion_revenue = null", "cleaned_matches_truth"),
+        ("insert into stg_revenue select * from stg_revenue limit 1", "no_duplicate_keys_after_dedup"),
+        (
+            "delete from stg_revenue where cast(date_key as varchar) || '|' || cast(company_id as varchar) in "
+            "(select row_key from truth_quality_faults where column_name = '_extra_row')",
+            "no_duplicate_keys_after_dedup",
+        ),
+        ("update stg_engagement set date_key = 20990101 where company_id < 200", "late_rows_accounted"),
+    ],
+)
 def test_each_cleaning_test_fails_on_its_fault(built, tmp_path, fault, failing):
     project, _, database = built
     found = statuses(project, copy_database(database, tmp_path / "faulty.duckdb", fault), tmp_path)

@@ -37,17 +37,30 @@ ISSUES = [
 def _config(quality=ISSUES, **extra):
     # 2,800 entities: more than two 1,024-entity key blocks, so block sizes 1,024 and 4,096 split differently.
     return create(
-        about="Quality faults", unit="account", seed=3,
+        about="Quality faults",
+        unit="account",
+        seed=3,
         window={"start": "2024-01", "end": "2024-04", "every": "monthly"},
         metrics=[{"name": "usage", "type": "score"}, {"name": "spend", "type": "amount", "range": [10, 500], "decimals": 2}],
         segments=[{"name": "growing", "count": 1500, "archetype": "growth"}, {"name": "fading", "count": 1300, "archetype": "decline"}],
-        facts=[{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"},
-                                                   {"usage": "metric.usage"}, {"spend": "metric.spend"}]}],
-        events=[{"name": "evt_visit", "proportional": {"driver": "usage", "scale": 2},
-                 "columns": [{"visit_id": "id"}, {"account_id": "ref.dim_account"}, {"date_key": "ref.dim_date"}, {"usage": "metric.usage"}]}],
+        facts=[
+            {
+                "name": "fct_account",
+                "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"usage": "metric.usage"}, {"spend": "metric.spend"}],
+            }
+        ],
+        events=[
+            {
+                "name": "evt_visit",
+                "proportional": {"driver": "usage", "scale": 2},
+                "columns": [{"visit_id": "id"}, {"account_id": "ref.dim_account"}, {"date_key": "ref.dim_date"}, {"usage": "metric.usage"}],
+            }
+        ],
         dimensions=[{"name": "dim_account", "columns": [{"account_id": "id"}]}],
-        holdout={"target": "spend", "periods": 1, "min_training_periods": 2}, entity_features=True,
-        quality=quality, **extra,
+        holdout={"target": "spend", "periods": 1, "min_training_periods": 2},
+        entity_features=True,
+        quality=quality,
+        **extra,
     )
 
 
@@ -97,8 +110,11 @@ def test_faults_change_the_rows_they_record(runs):
     assert pc.all(pc.greater(late[ARRIVAL_COLUMN], pc.cast(period, pa.int32()))).as_py()
     junk = _faults(state, 2)
     texts = dict(zip(row_keys(facts, ("date_key", "account_id")).to_pylist(), facts["spend"].to_pylist()))
-    assert all(texts[k] != v and texts[k].replace(",", "").strip() == v
-               for k, v in zip(junk["row_key"].to_pylist(), junk["clean_value"].to_pylist()) if v is not None)
+    assert all(
+        texts[k] != v and texts[k].replace(",", "").strip() == v
+        for k, v in zip(junk["row_key"].to_pylist(), junk["clean_value"].to_pylist())
+        if v is not None
+    )
 
 
 def test_faults_are_the_same_at_any_block_size(runs):
@@ -120,8 +136,9 @@ def _restore(raw: pa.Table, faults: pa.Table, clean_schema: pa.Schema, key: tupl
             continue
         rows.append((k, {c: cells.get((k, c), v) for c, v in row.items()}))
     restored = [row for _, row in rows]
-    restored += [{c: None if v is None else str(v) for c, v in json.loads(f["clean_value"]).items()}
-                 for f in faults if f["column_name"] == MISSING_ROW]
+    restored += [
+        {c: None if v is None else str(v) for c, v in json.loads(f["clean_value"]).items()} for f in faults if f["column_name"] == MISSING_ROW
+    ]
     table = pa.Table.from_pylist(restored, pa.schema([(n, pa.string()) for n in clean_schema.names])).cast(clean_schema)
     return table.sort_by([(c, "ascending") for c in key])
 
@@ -151,12 +168,15 @@ def test_features_and_holdout_are_computed_from_clean_values():
     assert not faulted["fct_account"].equals(clean["fct_account"])
 
 
-@pytest.mark.parametrize(("issue", "field", "message"), [
-    ({"issue": "null_injection", "table": "fct_account", "column": "account_id", "rate": 0.1}, "quality.0.column", "is protected"),
-    ({"issue": "null_injection", "table": "fct_account", "column": "date_key", "rate": 0.1}, "quality.0.column", "is protected"),
-    ({"issue": "null_injection", "table": "fct_account", "column": "nope", "rate": 0.1}, "quality.0.column", "has no column 'nope'"),
-    ({"issue": "volume_anomaly", "table": "fct_account", "rate": 0.1, "mode": "drop", "period": 9}, "quality.0.period", "outside the window"),
-])
+@pytest.mark.parametrize(
+    ("issue", "field", "message"),
+    [
+        ({"issue": "null_injection", "table": "fct_account", "column": "account_id", "rate": 0.1}, "quality.0.column", "is protected"),
+        ({"issue": "null_injection", "table": "fct_account", "column": "date_key", "rate": 0.1}, "quality.0.column", "is protected"),
+        ({"issue": "null_injection", "table": "fct_account", "column": "nope", "rate": 0.1}, "quality.0.column", "has no column 'nope'"),
+        ({"issue": "volume_anomaly", "table": "fct_account", "rate": 0.1, "mode": "drop", "period": 9}, "quality.0.period", "outside the window"),
+    ],
+)
 def test_bad_issues_are_one_clear_error(issue, field, message):
     with pytest.raises(ConfigError) as err:
         resolve_plan(_config([issue]))

@@ -14,12 +14,17 @@ from plotsim_dbt.config import load_config
 DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect" / "quality"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("builder_quality_null_injection.yaml", [("null_injection", "visits", None, ())]),
-    ("builder_quality_volume_anomaly.yaml", [("volume_anomaly", None, "spike", (3, 4))]),
-    ("engine_quality.yaml", [("duplicate_rows", None, None, ()), ("volume_anomaly", None, "drop", (4,)),
-                             ("volume_anomaly", None, "spike", (6, 7))]),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("builder_quality_null_injection.yaml", [("null_injection", "visits", None, ())]),
+        ("builder_quality_volume_anomaly.yaml", [("volume_anomaly", None, "spike", (3, 4))]),
+        (
+            "engine_quality.yaml",
+            [("duplicate_rows", None, None, ()), ("volume_anomaly", None, "drop", (4,)), ("volume_anomaly", None, "spike", (6, 7))],
+        ),
+    ],
+)
 def test_reference_forms_translate_and_inject(name, expected):
     config = load_config(DATA / name)
     assert [(q.issue, q.column, q.mode, q.at_periods) for q in config.quality] == expected
