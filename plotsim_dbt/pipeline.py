@@ -87,7 +87,7 @@ def generate_into(
         batch, clean = split_clean(block)  # the holdout and the features read clean values
         for name, rows in batch.items():
             put(name, rows)
-        write_views(plan, sink, clean if wanted is None else {n: r for n, r in batch.items() if n in wanted}, views)
+        write_views(plan, sink, clean if wanted is None else {n: r for n, r in clean.items() if n in wanted}, views)
         if sample is not None:
             sample.add(batch)
         done += stop - start

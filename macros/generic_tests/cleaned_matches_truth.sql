@@ -2,12 +2,13 @@
    truth_quality_faults (of the given kinds, in the given columns) whose row the model lacks or
    holds with another value than the clean one. Values compare as numbers; a null clean value
    wants a null. #}
-{% test cleaned_matches_truth(model, source_table, key_columns, columns, kinds=['type_mismatch', 'schema_drift'], column_map={}, truth_model=none) %}
+{% test cleaned_matches_truth(model, source_table, key_columns, columns, kinds=none, column_map={}, truth_model=none) %}
   {{ return(adapter.dispatch('test_cleaned_matches_truth', 'plotsim_dbt')(model, source_table, key_columns, columns, kinds, column_map, truth_model)) }}
 {% endtest %}
 
 {% macro default__test_cleaned_matches_truth(model, source_table, key_columns, columns, kinds, column_map, truth_model) %}
 {%- set truth = plotsim_dbt._plotsim_truth(truth_model, 'truth_quality_faults') -%}
+{%- set kinds = kinds if kinds is not none else ['type_mismatch', 'schema_drift'] -%}
 with faults as (
     select row_key, column_name, clean_value from {{ truth }}
     where table_name = '{{ source_table }}'

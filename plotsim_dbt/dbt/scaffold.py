@@ -209,6 +209,8 @@ def _features_model(plan: Plan, settings: dict) -> dict:
     target = config.holdout.target if config.holdout is not None else None
     tests = []
     for fact in dict.fromkeys(sources.values()):
+        if plan.tables[fact].faults:  # a raw source: the features come from its clean values, which it does not hold
+            continue
         mine = [m for m, source in sources.items() if source == fact]
         tests.append(
             _test(

@@ -18,14 +18,14 @@ from .context import Block
 
 def build_block(plan: Plan, start: int, stop: int, names: Collection[str] | None = None) -> dict[str, pa.RecordBatch]:
     """{table: RecordBatch} for entities [start, stop): data tables in build order, then truth tables.
-    A full block (no ``names``) also holds the clean rows of each table with quality faults, under
-    ``clean_name(table)``, for the views computed from clean values."""
+    A table with quality faults comes with its clean rows too, under ``clean_name(table)``, for the
+    views computed from clean values."""
     block = Block(plan, start, stop)
     out = {}
     for table in plan.tables.values():
         if table.per_entity and (names is None or table.name in names):
             out[table.name] = block.table(table)
-            if table.faults and names is None:
+            if table.faults:
                 out[clean_name(table.name)] = block.built(table)
     for truth in block_tables():
         if names is None or truth.name in names:
