@@ -19,6 +19,7 @@ from ..features import feature_metrics
 from ..plan.resolve import Plan, plan_of
 from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
+from ..quality.plan import ARRIVAL_COLUMN, DRIFT_SUFFIX
 from ..sql import ident, literal
 from ..truth import TRUTH
 from ..truth.treatments import lifted_metrics
@@ -48,6 +49,8 @@ FEATURE_DESCRIPTIONS = {
     "last": "Last observed {metric} before the cutoff.",
     "peak_period": "Period index of the highest {metric}.",
 }
+
+ADDED_COLUMNS = {ARRIVAL_COLUMN: "Late arrival: the 0-based period the row arrived in (after its own); null for rows on time."}
 
 # The bundled demo builds only when this package is the project being run, or when a consumer
 # asks with --vars '{plotsim_build_demo: true}'; installed as a dependency it brings its macros only.
@@ -171,6 +174,8 @@ def _treatment_checkable(plan: Plan) -> set[str]:
 
 
 def _table_model(plan: Plan, table: TablePlan, settings: dict) -> dict:
+    if table.faults:
+        return _faulted_model(table, settings)
     return {
         "name": table.name,
         "description": table.description,
@@ -199,6 +204,22 @@ def _recoverable(plan: Plan) -> dict[str, float]:
     return {m.name: bound for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
 
 
+def _faulted_model(table: TablePlan, settings: dict) -> dict:
+    """A table with quality faults, as a raw source: tested only on what faults never touch (its
+    references); the clean-data tests belong on the user's staging model (docs/quality.md)."""
+    kinds = ", ".join(dict.fromkeys(f.kind for f in table.faults))
+    own = {c.name for c in table.columns}
+    return {
+        "name": table.name,
+        "description": f"{table.description} Raw source with quality faults ({kinds}); each is recorded in truth_quality_faults.",
+        "config": _model_config(settings),
+        "columns": [{"name": c.name, "description": c.description, **({"data_tests": [_relationship(*c.foreign_key)]} if c.foreign_key else {})}
+                    for c in table.columns]
+        + [{"name": name, "description": ADDED_COLUMNS.get(name, "Where schema drift moved the value of {column}.").format(
+            column=name.removesuffix(DRIFT_SUFFIX))} for name in table.schema.names if name not in own],
+    }
+
+
 def _features_model(plan: Plan, settings: dict) -> dict:
     """The entity-feature table: aggregates of the training window, with leakage and
     recoverability tests against the truth."""
@@ -208,6 +229,8 @@ def _features_model(plan: Plan, settings: dict) -> dict:
     target = config.holdout.target if config.holdout is not None else None
     tests = []
     for fact in dict.fromkeys(sources.values()):
+        if plan.tables[fact].faults:  # a raw source: the features come from its clean values, which it does not hold
+            continue
         mine = [m for m, source in sources.items() if source == fact]
         tests.append(
             _test(

@@ -60,13 +60,6 @@ def translate_builder(data: dict, ctx: Context) -> dict:
         out["noise"] = translate_noise(out["noise"], "noise", ctx)
     if out.get("output") is not None:
         out["output"] = translate_output(out["output"], "output", ctx)
-    tables = {t.get("name") for group in ("facts", "events") for t in listed(data.get(group)) if isinstance(t, dict)}
-    for i, issue in enumerate(listed(out.get("quality"))):
-        if isinstance(issue, dict) and "issue" in issue:  # the reference's spelling ({type: ...} is ours)
-            checked = shapes.check(shapes.QualityIssue, issue, join("quality", i))
-            if checked.table not in tables:
-                raise ConfigError(join("quality", i, "table"), f"{checked.table!r} is not a declared fact or event table")
-            ctx.pending.refuse(join("quality", i), "quality")
     if isinstance(out.get("metrics"), list):
         out["metrics"] = [_metric(m, join("metrics", i), ctx) for i, m in enumerate(out["metrics"])]
     if isinstance(out.get("segments"), list):
