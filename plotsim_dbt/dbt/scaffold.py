@@ -20,7 +20,7 @@ from ..plan.resolve import Plan, plan_of
 from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
 from ..quality.plan import ARRIVAL_COLUMN, DRIFT_SUFFIX
-from ..sql import ident, literal
+from ..sql import ident, literal, needs_quotes
 from ..truth import TRUTH
 from ..truth.treatments import lifted_metrics
 from .runtime import FEATURES_MODEL
@@ -72,7 +72,7 @@ def _test(name: str, **arguments) -> dict | str:
 
 def _relationship(to: str, field: str) -> dict:
     # dbt's relationships test pastes `field` into its SQL as written: it must come quoted.
-    return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": ident(field)}}}
+    return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": ident(field) if needs_quotes(field) else field}}}
 
 
 def _accepted_values(values: tuple[str, ...]) -> dict:
@@ -285,8 +285,10 @@ def model_properties(config: Config | Plan, source: str, demo: bool = False) -> 
     for entry in models:
         for column in entry["columns"]:
             # dbt's own tests (unique, not_null, accepted_values) paste column names into SQL as
-            # written; quoted, a column may be named like a keyword (order, group).
-            column["quote"] = True
+            # written; quoted, a column may be named like a keyword (order, group). Only such names
+            # are quoted, so dbt's docs and key inference show plain names.
+            if needs_quotes(column["name"]):
+                column["quote"] = True
     if demo:
         for entry in models:
             entry["config"] = {"enabled": DEMO_ENABLED, **entry["config"]}
