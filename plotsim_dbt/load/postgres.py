@@ -45,7 +45,7 @@ def _render(value):
         if name in os.environ:
             return os.environ[name]
         if default is None:
-            raise ConfigError(f"profiles.yml: environment variable {name} is not set (used by env_var('{name}'))")
+            raise ConfigError("profiles.yml", f"environment variable {name} is not set (used by env_var('{name}'))")
         return default
 
     return jinja2.Environment().from_string(value).render(env_var=env_var)
@@ -58,17 +58,17 @@ def profile_url(profile: str, target: str | None = None, directory: str | Path |
     try:
         profiles = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}; give --profiles-dir or --url") from err
+        raise ConfigError(str(path), f"cannot read it ({err.strerror}); give --profiles-dir or --url") from err
     if profile not in profiles:
-        raise ConfigError(f"{path} has no profile {profile!r}; profiles there: {', '.join(sorted(profiles)) or 'none'}")
+        raise ConfigError(str(path), f"no profile {profile!r}; profiles there: {', '.join(sorted(profiles)) or 'none'}")
     entry = profiles[profile]
     name = _render(target or entry.get("target", "dev"))
     outputs = entry.get("outputs", {})
     if name not in outputs:
-        raise ConfigError(f"profile {profile!r} has no target {name!r}; targets: {', '.join(sorted(outputs)) or 'none'}")
+        raise ConfigError(f"{path}: {profile}", f"no target {name!r}; targets: {', '.join(sorted(outputs)) or 'none'}")
     output = {key: _render(value) for key, value in outputs[name].items()}
     if output.get("type") != "postgres":
-        raise ConfigError(f"target {name!r} of profile {profile!r} is of type {output.get('type')!r}; load needs a postgres target")
+        raise ConfigError(f"{path}: {profile}.{name}.type", f"is {output.get('type')!r}; load needs a postgres target")
     user = quote(str(output.get("user", "")), safe="")
     password = output.get("password", output.get("pass"))
     login = f"{user}:{quote(str(password), safe='')}" if password else user

