@@ -173,8 +173,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     plan = resolve_plan(_load(args.config), args.seed)
     note_if_large(plan, args.allow_large_dataset)
     started = time.perf_counter()
-    loaded = load(plan, url, args.schema, sources=None if args.sources == "-" else args.sources, workers=args.workers,
-                  block_size=args.block_size, progress=None if args.quiet else ProgressBar(plan))
+    loaded = load(
+        plan,
+        url,
+        args.schema,
+        sources=None if args.sources == "-" else args.sources,
+        workers=args.workers,
+        block_size=args.block_size,
+        progress=None if args.quiet else ProgressBar(plan),
+    )
     if not args.quiet:
         rows = sum(loaded.row_counts.values())
         print(f"Loaded {len(loaded.row_counts)} table(s), {rows:,} row(s) into schema {loaded.schema} in {time.perf_counter() - started:.1f} s")
@@ -214,8 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plotsim-dbt", description="Synthetic warehouses that tell a story, with ground truth.")
     parser.add_argument("--version", action="version", version=f"plotsim-dbt {__version__}")
     sub = parser.add_subparsers(dest="command")
-    large = {"action": "store_true", "help": "accepted for the reference's scripts: there is no size cap, this only silences "
-                                             "the size note printed above 2,000,000 entity-periods"}
+    large = {
+        "action": "store_true",
+        "help": "accepted for the reference's scripts: there is no size cap, this only silences the size note printed above 2,000,000 entity-periods",
+    }
 
     p = sub.add_parser("run", help="generate a dataset and write it")
     p.add_argument("config", help="config YAML file or bundled template name")
@@ -280,8 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="config YAML file or bundled template name")
     p.add_argument("--out", default="models/plotsim", help="folder for the model files (default models/plotsim)")
     p.add_argument("--source", help="config reference written into the models (default: CONFIG as given)")
-    p.add_argument("--form", choices=["models", "sources"], default="models",
-                   help="models: Python models that generate inside dbt (DuckDB); sources: a sources YAML for tables loaded by `load`")
+    p.add_argument(
+        "--form",
+        choices=["models", "sources"],
+        default="models",
+        help="models: Python models that generate inside dbt (DuckDB); sources: a sources YAML for tables loaded by `load`",
+    )
     p.set_defaults(func=cmd_scaffold)
 
     p = sub.add_parser("load", help="generate a warehouse into a PostgreSQL schema (replaced atomically) and write its dbt sources YAML")

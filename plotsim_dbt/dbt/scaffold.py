@@ -107,13 +107,17 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
         if isinstance(table, FactTable) and scale is None:
             tests.append(_test("metric_follows_archetype", entity_column=table.entity_column))
         elif isinstance(table, FactTable):  # the planned centres are per unit: check the factor instead
-            tests.append(_test("metric_scaled_by_dimension", to=relation(plan.entity_table.name), label_column=scale.column,
-                               join_column=VERSION_KEY if table.versioned else table.entity_column))
+            tests.append(
+                _test(
+                    "metric_scaled_by_dimension",
+                    to=relation(plan.entity_table.name),
+                    label_column=scale.column,
+                    join_column=VERSION_KEY if table.versioned else table.entity_column,
+                )
+            )
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(
-            _test(
-                "fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column
-            )
+            _test("fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column)
         )
     entry: dict = {"name": column.name, "description": column.description}
     if tests:
