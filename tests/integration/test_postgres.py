@@ -239,7 +239,9 @@ FAULTS = {
         "values_within_range",
         "fct_revenue",
         "values_within_range_plotsim_fct_revenue__mrr_",
-        "update {s}.fct_revenue set mrr = 999999 where company_id = 1 and date_key = 20230101",
+        # one row far above truth_metrics' max_value (the first row: companies arrive during the window)
+        "update {s}.fct_revenue set mrr = 999999 where (company_id, date_key) = "
+        "(select company_id, date_key from {s}.fct_revenue order by company_id, date_key limit 1)",
     ),
     "unique_combination_of_columns": Fault(
         "unique_combination_of_columns",
@@ -264,8 +266,8 @@ FAULTS = {
     "metric_follows_archetype": Fault(
         "metric_follows_archetype",
         "fct_revenue",
-        "metric_follows_archetype_plotsim_fct_revenue__mrr_",
-        _shuffle("fct_revenue", "mrr", "company_id, date_key"),
+        "metric_follows_archetype_plotsim_fct_revenue__expansion_revenue_",
+        _shuffle("fct_revenue", "expansion_revenue", "company_id, date_key"),
     ),
     # the price list ignored: every tier charged double
     "metric_scaled_by_dimension": Fault(
