@@ -3,10 +3,10 @@
 Tables are created with column types that keep the Arrow schema's meaning (DECIMAL -> NUMERIC(p,s),
 date32 -> DATE, timestamp -> TIMESTAMP, int8 -> SMALLINT, ...) and filled batch by batch through
 ADBC's bulk ingest (binary COPY); it measured faster than psycopg's COPY of the same Arrow
-batches as CSV (bench/postgres_load.py). Everything goes into a staging schema; commit drops the
-old schema and renames the staging one in one transaction, so readers see the previous load or
-this one, never a mix. Abort drops the staging schema. The driver is the optional ``postgres``
-extra, imported when a sink is opened."""
+batches as CSV (bench/postgres_load.py). The whole load is one transaction: a staging schema is
+created and filled, then the old schema dropped and the staging one renamed, so readers see the
+previous load or this one, never a mix, and an aborted or killed load leaves nothing. The driver
+is the optional ``postgres`` extra, imported when a sink is opened."""
 
 from __future__ import annotations
 
@@ -62,34 +62,31 @@ class PostgresSink(Sink):
         self._con = connect(url)
         self._cursor = self._con.cursor()
         self._targets: dict[str, pa.Schema] = {}
-        # A staging schema left by a killed load of the same schema is replaced.
-        self._run(f"drop schema if exists {ident(self.staging)} cascade", f"create schema {ident(self.staging)}")
+        self._execute(f"drop schema if exists {ident(self.staging)} cascade", f"create schema {ident(self.staging)}")
 
-    def _run(self, *statements: str) -> None:
+    def _execute(self, *statements: str) -> None:
         for statement in statements:
             self._cursor.execute(statement)
-        self._con.commit()
 
     def _write(self, table: str, data: pa.RecordBatch | pa.Table) -> None:
         target = self._targets.get(table)
         if target is None:
             columns = [(field.name, *column_type(field.type)) for field in data.schema]
             ddl = ", ".join(f"{ident(name)} {sql}" for name, sql, _ in columns)
-            self._run(f"create table {ident(self.staging)}.{ident(table)} ({ddl})")
+            self._execute(f"create table {ident(self.staging)}.{ident(table)} ({ddl})")
             target = self._targets[table] = pa.schema([(name, kind) for name, _, kind in columns])
         if data.num_rows:
             rows = pa.table(data) if isinstance(data, pa.RecordBatch) else data
             self._cursor.adbc_ingest(table, rows.cast(target), mode="append", db_schema_name=self.staging)
-            self._con.commit()
 
     def commit(self) -> None:
-        self._run(f"drop schema if exists {ident(self.schema)} cascade", f"alter schema {ident(self.staging)} rename to {ident(self.schema)}")
+        self._execute(f"drop schema if exists {ident(self.schema)} cascade", f"alter schema {ident(self.staging)} rename to {ident(self.schema)}")
+        self._con.commit()
         self._close()
 
     def abort(self) -> None:
         try:
             self._con.rollback()
-            self._run(f"drop schema if exists {ident(self.staging)} cascade")
         finally:
             self._close()
 
