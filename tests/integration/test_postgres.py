@@ -26,6 +26,7 @@ from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.sinks.duckdb_file import DuckDBSink
 
 adbc = pytest.importorskip("adbc_driver_postgresql.dbapi", reason="the postgres extra (adbc-driver-postgresql) is not installed")
+pytest.importorskip("dbt.adapters.postgres", reason="the postgres extra (dbt-postgres) is not installed")
 pytestmark = pytest.mark.slow
 
 SCHEMA = "plotsim"
