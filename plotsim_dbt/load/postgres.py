@@ -16,7 +16,7 @@ import yaml
 from ..config import Config, ConfigError
 from ..dbt.runtime import FEATURES_MODEL
 from ..dbt.scaffold import SOURCE_NAME, write_sources
-from ..pipeline import Views, generate_into
+from ..pipeline import Progress, Views, generate_into
 from ..plan.resolve import Plan, plan_of
 from ..sinks.postgres import PostgresSink
 
@@ -85,7 +85,7 @@ def load(
     source_name: str = SOURCE_NAME,
     workers: int = 1,
     block_size: int | None = None,
-    progress=None,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Generate every table, the entity features and every truth table into ``schema`` (replacing
     it whole, atomically), then write the sources YAML to ``sources`` when given. The schema is
