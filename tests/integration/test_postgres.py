@@ -89,7 +89,7 @@ def project(cluster, tmp_path_factory):
     return folder, work
 
 
-SOURCED = ("dim_company", "fct_revenue", "dim_date", "truth_scd_events")
+SOURCED = ("dim_company", "fct_revenue", "dim_date", "truth_scd_events", "truth_entities", "truth_lifecycle")
 
 
 def _copy_scd_practice(folder) -> None:
