@@ -62,8 +62,9 @@ def _model_config(settings: dict) -> dict:
     return {"meta": {"plotsim": dict(settings)}}
 
 
-def _test(name: str, **arguments) -> dict | str:
-    return {f"plotsim_dbt.{name}": {"arguments": arguments}} if arguments else f"plotsim_dbt.{name}"
+def _test(name: str, config: dict | None = None, **arguments) -> dict | str:
+    body = ({"arguments": arguments} if arguments else {}) | ({"config": config} if config else {})
+    return {f"plotsim_dbt.{name}": body} if body else f"plotsim_dbt.{name}"
 
 
 def _relationship(to: str, field: str) -> dict:
@@ -133,7 +134,7 @@ def _table_tests(plan: Plan, table: TablePlan) -> list:
         # a scaled metric's correlations and lags are planned on its own (per-unit) value
         metrics = set(table.metric_columns) - {plan.metrics[s.metric].name for s in plan.scales}
         tests += [
-            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b)
+            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b, entity_column=table.entity_column)
             for c in config.connections
             if {c.metric_a, c.metric_b} <= metrics
         ]
@@ -204,7 +205,8 @@ def _features_model(plan: Plan, settings: dict) -> dict:
         for suffix, what in FEATURE_DESCRIPTIONS.items():
             entry = {"name": f"{metric}_{suffix}", "description": what.format(metric=metric)}
             if suffix == "slope":
-                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key)]
+                # how well a feature separates the archetypes is the config's story, not sampling: a warning
+                entry["data_tests"] = [_test("archetype_recoverable", config={"severity": "warn"}, entity_column=key)]
             columns.append(entry)
     if config.entity_features.include_labels:
         columns += [
@@ -255,7 +257,7 @@ def model_properties(config: Config | Plan, source: str, demo: bool = False) -> 
 
 def _guarded(test: str | dict) -> dict:
     name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
-    return {name: {**body, "config": {"enabled": DEMO_ENABLED}}}
+    return {name: {**body, "config": {**body.get("config", {}), "enabled": DEMO_ENABLED}}}
 
 
 def overview(config: Config | Plan, demo: bool = False) -> str:

@@ -1,0 +1,179 @@
+"""False alarms of the scaffolded dbt tests on clean data, over many seeds.
+
+Run ``python bench/false_alarms.py [--seeds 200] [--configs saas hr retail readme]``.
+
+For each config (the bundled templates and the README's Python example) a project is written with
+``init_project`` and its tests are compiled once by dbt (``dbt compile``). Then, per seed, the
+warehouse is generated and loaded into a new DuckDB file as the dbt models would build it
+(``direct_load`` of bench_dbt.py: the same pipeline, the same tables), and every compiled test is
+run against it: a test with rows fails, exactly as ``dbt test`` decides. The statistical tests end
+in ``where margin < 0``; run without that line they give their margin (how far the statistic
+stayed inside its bound, in the test's own units), whose minimum over the seeds is printed.
+
+Prints, per config and generic test: its severity, test instances per seed, seeds run, failing
+runs (warnings for a test scaffolded with ``severity: warn``), worst margin. Exits non-zero when a
+test of severity error failed. No dbt build runs per seed, so 200 seeds x 4 configs take
+minutes rather than hours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_dbt import direct_load  # noqa: E402  (bench/ is a folder of scripts, not a package)
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ("saas", "hr", "retail", "readme")
+MARGIN_FILTER = "where margin is null or margin < 0"  # the last line of every statistical test's SQL
+
+
+@dataclass
+class Tally:
+    instances: int = 0
+    seeds: int = 0
+    severity: str = "error"
+    failures: int = 0
+    failed_seeds: list[int] = field(default_factory=list)
+    worst_margin: float | None = None
+
+
+def readme_config():
+    """The config of the README's Python example, taken from README.md itself."""
+    import plotsim_dbt as ps
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    call = block[block.index("cfg = ps.create(") : block.index("\n)\n") + 3]
+    scope = {"ps": ps}
+    exec(call, scope)  # the README's own call, so the sweep follows any edit of it
+    return scope["cfg"]
+
+
+def config_file(name: str, work: Path) -> Path:
+    from plotsim_dbt.config.load import dump_config
+    from plotsim_dbt.templates import template_path
+
+    if name != "readme":
+        return template_path(name)
+    path = work / "readme.yaml"
+    path.write_text(dump_config(readme_config()), encoding="utf-8")
+    return path
+
+
+def compile_tests(name: str, work: Path) -> tuple[Path, list[tuple[str, str, str, str]]]:
+    """(config file, [(generic test name, node id, severity, compiled SQL)]) of a fresh project for ``name``."""
+    from plotsim_dbt.dbt.project import init_project
+
+    source = config_file(name, work)
+    project = init_project(work / f"project_{name}", config_file=source)
+    database = work / f"compile_{name}.duckdb"
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PLOTSIM_DUCKDB_PATH": str(database)}
+    for args in (["deps"], ["compile", "--select", "resource_type:test", "--threads", "1"]):
+        command = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args, "--project-dir", str(project), "--profiles-dir", str(project)]
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            sys.exit(f"dbt {args[0]} failed for {name}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
+    tests = []
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] == "test" and node.get("test_metadata"):
+            sql = node["compiled_code"].replace(f'"{database.stem}".', "")  # the per-seed file has another name
+            tests.append((node["test_metadata"]["name"], uid, node["config"]["severity"].lower(), sql))
+    return source, sorted(tests)
+
+
+def margin_sql(sql: str) -> str | None:
+    """The test's SQL returning its margin row(s) whatever the outcome, if it is a statistical test."""
+    body = sql.rstrip().rstrip(";").rstrip()
+    if not body.endswith(MARGIN_FILTER):
+        return None
+    return f"select min(margin) from ({body[: -len(MARGIN_FILTER)]})"
+
+
+def sweep(name: str, seeds: Sequence[int], work: Path) -> dict[str, Tally]:
+    from plotsim_dbt.config import create_from_yaml
+
+    source, tests = compile_tests(name, work)
+    config = create_from_yaml(source)
+    tallies: dict[str, Tally] = {}
+    for test_name, _, severity, _ in tests:
+        tallies.setdefault(test_name, Tally(severity=severity)).instances += 1
+    timing = {"generate": 0.0, "tests": 0.0}
+    database = work / f"seed_{name}.duckdb"
+    for seed in seeds:
+        database.unlink(missing_ok=True)
+        started = time.perf_counter()
+        direct_load(config, seed, database)
+        timing["generate"] += time.perf_counter() - started
+        started = time.perf_counter()
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            for tally in tallies.values():
+                tally.seeds += 1
+            for test_name, uid, _, sql in tests:
+                tally = tallies[test_name]
+                failed = con.execute(f"select count(*) from ({sql.rstrip().rstrip(';')})").fetchone()[0] > 0
+                if failed:
+                    tally.failures += 1
+                    tally.failed_seeds.append(seed)
+                    print(f"  {tally.severity.upper()} {name} seed {seed}: {uid}", file=sys.stderr)
+                margin = margin_sql(sql)
+                if margin is not None:
+                    value = con.execute(margin).fetchone()[0]
+                    if value is not None and (tally.worst_margin is None or value < tally.worst_margin):
+                        tally.worst_margin = value
+        finally:
+            con.close()
+        timing["tests"] += time.perf_counter() - started
+    database.unlink(missing_ok=True)
+    print(f"  {name}: generating and loading {timing['generate']:.0f} s, tests {timing['tests']:.0f} s", file=sys.stderr)
+    return tallies
+
+
+def report(results: dict[str, dict[str, Tally]]) -> str:
+    rows = [("config", "generic test", "severity", "per seed", "seeds", "failures", "worst margin")]
+    for name, tallies in results.items():
+        for test_name, t in sorted(tallies.items()):
+            margin = "" if t.worst_margin is None else f"{t.worst_margin:.4g}"
+            rows.append((name, test_name, t.severity, str(t.instances), str(t.seeds), str(t.failures), margin))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=200, help="seeds 0..N-1 per config (200)")
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
+    args = parser.parse_args(argv)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    started = time.perf_counter()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="plotsim_false_alarms_") as work:
+        for name in args.configs:
+            results[name] = sweep(name, seeds, Path(work))
+            print(f"[{time.perf_counter() - started:.0f} s] {name}: {args.seeds} seeds done", file=sys.stderr)
+    print(report(results))
+    failures = sum(t.failures for tallies in results.values() for t in tallies.values() if t.severity == "error")
+    warnings = sum(t.failures for tallies in results.values() for t in tallies.values() if t.severity != "error")
+    print(f"\n{failures} failing and {warnings} warning test run(s) over seeds {seeds.start}..{seeds.stop - 1}; "
+          f"{time.perf_counter() - started:.0f} s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
