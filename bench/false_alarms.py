@@ -4,11 +4,14 @@ Run ``python bench/false_alarms.py [--seeds 200] [--configs saas hr retail readm
 
 For each config (the bundled templates and the README's Python example) a project is written with
 ``init_project`` and its tests are compiled once by dbt (``dbt compile``). Then, per seed, the
-warehouse is generated and loaded into a new DuckDB file as the dbt models would build it
-(``direct_load`` of bench_dbt.py: the same pipeline, the same tables), and every compiled test is
-run against it: a test with rows fails, exactly as ``dbt test`` decides. The statistical tests end
-in ``where margin < 0``; run without that line they give their margin (how far the statistic
-stayed inside its bound, in the test's own units), whose minimum over the seeds is printed.
+warehouse is generated in memory through the pipeline the dbt models use (the declared tables, the
+entity features and the truth tables), registered in DuckDB under the model names, and every
+compiled statistical test is run against it: a test with rows fails, exactly as ``dbt test``
+decides. Statistical tests are the ones whose SQL ends in ``where margin is null or margin < 0``;
+run without that line they give their margin (how far the statistic stayed inside its bound, in
+the test's own units), whose minimum over the seeds is printed. The other scaffolded tests
+(row counts, keys, ranges, SCD2 and bridge truth) compare exact values, so no seed can trip them
+by chance; the dbt integration tests run them.
 
 Prints, per config and generic test: its severity, test instances per seed, seeds run, failing
 runs (warnings for a test scaffolded with ``severity: warn``), worst margin. Exits non-zero when a
@@ -31,9 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_dbt import direct_load  # noqa: E402  (bench/ is a folder of scripts, not a package)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ("saas", "hr", "retail", "readme")
@@ -74,7 +74,8 @@ def config_file(name: str, work: Path) -> Path:
 
 
 def compile_tests(name: str, work: Path) -> tuple[Path, list[tuple[str, str, str, str]]]:
-    """(config file, [(generic test name, node id, severity, compiled SQL)]) of a fresh project for ``name``."""
+    """(config file, [(generic test name, node id, severity, SQL of margin_sql)]) of the statistical
+    tests of a fresh project for ``name``."""
     from plotsim_dbt.dbt.project import init_project
 
     source = config_file(name, work)
@@ -90,21 +91,27 @@ def compile_tests(name: str, work: Path) -> tuple[Path, list[tuple[str, str, str
     tests = []
     for uid, node in manifest["nodes"].items():
         if node["resource_type"] == "test" and node.get("test_metadata"):
-            sql = node["compiled_code"].replace(f'"{database.stem}".', "")  # the per-seed file has another name
-            tests.append((node["test_metadata"]["name"], uid, node["config"]["severity"].lower(), sql))
+            sql = node["compiled_code"].replace(f'"{database.stem}"."main".', "")  # the seed's tables are registered by name
+            statistic = margin_sql(sql)
+            if statistic is not None:
+                tests.append((node["test_metadata"]["name"], uid, node["config"]["severity"].lower(), statistic))
     return source, sorted(tests)
 
 
 def margin_sql(sql: str) -> str | None:
-    """The test's SQL returning its margin row(s) whatever the outcome, if it is a statistical test."""
+    """For a statistical test: its failing rows (the rows dbt would count) and its smallest margin."""
     body = sql.rstrip().rstrip(";").rstrip()
     if not body.endswith(MARGIN_FILTER):
         return None
-    return f"select min(margin) from ({body[: -len(MARGIN_FILTER)]})"
+    return f"select count(*) filter (where margin is null or margin < 0), min(margin) from ({body[: -len(MARGIN_FILTER)]})"
 
 
 def sweep(name: str, seeds: Sequence[int], work: Path) -> dict[str, Tally]:
     from plotsim_dbt.config import create_from_yaml
+    from plotsim_dbt.dbt.runtime import FEATURES_MODEL
+    from plotsim_dbt.pipeline import Views, generate_into
+    from plotsim_dbt.plan.resolve import resolve_plan
+    from plotsim_dbt.sinks import MemorySink
 
     source, tests = compile_tests(name, work)
     config = create_from_yaml(source)
@@ -112,34 +119,31 @@ def sweep(name: str, seeds: Sequence[int], work: Path) -> dict[str, Tally]:
     for test_name, _, severity, _ in tests:
         tallies.setdefault(test_name, Tally(severity=severity)).instances += 1
     timing = {"generate": 0.0, "tests": 0.0}
-    database = work / f"seed_{name}.duckdb"
     for seed in seeds:
-        database.unlink(missing_ok=True)
         started = time.perf_counter()
-        direct_load(config, seed, database)
+        with MemorySink() as sink:  # the tables the dbt project builds, as bench_dbt.direct_load makes them
+            generate_into(resolve_plan(config, seed), sink, views=Views(features=FEATURES_MODEL))
         timing["generate"] += time.perf_counter() - started
         started = time.perf_counter()
-        con = duckdb.connect(str(database), read_only=True)
+        con = duckdb.connect()
         try:
+            for table, data in sink.tables.items():
+                con.register(table, data)
             for tally in tallies.values():
                 tally.seeds += 1
             for test_name, uid, _, sql in tests:
                 tally = tallies[test_name]
-                failed = con.execute(f"select count(*) from ({sql.rstrip().rstrip(';')})").fetchone()[0] > 0
-                if failed:
+                failing, margin = con.execute(sql).fetchone()
+                if failing:
                     tally.failures += 1
                     tally.failed_seeds.append(seed)
                     print(f"  {tally.severity.upper()} {name} seed {seed}: {uid}", file=sys.stderr)
-                margin = margin_sql(sql)
-                if margin is not None:
-                    value = con.execute(margin).fetchone()[0]
-                    if value is not None and (tally.worst_margin is None or value < tally.worst_margin):
-                        tally.worst_margin = value
+                if margin is not None and (tally.worst_margin is None or margin < tally.worst_margin):
+                    tally.worst_margin = margin
         finally:
             con.close()
         timing["tests"] += time.perf_counter() - started
-    database.unlink(missing_ok=True)
-    print(f"  {name}: generating and loading {timing['generate']:.0f} s, tests {timing['tests']:.0f} s", file=sys.stderr)
+    print(f"  {name}: generating {timing['generate']:.0f} s, tests {timing['tests']:.0f} s", file=sys.stderr)
     return tallies
 
 
@@ -170,8 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report(results))
     failures = sum(t.failures for tallies in results.values() for t in tallies.values() if t.severity == "error")
     warnings = sum(t.failures for tallies in results.values() for t in tallies.values() if t.severity != "error")
-    print(f"\n{failures} failing and {warnings} warning test run(s) over seeds {seeds.start}..{seeds.stop - 1}; "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"\n{failures} failing and {warnings} warning test run(s) over seeds {seeds.start}..{seeds.stop - 1}; {time.perf_counter() - started:.0f} s"
+    )
     return 1 if failures else 0
 
 

@@ -63,7 +63,7 @@ judged as (
            end as violation
     from estimates
 )
-select segment, '{{ metric_name }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, violation, margin
+select segment, '{{ metric_name }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, margin, violation
 from judged
 where margin is null or margin < 0
 {% endmacro %}

@@ -4,6 +4,8 @@ the arms are swapped, and when the truth leaves no period before the start."""
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pytest
 from dbt_helpers import compiled, copy_database, dbt, results
@@ -75,8 +77,9 @@ def test_fails_when_the_lift_is_taken_out_of_the_treated_arm(built, tmp_path):
     )
     statuses, rows = run_test(project, broken, tmp_path)
     assert set(statuses.values()) == {"fail"}, statuses
-    (segment, metric, estimate, expected, se, *_, violation), = rows
-    assert (segment, metric) == ("trial", "activity") and abs(estimate) < 4 * se < expected
+    (segment, metric, estimate, expected, se, *_, margin, violation), = rows
+    z = math.sqrt(2 * math.log(2 / 1e-4))  # the default false_alarm_rate's allowance, in standard errors
+    assert (segment, metric) == ("trial", "activity") and abs(estimate) < z * se < expected and margin < 0
     assert "standard errors from expected_effect" in violation
 
 
