@@ -66,6 +66,8 @@ def config_file(name: str, work: Path) -> Path:
     from plotsim_dbt.config.load import dump_config
     from plotsim_dbt.templates import template_path
 
+    if name.endswith((".yaml", ".yml")):
+        return Path(name)
     if name != "readme":
         return template_path(name)
     path = work / "readme.yaml"
@@ -79,8 +81,9 @@ def compile_tests(name: str, work: Path) -> tuple[Path, list[tuple[str, str, str
     from plotsim_dbt.dbt.project import init_project
 
     source = config_file(name, work)
-    project = init_project(work / f"project_{name}", config_file=source)
-    database = work / f"compile_{name}.duckdb"
+    label = Path(name).stem
+    project = init_project(work / f"project_{label}", config_file=source)
+    database = work / f"compile_{label}.duckdb"
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PLOTSIM_DUCKDB_PATH": str(database)}
     for args in (["deps"], ["compile", "--select", "resource_type:test", "--threads", "1"]):
         command = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args, "--project-dir", str(project), "--profiles-dir", str(project)]
@@ -106,7 +109,9 @@ def margin_sql(sql: str) -> str | None:
     return f"select count(*) filter (where margin is null or margin < 0), min(margin) from ({body[: -len(MARGIN_FILTER)]})"
 
 
-def sweep(name: str, seeds: Sequence[int], work: Path) -> dict[str, Tally]:
+def sweep(name: str, seeds: Sequence[int], work: Path, progress: int = 0) -> dict[str, Tally]:
+    """Tallies per generic test of ``name``'s statistical tests over ``seeds``; with ``progress``,
+    the table so far is printed every that many seeds."""
     from plotsim_dbt.config import create_from_yaml
     from plotsim_dbt.dbt.runtime import FEATURES_MODEL
     from plotsim_dbt.pipeline import Views, generate_into
@@ -143,6 +148,8 @@ def sweep(name: str, seeds: Sequence[int], work: Path) -> dict[str, Tally]:
         finally:
             con.close()
         timing["tests"] += time.perf_counter() - started
+        if progress and (seed - seeds[0] + 1) % progress == 0:
+            print(report({Path(name).stem: tallies}), flush=True)
     print(f"  {name}: generating {timing['generate']:.0f} s, tests {timing['tests']:.0f} s", file=sys.stderr)
     return tallies
 
@@ -162,14 +169,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=200, help="seeds 0..N-1 per config (200)")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
+    parser.add_argument("--progress", type=int, default=0, help="print the table so far every N seeds")
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), help=f"{', '.join(CONFIGS)} or config YAML files")
     args = parser.parse_args(argv)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     started = time.perf_counter()
     results = {}
     with tempfile.TemporaryDirectory(prefix="plotsim_false_alarms_") as work:
         for name in args.configs:
-            results[name] = sweep(name, seeds, Path(work))
+            results[Path(name).stem] = sweep(name, seeds, Path(work), args.progress)
             print(f"[{time.perf_counter() - started:.0f} s] {name}: {args.seeds} seeds done", file=sys.stderr)
     print(report(results))
     failures = sum(t.failures for tallies in results.values() for t in tallies.values() if t.severity == "error")
