@@ -153,7 +153,7 @@ FAULTS = {
     "correlation_near_target": Fault(
         "correlation_near_target",
         "fct_engagement",
-        "correlation_near_target_fct_engagement_engagement__feature_adoption.",
+        "correlation_near_target_fct_engagement_engagement__feature_adoption__company_id.",
         "create or replace table fct_engagement as select f.* replace (s.engagement as engagement) from "
         "(select *, row_number() over (order by company_id, date_key) as rn from fct_engagement) f join "
         "(select engagement, row_number() over (order by hash(company_id * 1000 + date_key::bigint)) as rn "
