@@ -170,10 +170,10 @@ FAULTS = {
     "metric_follows_archetype": Fault(
         "metric_follows_archetype",
         "fct_revenue",
-        "metric_follows_archetype_fct_revenue__mrr___company_id.",
-        "create or replace table fct_revenue as select f.* replace (s.mrr as mrr) from "
+        "metric_follows_archetype_fct_revenue__expansion_revenue___company_id.",
+        "create or replace table fct_revenue as select f.* replace (s.expansion_revenue as expansion_revenue) from "
         "(select *, row_number() over (order by company_id, date_key) as rn from fct_revenue) f join "
-        "(select mrr, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
+        "(select expansion_revenue, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
         "from fct_revenue) s using (rn)",
     ),
     # one company's old version runs a month into its next one
