@@ -2,15 +2,16 @@
    truth_treatments, for every treated segment that moves the metric. Per entity of the segment:
    its mean at or after the start date minus its mean before (entities with both); then the
    treatment arm's average change minus the control arm's (arms from truth_entities). The
-   estimate must lie within tolerance_sd standard errors of expected_effect, the standard error
-   being sqrt(var_t / n_t + var_c / n_c) of the per-entity changes. A treated segment with no
+   estimate must lie within _plotsim_z(false_alarm_rate) standard errors of expected_effect, shared
+   over the segments judged, the standard error being sqrt(var_t / n_t + var_c / n_c) of the
+   per-entity changes. A treated segment with no
    estimate (start_period 0 leaves no period before the start; an arm with fewer than two
    entities has no variance) fails with its reason rather than passing unchecked. #}
-{% test treatment_effect_recovered(model, metric, entity_column, date_column='date_key', tolerance_sd=4, truth_model=none, entities_model=none) %}
-  {{ return(adapter.dispatch('test_treatment_effect_recovered', 'plotsim_dbt')(model, metric, entity_column, date_column, tolerance_sd, truth_model, entities_model)) }}
+{% test treatment_effect_recovered(model, metric, entity_column, date_column='date_key', false_alarm_rate=1e-4, truth_model=none, entities_model=none) %}
+  {{ return(adapter.dispatch('test_treatment_effect_recovered', 'plotsim_dbt')(model, metric, entity_column, date_column, false_alarm_rate, truth_model, entities_model)) }}
 {% endtest %}
 
-{% macro default__test_treatment_effect_recovered(model, metric, entity_column, date_column, tolerance_sd, truth_model, entities_model) %}
+{% macro default__test_treatment_effect_recovered(model, metric, entity_column, date_column, false_alarm_rate, truth_model, entities_model) %}
 {%- set metric_name = plotsim_dbt._plotsim_name(metric) -%}
 with truth as (
     select segment, start_period, start_date_key, treatment_label, control_label, expected_effect
@@ -51,17 +52,18 @@ estimates as (
 ),
 judged as (
     select *,
+           {{ plotsim_dbt._plotsim_z(false_alarm_rate, 'count(*) over ()') }} * standard_error - abs(estimated_effect - expected_effect) as margin,
            case
                when start_period = 0 then 'start_period 0: no period before the treatment, so no difference-in-differences'
                when expected_effect is null then 'no treated entity exists before start_period: no effect to compare with'
                when estimated_effect is null then 'no estimate: the model has no entity of both arms with rows before and after the start'
                when standard_error is null then 'no standard error: an arm has fewer than two entities with a change'
-               when abs(estimated_effect - expected_effect) > {{ tolerance_sd }} * standard_error
-                   then 'estimated effect more than {{ tolerance_sd }} standard errors from expected_effect'
+               when abs(estimated_effect - expected_effect) > {{ plotsim_dbt._plotsim_z(false_alarm_rate, 'count(*) over ()') }} * standard_error
+                   then 'estimated effect too many standard errors from expected_effect'
            end as violation
     from estimates
 )
-select segment, '{{ metric_name }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, violation
+select segment, '{{ metric_name }}' as metric, estimated_effect, expected_effect, standard_error, n_treated, n_control, margin, violation
 from judged
-where violation is not null
+where margin is null or margin < 0
 {% endmacro %}

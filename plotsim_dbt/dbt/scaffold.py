@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from scipy import stats
 
 from ..columns import ColumnPlan
 from ..columns.lifecycle import LifecyclePlan
@@ -70,8 +69,9 @@ def _model_config(settings: dict) -> dict:
     return {"meta": {"plotsim": dict(settings)}}
 
 
-def _test(name: str, **arguments) -> dict | str:
-    return {f"plotsim_dbt.{name}": {"arguments": arguments}} if arguments else f"plotsim_dbt.{name}"
+def _test(name: str, config: dict | None = None, **arguments) -> dict | str:
+    body = ({"arguments": arguments} if arguments else {}) | ({"config": config} if config else {})
+    return {f"plotsim_dbt.{name}": body} if body else f"plotsim_dbt.{name}"
 
 
 def _ref(name: str) -> str:
@@ -149,12 +149,20 @@ def _table_tests(plan: Plan, table: TablePlan) -> list:
         # a scaled metric's correlations and lags are planned on its own (per-unit) value
         metrics = set(table.metric_columns) - {plan.metrics[s.metric].name for s in plan.scales}
         tests += [
-            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b)
+            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b, entity_column=table.entity_column)
             for c in config.connections
             if {c.metric_a, c.metric_b} <= metrics
         ]
         tests += [
-            _test("lag_recovered", driver=m.follows, follower=m.name, entity_column=table.entity_column, max_lag=max(6, 2 * m.delay))
+            # an argmax over lags has no tolerance to widen: a warning (docs/dbt.md, False alarms)
+            _test(
+                "lag_recovered",
+                config={"severity": "warn"},
+                driver=m.follows,
+                follower=m.name,
+                entity_column=table.entity_column,
+                max_lag=max(6, 2 * m.delay),
+            )
             for m in config.metrics
             if m.follows and {m.name, m.follows} <= metrics
         ]
@@ -197,23 +205,14 @@ def _table_model(plan: Plan, table: TablePlan, settings: dict, relation: Relatio
     }
 
 
-FALSE_ALARM_RATE = 1e-4  # of archetype_recoverable on a feature that carries no archetype at all
-
-
-def _recoverable(plan: Plan) -> dict[str, float]:
-    """Metric -> the eta squared its slope feature must reach, for the metrics the trajectory moves
-    strongly (loading >= 0.5: the planner lowers a loading to meet a modest correlation, and a
-    slope then carries little of the archetype). The bound is the F test's critical value at
-    FALSE_ALARM_RATE for k archetypes and n entities: a feature with no archetype in it stays
-    below it, one that separates them clears it."""
-    k = len({s.archetype for s in plan.config.segments})
-    n = plan.entity_count
-    if k < 2 or n <= k:
-        return {}
-    f = stats.f.ppf(1 - FALSE_ALARM_RATE, k - 1, n - k)
-    bound = round(float(f * (k - 1) / (f * (k - 1) + n - k)), 4)
+def _recoverable(plan: Plan) -> set[str]:
+    """The metrics the trajectory moves strongly (loading >= 0.5: the planner lowers a loading to
+    meet a modest correlation, and a slope then carries little of the archetype); their slope
+    features get archetype_recoverable."""
+    if len({s.archetype for s in plan.config.segments}) < 2:
+        return set()
     scaled = {s.metric for s in plan.scales}
-    return {m.name: bound for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
+    return {m.name for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
 
 
 def _faulted_model(table: TablePlan, settings: dict, relation: Relation) -> dict:
@@ -261,7 +260,8 @@ def _features_model(plan: Plan, settings: dict, relation: Relation = _ref) -> di
         for suffix, what in FEATURE_DESCRIPTIONS.items():
             entry = {"name": f"{metric}_{suffix}", "description": what.format(metric=metric)}
             if suffix == "slope" and metric in recoverable:
-                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key, min_eta_squared=recoverable[metric])]
+                # how well a feature separates the archetypes is the config's story, not sampling: a warning
+                entry["data_tests"] = [_test("archetype_recoverable", config={"severity": "warn"}, entity_column=key)]
             columns.append(entry)
     if config.entity_features.include_labels:
         columns += [
@@ -330,7 +330,7 @@ def source_properties(config: Config | Plan, source_name: str = SOURCE_NAME, sch
 
 def _guarded(test: str | dict) -> dict:
     name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
-    return {name: {**body, "config": {"enabled": DEMO_ENABLED}}}
+    return {name: {**body, "config": {**body.get("config", {}), "enabled": DEMO_ENABLED}}}
 
 
 def overview(config: Config | Plan, demo: bool = False) -> str:

@@ -17,17 +17,54 @@ from plotsim_dbt.dbt.scaffold import scaffold
 pytestmark = pytest.mark.slow
 
 GENERICS = (
-    "row_count_matches_truth", "values_within_range", "correlation_near_target", "lag_recovered",
-    "metric_follows_archetype", "unique_combination_of_columns", "relationships", "scd2_valid_history",
-    "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth", "archetype_recoverable",
-    "no_holdout_leakage", "calendar_matches_truth",
+    "row_count_matches_truth",
+    "values_within_range",
+    "correlation_near_target",
+    "lag_recovered",
+    "metric_follows_archetype",
+    "unique_combination_of_columns",
+    "relationships",
+    "scd2_valid_history",
+    "scd2_matches_truth",
+    "fact_points_to_active_version",
+    "bridge_matches_truth",
+    "archetype_recoverable",
+    "no_holdout_leakage",
+    "calendar_matches_truth",
 )
+# Scaffolded with severity warn, as no tolerance makes them safe on clean data (docs/dbt.md, False alarms).
+WARNINGS = ("archetype_recoverable", "lag_recovered")
 TABLES = {
-    "dim_date", "dim_plan", "dim_feature", "dim_company", "dim_user", "fct_engagement", "fct_revenue", "fct_support",
-    "evt_login", "evt_churn", "bridge_company_feature", "truth_run", "truth_entities", "truth_trajectory",
-    "truth_correlations", "truth_lags", "truth_metrics", "truth_centres", "truth_scd_versions", "truth_scd_events",
-    "truth_bridge_links", "truth_holdout", "truth_calendar_components", "truth_calendar_mixtures", "entity_features",
+    "dim_date",
+    "dim_plan",
+    "dim_feature",
+    "dim_company",
+    "dim_user",
+    "fct_engagement",
+    "fct_revenue",
+    "fct_support",
+    "evt_login",
+    "evt_churn",
+    "bridge_company_feature",
+    "truth_run",
+    "truth_entities",
+    "truth_trajectory",
+    "truth_correlations",
+    "truth_lags",
+    "truth_metrics",
+    "truth_centres",
+    "truth_scd_versions",
+    "truth_scd_events",
+    "truth_bridge_links",
+    "truth_holdout",
+    "truth_calendar_components",
+    "truth_calendar_mixtures",
+    "entity_features",
 }
+
+
+def warning(node: str) -> bool:
+    return any(name in node for name in WARNINGS)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +81,8 @@ def test_demo_builds_green_and_generates_once_at_four_threads(built):
     assert stdout.count("plotsim_dbt: generated") == 1
     statuses = results(work)
     tests = {k: v for k, v in statuses.items() if k.startswith("test.")}
-    assert tests and set(tests.values()) == {"pass"}
+    assert tests and {v for k, v in tests.items() if not warning(k)} == {"pass"}
+    assert {v for k, v in tests.items() if warning(k)} <= {"pass", "warn"}
     for generic in GENERICS:
         assert any(generic in k for k in tests), generic
     for fault in FAULTS.values():
@@ -79,10 +117,11 @@ def test_the_seed_var_changes_the_warehouse_and_the_same_seed_reproduces_it(buil
 class Fault:
     """SQL that breaks `model` in the way `generic` guards against. `node` picks the test node
     (of the selection `test_name:<generic>,<model>`) that must fail; `violation`, where the
-    test reports one, is a reason its failing rows must give."""
+    test reports one, is a reason its failing rows must give. `status` is what dbt reports for the
+    node: "warn" for a test the scaffold gives severity warn."""
 
-    def __init__(self, generic: str, model: str, node: str, *sql: str, violation: str | None = None):
-        self.generic, self.model, self.node, self.sql, self.violation = generic, model, node, sql, violation
+    def __init__(self, generic: str, model: str, node: str, *sql: str, violation: str | None = None, status: str = "fail"):
+        self.generic, self.model, self.node, self.sql, self.violation, self.status = generic, model, node, sql, violation, status
 
     @property
     def selector(self) -> str:
@@ -94,7 +133,9 @@ CHANGED = "(select min(company_id) from dim_company where not is_current)"
 
 FAULTS = {
     "row_count_matches_truth": Fault(
-        "row_count_matches_truth", "fct_revenue", "row_count_matches_truth_fct_revenue_",
+        "row_count_matches_truth",
+        "fct_revenue",
+        "row_count_matches_truth_fct_revenue_",
         "delete from fct_revenue where company_id <= 3",
     ),
     "values_within_range": Fault(
@@ -103,20 +144,27 @@ FAULTS = {
         "and date_key = (select min(date_key) from fct_revenue where company_id = 1)",
     ),
     "unique_combination_of_columns": Fault(
-        "unique_combination_of_columns", "fct_revenue", "unique_combination_of_columns_fct_revenue_date_key__company_id.",
+        "unique_combination_of_columns",
+        "fct_revenue",
+        "unique_combination_of_columns_fct_revenue_date_key__company_id.",
         "insert into fct_revenue select * from fct_revenue limit 1",
     ),
     "correlation_near_target": Fault(
-        "correlation_near_target", "fct_engagement", "correlation_near_target_fct_engagement_engagement__feature_adoption.",
+        "correlation_near_target",
+        "fct_engagement",
+        "correlation_near_target_fct_engagement_engagement__feature_adoption__company_id.",
         "create or replace table fct_engagement as select f.* replace (s.engagement as engagement) from "
         "(select *, row_number() over (order by company_id, date_key) as rn from fct_engagement) f join "
         "(select engagement, row_number() over (order by hash(company_id * 1000 + date_key::bigint)) as rn "
         "from fct_engagement) s using (rn)",
     ),
     "lag_recovered": Fault(
-        "lag_recovered", "fct_support", "lag_recovered_fct_support_engagement__company_id__support_tickets__",
+        "lag_recovered",
+        "fct_support",
+        "lag_recovered_fct_support_engagement__company_id__support_tickets__",
         "create or replace table fct_support as select * replace (coalesce(lag(support_tickets) over "
         "(partition by company_id order by date_key), support_tickets) as support_tickets) from fct_support",
+        status="warn",
     ),
     "metric_follows_archetype": Fault(
         "metric_follows_archetype", "fct_engagement", "metric_follows_archetype_fct_engagement_engagement__company_id.",
@@ -127,21 +175,26 @@ FAULTS = {
     ),
     # one company's old version runs a month into its next one
     "scd2_valid_history-overlap": Fault(
-        "scd2_valid_history", "dim_company", "scd2_valid_history_dim_company_company_id.",
-        f"update dim_company set valid_to = cast(valid_to + interval 1 month as date) "
-        f"where company_id = {CHANGED} and not is_current",
+        "scd2_valid_history",
+        "dim_company",
+        "scd2_valid_history_dim_company_company_id.",
+        f"update dim_company set valid_to = cast(valid_to + interval 1 month as date) where company_id = {CHANGED} and not is_current",
         violation="overlaps the next version",
     ),
     # one company's old version is reopened: two current rows, both open-ended
     "scd2_valid_history-two_current": Fault(
-        "scd2_valid_history", "dim_company", "scd2_valid_history_dim_company_company_id.",
+        "scd2_valid_history",
+        "dim_company",
+        "scd2_valid_history_dim_company_company_id.",
         f"update dim_company set valid_to = null, is_current = true "
         f"where dim_row_id = (select min(dim_row_id) from dim_company where company_id = {CHANGED})",
         violation="2 current versions (expected 1)",
     ),
     # one version carries another (still accepted) plan_tier label
     "scd2_matches_truth": Fault(
-        "scd2_matches_truth", "dim_company", "scd2_matches_truth_dim_company_plan_tier__company_id.",
+        "scd2_matches_truth",
+        "dim_company",
+        "scd2_matches_truth_dim_company_plan_tier__company_id.",
         "update dim_company set plan_tier = case when plan_tier = 'pro' then 'starter' else 'pro' end "
         "where dim_row_id = (select min(dim_row_id) from dim_company)",
         violation="different version",
@@ -162,15 +215,18 @@ FAULTS = {
         violation="version not in force at the date",
     ),
     "bridge_matches_truth-missing": Fault(
-        "bridge_matches_truth", "bridge_company_feature", "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
+        "bridge_matches_truth",
+        "bridge_company_feature",
+        "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
         "delete from bridge_company_feature where company_id = 1 "
         "and feature_id = (select min(feature_id) from bridge_company_feature where company_id = 1)",
         violation="missing link",
     ),
     "bridge_matches_truth-duplicated": Fault(
-        "bridge_matches_truth", "bridge_company_feature", "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
-        "insert into bridge_company_feature select * from bridge_company_feature "
-        "where company_id = 1 order by feature_id limit 1",
+        "bridge_matches_truth",
+        "bridge_company_feature",
+        "bridge_matches_truth_bridge_company_feature_company_id__feature_id.",
+        "insert into bridge_company_feature select * from bridge_company_feature where company_id = 1 order by feature_id limit 1",
         violation="duplicated link",
     ),
     # the slope feature shuffled across companies: it no longer tells the archetypes apart
@@ -179,21 +235,28 @@ FAULTS = {
         "create or replace table entity_features as select f.* replace (s.nps_slope as nps_slope) from "
         "(select *, row_number() over (order by company_id) as rn from entity_features) f join "
         "(select nps_slope, row_number() over (order by hash(company_id * 7919)) as rn from entity_features) s using (rn)",
+        status="warn",
     ),
     # engagement_mean computed over the whole window, holdout periods included
     "no_holdout_leakage": Fault(
-        "no_holdout_leakage", "entity_features", "no_holdout_leakage_entity_features_date_key__company_id__ref_fct_engagement_",
+        "no_holdout_leakage",
+        "entity_features",
+        "no_holdout_leakage_entity_features_date_key__company_id__ref_fct_engagement_",
         "create or replace table entity_features as select f.* replace (w.full_mean as engagement_mean) from entity_features f "
         "join (select company_id, avg(engagement) as full_mean from fct_engagement group by 1) w using (company_id)",
     ),
     # every login twelve hours late: mornings become evenings, for each company and in total
     "calendar_matches_truth-pooled": Fault(
-        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__pooled__logged_in_at.",
+        "calendar_matches_truth",
+        "evt_login",
+        "calendar_matches_truth_evt_login_company_id__pooled__logged_in_at.",
         "update evt_login set logged_in_at = logged_in_at + interval 12 hour",
     ),
     # login timestamps shuffled across companies: each company's weekly pattern is lost
     "calendar_matches_truth": Fault(
-        "calendar_matches_truth", "evt_login", "calendar_matches_truth_evt_login_company_id__entity__logged_in_at.",
+        "calendar_matches_truth",
+        "evt_login",
+        "calendar_matches_truth_evt_login_company_id__entity__logged_in_at.",
         "create or replace table evt_login as select f.* replace (s.logged_in_at as logged_in_at) from "
         "(select *, row_number() over (order by login_id) as rn from evt_login) f join "
         "(select logged_in_at, row_number() over (order by hash(login_id)) as rn from evt_login) s using (rn)",
@@ -211,8 +274,8 @@ def test_each_generic_test_fails_on_its_fault(built, tmp_path, name):
     assert statuses, done.stdout[-3000:]
     assert all(k.startswith("test.") and fault.generic in k and fault.model in k for k in statuses), statuses
     failing = {k for k, s in statuses.items() if fault.node in k}
-    assert failing and {statuses[k] for k in failing} == {"fail"}, statuses
-    assert done.returncode == 1
+    assert failing and {statuses[k] for k in failing} == {fault.status}, statuses
+    assert done.returncode == (1 if fault.status == "fail" else 0)
     if fault.violation is not None:
         con = duckdb.connect(str(broken), read_only=True)
         sql = compiled(tmp_path)
@@ -232,7 +295,8 @@ def test_clean_copy_passes_every_fault_selection(built, tmp_path):
     done = dbt(["test", "--select", *selectors], ROOT, tmp_path, clean)
     assert done.returncode == 0, done.stdout[-3000:]
     statuses = results(tmp_path)
-    assert set(statuses.values()) == {"pass"}
+    assert {v for k, v in statuses.items() if not warning(k)} == {"pass"}
+    assert {v for k, v in statuses.items() if warning(k)} <= {"pass", "warn"}
     for fault in FAULTS.values():
         assert any(fault.node in k for k in statuses), fault.node
 

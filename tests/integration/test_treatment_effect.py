@@ -4,6 +4,8 @@ the arms are swapped, and when the truth leaves no period before the start."""
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pytest
 from dbt_helpers import compiled, copy_database, dbt, init_and_build, results
@@ -59,37 +61,40 @@ def test_the_scaffold_adds_the_test_and_it_passes_on_clean_data(built, tmp_path)
 def test_fails_when_the_lift_is_taken_out_of_the_treated_arm(built, tmp_path):
     project, _, database = built
     broken = copy_database(
-        database, tmp_path / "no_lift.duckdb",
+        database,
+        tmp_path / "no_lift.duckdb",
         "update fct_user set activity = activity - (select expected_effect from truth_treatments where metric = 'activity') "
         f"where user_id in {TREATED} and date_key >= {START}",
     )
     statuses, rows = run_test(project, broken, tmp_path)
     assert set(statuses.values()) == {"fail"}, statuses
-    (segment, metric, estimate, expected, se, *_, violation), = rows
-    assert (segment, metric) == ("trial", "activity") and abs(estimate) < 4 * se < expected
+    ((segment, metric, estimate, expected, se, *_, margin, violation),) = rows
+    z = math.sqrt(2 * math.log(2 / 1e-4))  # the default false_alarm_rate's allowance, in standard errors
+    assert (segment, metric) == ("trial", "activity") and abs(estimate) < z * se < expected and margin < 0
     assert "standard errors from expected_effect" in violation
 
 
 def test_fails_when_the_arms_are_swapped(built, tmp_path):
     project, _, database = built
     broken = copy_database(
-        database, tmp_path / "swapped.duckdb",
+        database,
+        tmp_path / "swapped.duckdb",
         "update truth_entities set treatment_group = case treatment_group when 'treatment' then 'control' else 'treatment' end "
         "where treatment_group is not null",
     )
     statuses, rows = run_test(project, broken, tmp_path)
     assert set(statuses.values()) == {"fail"}, statuses
-    (_, _, estimate, expected, *_), = rows
+    ((_, _, estimate, expected, *_),) = rows
     assert estimate < 0 < expected
 
 
 def test_fails_with_a_reason_when_no_period_precedes_the_start(built, tmp_path):
     project, _, database = built
     broken = copy_database(
-        database, tmp_path / "start_zero.duckdb",
+        database,
+        tmp_path / "start_zero.duckdb",
         "update truth_treatments set start_period = 0, start_date_key = (select min(date_key) from dim_date), expected_effect = null",
     )
     statuses, rows = run_test(project, broken, tmp_path)
     assert set(statuses.values()) == {"fail"}, statuses
     assert [r[-1] for r in rows] == ["start_period 0: no period before the treatment, so no difference-in-differences"]
-
