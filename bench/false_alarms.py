@@ -93,7 +93,7 @@ def compile_tests(name: str, work: Path) -> tuple[Path, list[tuple[str, str, str
     manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
     tests = []
     for uid, node in manifest["nodes"].items():
-        if node["resource_type"] == "test" and node.get("test_metadata"):
+        if node["resource_type"] == "test" and node.get("test_metadata") and "compiled_code" in node:  # not compiled: disabled
             sql = node["compiled_code"].replace(f'"{database.stem}"."main".', "")  # the seed's tables are registered by name
             statistic = margin_sql(sql)
             if statistic is not None:

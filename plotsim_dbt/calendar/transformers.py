@@ -107,7 +107,10 @@ class _Stateless(TransformerMixin, BaseEstimator):
         return self
 
     def _validate(self) -> None:
-        """Raise ValueError on out-of-range arguments (checked again on transform)."""
+        """Raise ValueError on out-of-range arguments (checked again on transform); a slot width
+        ``minutes``, where the transformer has one, must divide the day."""
+        if hasattr(self, "minutes"):
+            slots_per_day(self.minutes)
 
 
 class CalendarTimestampFeatures(_Stateless):
@@ -127,9 +130,6 @@ class HourDiscretizer(_Stateless):
         self.col = col
         self.minutes = minutes
 
-    def _validate(self) -> None:
-        slots_per_day(self.minutes)
-
     def transform(self, X) -> pd.DataFrame:
         return create_discretized_hour(as_pandas(X), col=self.col, minutes=self.minutes)
 
@@ -142,9 +142,6 @@ class VocabTransformer(_Stateless):
         self.day_col = day_col
         self.hour_col = hour_col
         self.minutes = minutes
-
-    def _validate(self) -> None:
-        slots_per_day(self.minutes)
 
     def transform(self, X) -> pd.DataFrame:
         self._validate()
@@ -181,9 +178,6 @@ class LongToWide(_Stateless):
         self.as_int = as_int
         self.minutes = minutes
         self.multiindex = multiindex
-
-    def _validate(self) -> None:
-        slots_per_day(self.minutes)
 
     def transform(self, X) -> pd.DataFrame:
         return widen(as_pandas(X), column=self.col, as_int=self.as_int, minutes=self.minutes, multiindex=self.multiindex)
@@ -230,7 +224,7 @@ class RawToVocab(_Stateless):
         self.min_events = min_events
 
     def _validate(self) -> None:
-        slots_per_day(self.minutes)
+        super()._validate()
         if isinstance(self.min_events, bool) or not isinstance(self.min_events, (int, np.integer)) or self.min_events < 0:
             raise ValueError(f"min_events must be a non-negative integer, got {self.min_events!r}")
 

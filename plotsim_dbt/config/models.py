@@ -278,6 +278,11 @@ class Noise(Frozen):
             return {"gaussian_sigma": sigma, "outlier_rate": outliers, "mcar_rate": mcar}
         return data
 
+    @property
+    def injects_faults(self) -> bool:
+        """Some cells become outliers or go missing (truth_noise_faults lists them)."""
+        return self.outlier_rate > 0 or self.mcar_rate > 0
+
 
 class Output(Frozen):
     format: Literal["csv", "parquet", "duckdb"] = Field("csv", description="csv or parquet (a file per table), or duckdb (one warehouse.duckdb).")

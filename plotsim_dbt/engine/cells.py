@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 from scipy import special
@@ -25,15 +25,20 @@ def _noise(plan: Plan, z: np.ndarray) -> np.ndarray:
 
 
 Recorder = Callable[[str, np.ndarray], None]
+# What the truth of outlier and missing cells needs: the value before outliers, the multiplier, the mask.
+NOISE_FAULT_STEPS = ("noised_value", "outlier_multiplier", "missing")
 
 
-def metric_cells(plan: Plan, start: int, stop: int, centres: np.ndarray, record: Recorder | None = None) -> np.ndarray:
+def metric_cells(
+    plan: Plan, start: int, stop: int, centres: np.ndarray, record: Recorder | None = None, steps: Collection[str] | None = None
+) -> np.ndarray:
     """Values [entities, periods, metrics] for entities [start, stop) around their ``centres``
-    (NaN where an entity does not exist). ``record(step, array)``, when given, sees every
-    intermediate [entities, periods, metrics] array (for the cell tracer)."""
+    (NaN where an entity does not exist). ``record(step, array)``, when given, sees a copy of every
+    intermediate [entities, periods, metrics] array named in ``steps`` (default: all; the cell
+    tracer takes all, the noise truth three)."""
 
     def keep(step: str, array: np.ndarray) -> None:
-        if record is not None:
+        if record is not None and (steps is None or step in steps):
             record(step, array.copy())
 
     m_count, periods = len(plan.metrics), plan.periods
@@ -60,17 +65,22 @@ def metric_cells(plan: Plan, start: int, stop: int, centres: np.ndarray, record:
         multiplier = np.where(u[..., 0] < noise.outlier_rate, 3.0 + 7.0 * u[..., 1], 1.0)
         values = values * multiplier
         keep("outlier_multiplier", multiplier)
-    low = np.array([m.clamp_low for m in plan.metrics])
-    high = np.array([m.clamp_high for m in plan.metrics])
-    values = np.clip(values, low, high)
+    values = finish(plan, values)
+    keep("clamped_value", values)
+    if noise.mcar_rate > 0:
+        missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate
+        values[missing] = np.nan
+        keep("missing", missing)
+    return values
+
+
+def finish(plan: Plan, values: np.ndarray) -> np.ndarray:
+    """Clamp each metric to its bounds and round it to its places."""
+    values = np.clip(values, [m.clamp_low for m in plan.metrics], [m.clamp_high for m in plan.metrics])
     for metric in plan.metrics:
         if metric.decimals is not None:
             # The one rounding of a metric (counts to 0 places): every table, lag, feature and truth
             # reads these cells. Ties go to even; the clamp bounds have these places, so rounding
             # cannot leave them.
             values[:, :, metric.index] = np.round(values[:, :, metric.index], metric.decimals)
-    keep("clamped_value", values)
-    if noise.mcar_rate > 0:
-        missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate
-        values[missing] = np.nan
     return values

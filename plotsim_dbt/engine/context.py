@@ -18,7 +18,7 @@ from ..quality.inject import Injected, inject
 from .bridges import links
 from .builders import BUILDERS
 from .calendar import Placement, mixtures
-from .cells import metric_cells
+from .cells import NOISE_FAULT_STEPS, metric_cells
 from .endings import Endings, enders, endings
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
@@ -83,7 +83,14 @@ class Block:
     @cached_property
     def _cells(self) -> np.ndarray:
         """Metric cells of every period from arrival, before any ending (``values`` masks them in place)."""
-        return metric_cells(self.plan, self.start, self.stop, self.centres)
+        if not self.plan.config.noise.injects_faults:
+            return metric_cells(self.plan, self.start, self.stop, self.centres)
+        return metric_cells(self.plan, self.start, self.stop, self.centres, self.noise_steps.__setitem__, NOISE_FAULT_STEPS)
+
+    @cached_property
+    def noise_steps(self) -> dict[str, np.ndarray]:
+        """The steps of the metric cells the noise-fault truth reads (filled as the cells are made)."""
+        return {}
 
     @cached_property
     def endings(self) -> Endings | None:

@@ -27,10 +27,6 @@ def _noise_records(rows: pa.Table, plan) -> dict:
         "noise": settings,
         # The reference generator's block: only for noise other than gaussian.
         "noise_config": None if noise["family"] == "gaussian" else {**reference, "noise_family": noise["family"]},
-        # Not recorded in this version (see docs/manifest.md): outlier cells are not listed, and
-        # quality issues are accepted in a config but not injected.
-        "outlier_injections": None,
-        "quality_injections": [],
     }
 
 

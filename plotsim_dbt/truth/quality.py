@@ -20,6 +20,23 @@ def _faults(block) -> dict:
     return {name: values.take(order) for name, values in records.items()}
 
 
+def _quality_records(rows: pa.Table, plan) -> dict:
+    """The reference generator's ``quality_injections`` for the sampled entities: one record per
+    issue and column, its rows named by their keys (``row_keys``; the reference lists positions)."""
+    groups: dict[tuple, dict] = {}
+    for row in rows.to_pylist():
+        key = (row["issue_index"], row["issue"], row["table_name"], row["column_name"])
+        group = groups.setdefault(key, {"row_keys": [], "clean_values": []})
+        group["row_keys"].append(row["row_key"])
+        group["clean_values"].append(row["clean_value"])
+    return {
+        "quality_injections": [
+            {"issue_index": index, "issue_type": issue, "table": table, "column": column, **found}
+            for (index, issue, table, column), found in sorted(groups.items(), key=lambda item: item[0][0])
+        ]
+    }
+
+
 declare(
     "truth_quality_faults",
     "Ground truth: every quality fault injected into a fact or event table, with the row it hit and the clean value.",
@@ -41,4 +58,5 @@ declare(
         ),
     ],
     per_block=_faults,
+    manifest=_quality_records,
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 GOLDEN_FILE = Path(__file__).resolve().parents[1] / "data" / "golden_digests.json"
-TEMPLATES = ("saas", "hr", "retail")
+TEMPLATES = ("saas", "hr", "retail", "marketing", "banking", "health")
 # Run metadata (generator version, config hash) is not data.
 EXCLUDED_TABLES = {"truth_run"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbt_helpers import compiled, copy_database, dbt, results
+from dbt_helpers import compiled, copy_database, dbt, green, results
 
 from plotsim_dbt.cli.main import main
 
@@ -28,7 +28,7 @@ def test_keyword_names_and_apostrophes_build_green_from_another_folder(tmp_path)
     build = dbt(["build"], project, work, database, cwd=elsewhere)
     assert build.returncode == 0, build.stdout[-4000:]
     statuses = results(work)
-    assert set(statuses.values()) == {"pass", "success"}
+    assert green(statuses), {k: v for k, v in statuses.items() if v not in ("pass", "success")}
     assert {"model.analytics.order", "model.analytics.group", "model.analytics.limit", "model.analytics.from"} <= set(statuses)
     tests = [k for k in statuses if k.startswith("test.")]
     for kind in (

@@ -6,6 +6,7 @@ test_treatment_effect.py."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import pytest
 from dbt_helpers import ROOT
@@ -19,6 +20,7 @@ STATISTICAL = {"correlation_near_target", "lag_recovered", "metric_follows_arche
 def _bench():
     spec = importlib.util.spec_from_file_location("false_alarms", ROOT / "bench" / "false_alarms.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

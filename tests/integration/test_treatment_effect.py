@@ -5,6 +5,7 @@ the arms are swapped, and when the truth leaves no period before the start."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,19 +13,7 @@ from dbt_helpers import compiled, copy_database, dbt, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
-CONFIG = """about: A small trial
-unit: user
-window: {start: "2024-01", end: "2025-03", every: monthly}
-seed: 11
-metrics:
-  - {name: activity, type: score}
-  - {name: spend, type: amount, range: [10, 100]}
-segments:
-  - {name: trial, count: 300, archetype: growth,
-     treatment: {fraction: 0.5, lift_log_odds: 0.7, start_period: 7, target_metric: activity}}
-  - {name: others, count: 60, archetype: decline}
-noise: {gaussian_sigma: 0.03}
-"""
+TRIAL = Path(__file__).resolve().parents[1] / "data" / "configs" / "trial.yaml"
 SELECTOR = "test_name:treatment_effect_recovered"
 TREATED = "(select entity_id from truth_entities where treatment_group = 'treatment')"
 START = "(select start_date_key from truth_treatments where metric = 'activity')"
@@ -32,7 +21,7 @@ START = "(select start_date_key from truth_treatments where metric = 'activity')
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    return init_and_build(tmp_path_factory.mktemp("treated"), "trial", CONFIG)
+    return init_and_build(tmp_path_factory.mktemp("treated"), "trial", TRIAL.read_text(encoding="utf-8"))
 
 
 def run_test(project, database, tmp_path) -> tuple[dict[str, str], list[tuple]]:

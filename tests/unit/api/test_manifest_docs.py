@@ -17,11 +17,9 @@ DATA_KEYED = {"table_row_counts", "calendar.segment_priors", "metrics.params"}
 RECORD_LISTS = {
     "segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
     "seasonal_factors", "scd_events", "bridge_associations", "calendar.components", "calendar.entity_mixtures",
-    "event_firings", "causal_graph", "correlation_adjustments", "treatment_cohorts",
+    "event_firings", "causal_graph", "correlation_adjustments", "treatment_cohorts", "quality_injections", "outlier_injections",
 }
 OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar", "noise_config"}
-# The reference generator's keys that hold no record until their features exist.
-PLACEHOLDERS = {"quality_injections": [], "outlier_injections": None}
 
 
 def build() -> dict:
@@ -31,15 +29,16 @@ def build() -> dict:
 
 
 def build_repaired() -> dict:
-    """Connections no correlation matrix can hold (so the repair moves them), student_t noise and
-    a treatment: the sections the saas template leaves null or empty."""
+    """Connections no correlation matrix can hold (so the repair moves them), student_t noise with
+    outliers, a treatment and a quality fault: the sections the saas template leaves null or empty."""
     cfg = ps.create(
         about="repair", unit="account", window=("2024-01", "2024-06"),
         metrics=[{"name": n, "type": "score"} for n in "abc"],
         connections=["a mirrors b", "a mirrors c", "b inverts c"],
         segments=[{"name": "g", "count": 20, "archetype": "flat",
                    "treatment": {"fraction": 0.5, "lift_log_odds": 0.5, "start_period": 2, "target_metric": "a"}}],
-        noise={"gaussian_sigma": 0.05, "family": "student_t", "degrees_of_freedom": 5},
+        noise={"gaussian_sigma": 0.05, "family": "student_t", "degrees_of_freedom": 5, "outlier_rate": 0.05},
+        quality=[{"issue": "null_injection", "table": "fct_account", "column": "b", "rate": 0.1}],
     )
     return ps.build_manifest(cfg)
 
@@ -99,8 +98,8 @@ def test_every_section_is_populated(manifest, repaired):
     assert repaired["correlation_repair"]["repaired"] and repaired["correlation_adjustments"]
     assert repaired["noise_config"]["noise_family"] == "student_t"
     assert manifest["treatment_cohorts"] == [] and [c["metric"] for c in repaired["treatment_cohorts"]] == ["a"]
-    for key, value in PLACEHOLDERS.items():
-        assert manifest[key] == repaired[key] == value, key
+    assert manifest["quality_injections"] == [] and manifest["outlier_injections"] is None
+    assert repaired["quality_injections"][0]["issue_type"] == "null_injection" and repaired["outlier_injections"]
 
 
 def test_every_top_level_key_is_documented(manifest, doc):

@@ -3,6 +3,8 @@ lifecycle, each realised from the data tables against the truth."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,19 +14,7 @@ from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.report import warehouse
 from plotsim_dbt.report.data import entity_ranges, load
 
-TRIAL = """about: A small trial
-unit: user
-window: {start: "2024-01", end: "2025-03", every: monthly}
-seed: 11
-metrics:
-  - {name: activity, type: score}
-  - {name: spend, type: amount, range: [10, 100]}
-segments:
-  - {name: trial, count: 300, archetype: growth,
-     treatment: {fraction: 0.5, lift_log_odds: 0.7, start_period: 7, target_metric: activity}}
-  - {name: others, count: 60, archetype: decline}
-noise: {gaussian_sigma: 0.03}
-"""
+TRIAL = Path(__file__).resolve().parents[2] / "data" / "configs" / "trial.yaml"
 
 
 def test_tier_changes_in_the_dimension_equal_the_truth(saas_data):
@@ -83,8 +73,7 @@ def test_lifecycle_counts_arrivals_and_endings():
 
 
 def test_treatment_arms_recover_the_expected_effect(tmp_path):
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    data = load(resolve_plan(ps.load_config(tmp_path / "trial.yaml")))
+    data = load(resolve_plan(ps.load_config(TRIAL)))
     frame = warehouse.treatment_arms(data)
     first = frame.iloc[0]
     assert set(frame["treatment_group"]) == {"treatment", "control"} and first["metric"] == "activity"

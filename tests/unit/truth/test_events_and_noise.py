@@ -77,5 +77,8 @@ def test_noise_truth_and_manifest_sections():
     assert manifest["noise"] == cfg.noise.model_dump(mode="json")
     assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0,
                                         "degrees_of_freedom": 4.0, "noise_family": "laplace"}
-    assert manifest["outlier_injections"] is None and manifest["quality_injections"] == [] and manifest["treatment_cohorts"] == []
+    outliers = [r for r in state.truth["truth_noise_faults"].to_pylist() if r["issue"] == "outlier"]
+    listed = [{"entity": f"s_{r['entity_id'] - 1:04d}", "period_index": r["period_index"], "metric": "m"} for r in outliers]
+    assert manifest["outlier_injections"] == listed
+    assert manifest["quality_injections"] == [] and manifest["treatment_cohorts"] == []
     assert state.truth["truth_noise"].schema.field("gaussian_sigma").type == pa.float64()
