@@ -55,8 +55,10 @@ class JsonlSink(DirectorySink):
         for table in tables:
             types = con.from_arrow(self._schemas[table].empty_table()).types
             columns = ", ".join(f"{literal(name)}: {literal(str(kind))}" for name, kind in zip(self._schemas[table].names, types))
-            con.execute(f"create view {ident(table)} as select * from read_json({literal(str(self.path(table)))}, "
-                        f"format = 'newline_delimited', columns = {{{columns}}})")
+            con.execute(
+                f"create view {ident(table)} as select * from read_json({literal(str(self.path(table)))}, "
+                f"format = 'newline_delimited', columns = {{{columns}}})"
+            )
 
 
 def write_file(table: pa.Table, path: Path) -> None:

@@ -20,7 +20,7 @@ PART = "part-0.parquet"
 
 
 def _partitionable(kind: pa.DataType) -> bool:
-    return pa.types.is_integer(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_date(kind) or pa.types.is_boolean(kind)
+    return any(test(kind) for test in (pa.types.is_integer, pa.types.is_string, pa.types.is_large_string, pa.types.is_date, pa.types.is_boolean))
 
 
 def _folder_value(value: object) -> str:
