@@ -24,9 +24,16 @@ FORMATS = {
 }
 
 
-def directory_sink(fmt: str, directory: str | Path, output: Output | None = None) -> DirectorySink:
+def directory_sink(fmt: str, directory: str | Path, output: Output | None = None, logs: dict[str, tuple[str, str]] | None = None) -> DirectorySink:
     """The sink of a format; ``output`` (the config's output section) gives the format's options:
-    ``sql_dialect`` for sql, ``partition_by`` for parquet (hive-style folders)."""
+    ``sql_dialect`` for sql, ``partition_by`` for parquet (hive-style folders); ``logs`` the event
+    logs to write beside the tables (event table -> (file name, line format))."""
+    sink = _sink(fmt, directory, output)
+    sink.logs = dict(logs or {})
+    return sink
+
+
+def _sink(fmt: str, directory: str | Path, output: Output | None) -> DirectorySink:
     if fmt not in FORMATS:
         raise ValueError(f"output.format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     partition_by = output.partition_by if output is not None else None

@@ -1,13 +1,12 @@
-"""The outputs added in issue 15 (jsonl, a SQL script, partitioned Parquet) are byte-identical
-across block sizes and worker counts, like csv and parquet (test_byte_identical.py)."""
+"""The outputs added in issue 15 (jsonl, a SQL script, partitioned Parquet, event logs) are
+byte-identical across block sizes and worker counts, like csv and parquet (test_byte_identical.py)."""
 
 from __future__ import annotations
 
 import pytest
+from test_byte_identical import CONFIG, digest
 
 from plotsim_dbt import create_from_yaml, run
-
-from test_byte_identical import CONFIG, digest
 
 OUTPUTS = {
     "jsonl": {"format": "jsonl"},
@@ -21,7 +20,9 @@ def test_block_size_and_worker_count_do_not_change_a_byte(tmp_path, monkeypatch,
     from plotsim_dbt.sinks import parquet_files
 
     monkeypatch.setattr(parquet_files, "ROW_GROUP_ROWS", 1_000)  # several row groups per partition, cut across blocks
-    (tmp_path / "config.yaml").write_text(CONFIG)
+    visits = "{name: evt_visit, proportional: {driver: engagement, scale: 4},"
+    assert visits in CONFIG
+    (tmp_path / "config.yaml").write_text(CONFIG.replace(visits, visits + " log_format: '{visited_at} {visit_id} {user_id}',"))
     cfg = create_from_yaml(tmp_path / "config.yaml")
     cfg = cfg.model_copy(update={"output": cfg.output.model_copy(update=OUTPUTS[name])})
     digests = {}
@@ -30,6 +31,6 @@ def test_block_size_and_worker_count_do_not_change_a_byte(tmp_path, monkeypatch,
         digests[workers, block_size] = digest(result.directory)
     (first, *others) = digests.values()
     written = {"jsonl": "fct_account.jsonl", "sql": "data.sql", "partitioned": "fct_account/date_key=20240101/part-0.parquet"}[name]
-    assert {"manifest.json", "validation_report.txt", written} <= set(first)
+    assert {"manifest.json", "validation_report.txt", "evt_visit.log", written} <= set(first)
     for label, other in zip(list(digests)[1:], others):
         assert other == first, label

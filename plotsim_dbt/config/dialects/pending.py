@@ -48,7 +48,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "heteroscedastic": (15, "heteroscedastic noise (scale_with_trajectory)", "set it to false or remove it"),
     "faker": (15, "the Faker method {detail}", "use name, first_name, last_name, email, company, city or country, or remove the column"),
     "locales": (15, "more than one locale", "give one locale"),
-    "event_logs": (15, "an event log file", None),
     "bridge_columns": (15, "a bridge column", None),
     "weighted_fk": (15, "a weighted foreign key", None),
     "trajectory_pool": (15, "a trajectory-picked pool", None),

@@ -14,7 +14,10 @@ import plotsim_dbt as ps
 
 def config(partition_by: str | None, fmt: str = "parquet") -> ps.Config:
     return ps.create(
-        about="partitions", unit="account", window=("2024-01", "2024-04"), seed=7,
+        about="partitions",
+        unit="account",
+        window=("2024-01", "2024-04"),
+        seed=7,
         metrics=[{"name": "engagement", "type": "score"}, {"name": "spend", "type": "amount", "range": [10, 500]}],
         segments=[{"name": "up", "count": 25, "archetype": "growth"}, {"name": "down", "count": 25, "archetype": "decline"}],
         output={"format": fmt, "partition_by": partition_by},
@@ -47,8 +50,9 @@ def test_each_table_with_the_column_is_split_into_hive_folders(runs):
 def test_a_hive_reader_gets_the_table_back(runs):
     plain, parted = runs
     con = duckdb.connect()
-    back = con.sql(f"select * from read_parquet('{parted.directory}/fct_account/*/*.parquet', hive_partitioning = true) "
-                   "order by date_key, account_id").to_arrow_table()
+    back = con.sql(
+        f"select * from read_parquet('{parted.directory}/fct_account/*/*.parquet', hive_partitioning = true) order by date_key, account_id"
+    ).to_arrow_table()
     whole = con.sql(f"select * from read_parquet('{plain}/fct_account.parquet') order by date_key, account_id").to_arrow_table()
     assert back.select(whole.column_names).cast(whole.schema).equals(whole)
 

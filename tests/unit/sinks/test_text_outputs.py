@@ -23,20 +23,46 @@ TABLES = ["dim_date", "dim_account", "dim_plan", "fct_account", "evt_visit", "br
 
 def config(**changes) -> ps.Config:
     base = dict(
-        about="outputs", unit="account", window=("2024-01", "2024-06"), seed=5,
+        about="outputs",
+        unit="account",
+        window=("2024-01", "2024-06"),
+        seed=5,
         metrics=[{"name": "engagement", "type": "score"}, {"name": "spend", "type": "amount", "range": [10, 500]}],
-        segments=[{"name": "up", "count": 30, "archetype": "growth", "attributes": {"tier": AWKWARD}},
-                  {"name": "down", "count": 30, "archetype": "decline", "attributes": {"tier": AWKWARD}}],
+        segments=[
+            {"name": "up", "count": 30, "archetype": "growth", "attributes": {"tier": AWKWARD}},
+            {"name": "down", "count": 30, "archetype": "decline", "attributes": {"tier": AWKWARD}},
+        ],
         dimensions=[
             {"name": "dim_plan", "grain": "reference", "columns": [{"plan_id": "id"}, {"plan": "static.basic,plus"}]},
-            {"name": "dim_account", "columns": [{"account_id": "id"}, {"account_name": "company"}, {"tier": "pool.tier"},
-                                                {"opened_at": "timestamp"},
-                                                {"name": "level", "type": "scd", "tracks": "spend", "tiers": ["low", "high"], "at": [0.5]}]},
+            {
+                "name": "dim_account",
+                "columns": [
+                    {"account_id": "id"},
+                    {"account_name": "company"},
+                    {"tier": "pool.tier"},
+                    {"opened_at": "timestamp"},
+                    {"name": "level", "type": "scd", "tracks": "spend", "tiers": ["low", "high"], "at": [0.5]},
+                ],
+            },
         ],
-        facts=[{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"},
-                                                   {"engagement": "metric.engagement"}, {"spend": "metric.spend"}]}],
-        events=[{"name": "evt_visit", "proportional": {"driver": "engagement", "scale": 2},
-                 "columns": [{"visit_id": "id"}, {"account_id": "ref.dim_account"}, {"date_key": "ref.dim_date"}, {"visited_at": "timestamp"}]}],
+        facts=[
+            {
+                "name": "fct_account",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"account_id": "ref.dim_account"},
+                    {"engagement": "metric.engagement"},
+                    {"spend": "metric.spend"},
+                ],
+            }
+        ],
+        events=[
+            {
+                "name": "evt_visit",
+                "proportional": {"driver": "engagement", "scale": 2},
+                "columns": [{"visit_id": "id"}, {"account_id": "ref.dim_account"}, {"date_key": "ref.dim_date"}, {"visited_at": "timestamp"}],
+            }
+        ],
         bridges=[{"name": "bridge_account_plan", "left": "dim_account", "right": "dim_plan", "cardinality": [0, 2], "driver": "spend"}],
     )
     return ps.create(**{**base, **changes})
@@ -84,7 +110,7 @@ def test_the_sqlite_script_loads_into_sqlite3_with_every_row_intact(tmp_path, re
 def test_the_postgresql_script_loads_with_its_column_types(tmp_path, reference):
     ps.run(config(output="sql"), tmp_path / "sql", validate=False)
     script = (tmp_path / "sql" / "data.sql").read_text(encoding="utf-8")
-    assert 'NUMERIC(18, 2)' in script and "DATE '2024-01-01'" in script and "TIMESTAMP '" in script
+    assert "NUMERIC(18, 2)" in script and "DATE '2024-01-01'" in script and "TIMESTAMP '" in script
     con = duckdb.connect()
     con.execute(script)  # DuckDB reads PostgreSQL's quoting, typed literals and NUMERIC(p, s)
     for table, expected in reference.items():
@@ -142,8 +168,10 @@ def test_the_mysql_script_uses_its_own_spelling(tmp_path):
 
 @pytest.mark.parametrize(
     ("output", "field"),
-    [({"format": "csv", "sql_dialect": "mysql"}, "sql_dialect applies to format sql"),
-     ({"format": "csv", "partition_by": "date_key"}, "partition_by writes Parquet folders")],
+    [
+        ({"format": "csv", "sql_dialect": "mysql"}, "sql_dialect applies to format sql"),
+        ({"format": "csv", "partition_by": "date_key"}, "partition_by writes Parquet folders"),
+    ],
 )
 def test_an_option_of_another_format_is_one_clear_error(output, field):
     with pytest.raises(ps.ConfigError, match=field) as err:
