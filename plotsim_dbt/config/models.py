@@ -285,6 +285,8 @@ class Output(Frozen):
     directory: str = "output"
     sql_dialect: Literal["postgresql", "mysql", "sqlite"] = Field(
         "postgresql", description="sql format: the dialect of data.sql (identifier quoting, string escapes, column types).")
+    denormalized: bool = Field(False, description="Also write <fact>_wide per fact: its rows with every referenced dimension's "
+                               "columns (the SCD2 version in force at the row's date) as <dimension>__<column>.")
     partition_by: str | None = Field(
         None, description="parquet format: a column; every table holding it is written as hive-style folders <table>/<column>=<value>/.")
 

@@ -1,4 +1,4 @@
-"""The outputs added in issue 15 (jsonl, a SQL script, partitioned Parquet, event logs) are
+"""The outputs added in issue 15 (jsonl, a SQL script, partitioned Parquet, event logs, wide tables) are
 byte-identical across block sizes and worker counts, like csv and parquet (test_byte_identical.py)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from test_byte_identical import CONFIG, digest
 from plotsim_dbt import create_from_yaml, run
 
 OUTPUTS = {
-    "jsonl": {"format": "jsonl"},
+    "jsonl": {"format": "jsonl", "denormalized": True},
     "sql": {"format": "sql", "sql_dialect": "sqlite"},
-    "partitioned": {"format": "parquet", "partition_by": "date_key"},
+    "partitioned": {"format": "parquet", "partition_by": "date_key", "denormalized": True},
 }
 
 
@@ -30,7 +30,7 @@ def test_block_size_and_worker_count_do_not_change_a_byte(tmp_path, monkeypatch,
         result = run(cfg, tmp_path / f"w{workers}_b{block_size}", workers=workers, block_size=block_size)
         digests[workers, block_size] = digest(result.directory)
     (first, *others) = digests.values()
-    written = {"jsonl": "fct_account.jsonl", "sql": "data.sql", "partitioned": "fct_account/date_key=20240101/part-0.parquet"}[name]
+    written = {"jsonl": "fct_account_wide.jsonl", "sql": "data.sql", "partitioned": "fct_account_wide/date_key=20240101/part-0.parquet"}[name]
     assert {"manifest.json", "validation_report.txt", "evt_visit.log", written} <= set(first)
     for label, other in zip(list(digests)[1:], others):
         assert other == first, label

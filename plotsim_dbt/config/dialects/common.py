@@ -115,7 +115,7 @@ def translate_noise(value: Any, path: str, ctx: Context) -> Any:
 
 def translate_output(value: Any, path: str, ctx: Context) -> Any:
     """Output format word or {format, directory, cell_budget, denormalized, partition_by,
-    sql_dialect} -> ours {format, directory, partition_by, sql_dialect}. cell_budget has no meaning
+    sql_dialect} -> ours {format, directory, denormalized, partition_by, sql_dialect}. cell_budget has no meaning
     here: we stream and cap nothing (DESIGN.md section 9)."""
     if isinstance(value, str):
         return {"format": value.strip().lower()}
@@ -125,8 +125,6 @@ def translate_output(value: Any, path: str, ctx: Context) -> Any:
     if isinstance(value.get("format"), str):
         value["format"] = value["format"].strip().lower()
     value.pop("cell_budget", None)
-    if value.pop("denormalized", False):
-        ctx.pending.refuse(join(path, "denormalized"), "denormalized")
     if value.get("partition_by", 0) is None:
         del value["partition_by"]
     dialect = value.get("sql_dialect", "postgresql")

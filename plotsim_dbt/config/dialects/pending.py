@@ -40,7 +40,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "date_columns": (15, "a custom dim_date column ({detail})", None),
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "multi_source": (15, "multi-source output (sources)", None),
-    "denormalized": (15, "denormalised output (wide tables)", "set it to false or remove it"),
     "connection_phases": (15, "a connection phase (time-varying connections)", None),
     "metric_noise": (15, "per-metric noise", None),
     "decay_lag": (15, "a decaying lag", None),

@@ -16,6 +16,8 @@ CASES = [
     ("builder_output_sql.yaml", {"format": "sql", "sql_dialect": "postgresql"}, "data.sql"),
     ("engine_output_sql.yaml", {"format": "sql", "sql_dialect": "mysql"}, "data.sql"),
     ("builder_output_partition_by.yaml", {"format": "parquet", "partition_by": "date_key"}, "dim_date/date_key=20230101/part-0.parquet"),
+    ("builder_output_denormalized.yaml", {"denormalized": True}, "fct_shop_wide.csv"),
+    ("engine_output_denormalized.yaml", {"denormalized": True}, "fct_shop_wide.csv"),
     ("builder_event_log.yaml", {"format": "csv"}, "visits.log"),
     ("engine_event_log.yaml", {"format": "csv"}, "visits.log"),
 ]
