@@ -1,7 +1,8 @@
 """Parquet with ``partition_by``: every table holding the column is written as hive-style folders
 ``<table>/<column>=<value>/part-0.parquet`` (the column itself lives in the folder names, as hive
-readers expect); other tables stay one file. Each partition keeps the table's row order and fixed
-row groups, so the bytes do not depend on how the run was split into blocks or workers."""
+readers expect); other tables stay one file, and a table without rows is an empty folder. Each
+partition keeps the table's row order and fixed row groups, so the bytes do not depend on how the
+run was split into blocks or workers."""
 
 from __future__ import annotations
 
@@ -49,7 +50,9 @@ class PartitionedParquetSink(ParquetSink):
         kind = data.schema.field(column).type
         if not _partitionable(kind):
             raise ValueError(f"output.partition_by: {table}.{column} is {kind}; partition by an integer, text, date or boolean column")
-        self._partitioned.setdefault(table, data.schema)
+        if table not in self._partitioned:
+            self._partitioned[table] = data.schema
+            self._folder(table).mkdir()  # an empty table is an empty folder
         data = pa.table(data) if isinstance(data, pa.RecordBatch) else data
         rest = data.drop_columns([column])
         values = data.column(column)
@@ -77,6 +80,10 @@ class PartitionedParquetSink(ParquetSink):
             if table not in self._partitioned:
                 continue
             schema = self._partitioned[table]
+            if not any(self._folder(table).iterdir()):
+                con.register(f"__empty_{table}", schema.empty_table())
+                con.execute(f"create view {ident(table)} as select * from {ident(f'__empty_{table}')}")
+                continue
             kind = con.from_arrow(schema.empty_table()).types[schema.get_field_index(column)]
             files = literal(str(self._folder(table) / "*" / PART))
             source = f"read_parquet({files}, hive_partitioning = true, hive_types = {{{literal(column)}: {kind}}})"

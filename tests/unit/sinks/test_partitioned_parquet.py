@@ -66,3 +66,14 @@ def test_a_float_partition_key_is_refused_and_nothing_is_left(tmp_path):
 def test_partition_by_with_another_format_given_at_run_time_is_refused(tmp_path):
     with pytest.raises(ValueError, match="partition_by writes Parquet folders, not csv"):
         ps.run(config("date_key"), tmp_path / "out", format="csv")
+
+
+def test_a_table_without_rows_is_an_empty_folder_and_validates(tmp_path):
+    data = config("date_key").model_dump(exclude_unset=True)
+    data["dimensions"] = [{"name": "dim_account", "columns": [{"account_id": "id"}]}]
+    data["facts"] = [{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"spend": "metric.spend"}]}]
+    never = [{"alert_id": "id"}, {"account_id": "ref.dim_account"}, {"date_key": "ref.dim_date"}]
+    data["events"] = [{"name": "evt_never", "threshold": {"metric": "engagement", "above": 2, "for": 1}, "columns": never}]
+    result = ps.run(ps.create(**data), tmp_path / "out")
+    assert result.row_counts["evt_never"] == 0 and result.report.ok
+    assert (tmp_path / "out" / "evt_never").is_dir() and not list((tmp_path / "out" / "evt_never").iterdir())
