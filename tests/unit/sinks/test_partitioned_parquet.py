@@ -77,3 +77,15 @@ def test_a_table_without_rows_is_an_empty_folder_and_validates(tmp_path):
     result = ps.run(ps.create(**data), tmp_path / "out")
     assert result.row_counts["evt_never"] == 0 and result.report.ok
     assert (tmp_path / "out" / "evt_never").is_dir() and not list((tmp_path / "out" / "evt_never").iterdir())
+
+
+def test_text_partition_values_are_percent_encoded_and_read_back_intact(tmp_path):
+    awkward = ["O'Brien", "a/b", "x=y", "Zürich ✓", "50%"]
+    data = config("tier").model_dump(exclude_unset=True)
+    data["segments"] = [{"name": "up", "count": 30, "archetype": "growth", "attributes": {"tier": awkward}}]
+    result = ps.run(ps.create(**data), tmp_path / "out")
+    assert result.report.ok
+    folders = sorted(p.name for p in (tmp_path / "out" / "dim_account").iterdir())
+    assert "tier=a%2Fb" in folders and "tier=x%3Dy" in folders and all("/" not in f.removeprefix("tier=") for f in folders)
+    back = duckdb.sql(f"select distinct tier from read_parquet('{tmp_path}/out/dim_account/*/*.parquet', hive_partitioning = true)").fetchall()
+    assert sorted(v for (v,) in back) == sorted(awkward)
