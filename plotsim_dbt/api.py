@@ -154,6 +154,11 @@ def _validate_sink(plan: Plan, sink: DirectorySink) -> ValidationReport:
         con.close()
 
 
+def _event_logs(plan: Plan) -> dict[str, tuple[str, str]]:
+    """Event table -> (log file name, line format), for the events that declare a log."""
+    return {e.name: (e.log_file, e.log_format) for e in plan.config.schema.events if e.log_format is not None}
+
+
 def _finish(plan: Plan, sink: DirectorySink, manifest: dict, validate_output: bool) -> ValidationReport | None:
     """Close the tables and write the run's artifacts (config, manifest, validation report)."""
     sink.close_tables()
@@ -179,7 +184,7 @@ def write_tables(
     plan = plan_of(config, manifest["seed"] if manifest else None)
     directory = Path(output_dir or plan.config.output.directory)
     arrow = {name: arrow_table(name, table, plan) for name, table in tables.items()}
-    with directory_sink(format or plan.config.output.format, directory) as sink:
+    with directory_sink(format or plan.config.output.format, directory, plan.config.output, _event_logs(plan)) as sink:
         for name, table in arrow.items():
             sink.write(name, table)
         write_views(plan, sink, arrow, FILE_VIEWS)
@@ -270,7 +275,7 @@ def run(
     in it, stays as it was). Warnings never fail a strict run."""
     plan = plan_of(config, seed)
     directory = Path(output_dir or plan.config.output.directory)
-    with directory_sink(format or plan.config.output.format, directory) as sink:
+    with directory_sink(format or plan.config.output.format, directory, plan.config.output, _event_logs(plan)) as sink:
         output = generate_into(plan, sink, views=FILE_VIEWS, workers=workers, block_size=block_size, progress=progress)
         report = _finish(plan, sink, output.manifest, validate or strict)
         if strict and not report.ok:

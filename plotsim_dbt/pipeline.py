@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from .denormalize import wide_tables
 from .engine.block import global_tables
 from .engine.runners import block_ranges, default_block_size, runner_for
 from .features import entity_features, split_holdout
@@ -29,9 +30,10 @@ class Views:
 
     splits: bool = False
     features: str | None = None
+    wide: bool = False  # <fact>_wide, when the config asks for denormalised output
 
 
-FILE_VIEWS = Views(splits=True, features="_entity_features")
+FILE_VIEWS = Views(splits=True, features="_entity_features", wide=True)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class RunOutput:
 
 
 def write_views(plan: Plan, sink: Sink, batch: dict[str, pa.RecordBatch | pa.Table], views: Views) -> None:
-    """The holdout splits and entity-feature rows of one block's (or a whole run's) fact rows."""
+    """The holdout splits, entity-feature rows and wide tables of one block's (or a whole run's) fact rows."""
     facts = {t.name: batch[t.name] for t in plan.fact_tables if t.name in batch}
     if views.splits and plan.cutoff_period is not None:
         for name, rows in facts.items():
@@ -50,6 +52,9 @@ def write_views(plan: Plan, sink: Sink, batch: dict[str, pa.RecordBatch | pa.Tab
             sink.write(f"{name}_holdout", held_out)
     if views.features and plan.config.entity_features is not None and facts:
         sink.write(views.features, entity_features(plan, facts))
+    if views.wide and plan.config.output.denormalized:
+        for name, rows in wide_tables(plan, batch).items():
+            sink.write(name, rows)
 
 
 def generate_into(
@@ -76,7 +81,8 @@ def generate_into(
         if wanted is None or name in wanted:
             sink.write(name, rows)
 
-    for name, table in global_tables(plan, made).items():
+    run_wide = global_tables(plan, made)
+    for name, table in run_wide.items():
         put(name, table)
     per_block = None if made is None else [n for n in made if n in TRUTH or (n in plan.tables and plan.tables[n].per_entity)]
     if per_block == []:
@@ -87,7 +93,8 @@ def generate_into(
         batch, clean = split_clean(block)  # the holdout and the features read clean values
         for name, rows in batch.items():
             put(name, rows)
-        write_views(plan, sink, clean if wanted is None else {n: r for n, r in clean.items() if n in wanted}, views)
+        shown = clean if wanted is None else {n: r for n, r in clean.items() if n in wanted}
+        write_views(plan, sink, {**run_wide, **shown}, views)  # wide tables join the run-wide dimensions too
         if sample is not None:
             sample.add(batch)
         done += stop - start

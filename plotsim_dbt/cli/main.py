@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="generate a dataset and write it")
     p.add_argument("config", help="config YAML file or bundled template name")
     p.add_argument("-o", "--output-dir", help="output directory (default: output.directory of the config)")
-    p.add_argument("--format", choices=list(FORMATS), help="file format, or duckdb for one warehouse.duckdb (default: output.format of the config)")
+    p.add_argument("--format", choices=list(FORMATS), help="output format, see docs/outputs.md (default: output.format of the config)")
     p.add_argument("--workers", type=int, default=1, help="worker processes; output is identical for any count")
     p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
     p.add_argument("-s", "--seed", type=int, help="override the config's seed")

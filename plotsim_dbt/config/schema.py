@@ -20,6 +20,7 @@ from ..columns import CheckContext, Column, words_for
 from ..columns.constants import StaticColumn
 from ..columns.keys import IdColumn, RefColumn
 from ..columns.scd import ScdColumn
+from ..sinks.event_logs import check_log
 from .base import MAX_IDENTIFIER, Frozen, Identifier
 
 OPEN_END_DATE = dt.date(9999, 12, 31)
@@ -94,6 +95,9 @@ class Event(Frozen):
     status: Identifier | None = Field(None, description="The entity's status once this event has ended it "
                                       "(default: the event name without an evt_ prefix, e.g. churn).")
     columns: list[Column] = Field(min_length=1)
+    log_format: str | None = Field(None, description="Also write the event as a text log, one line per row: a Python format "
+                                   "string over the event's columns, e.g. '{visited_at} visit {visit_id} by {account_id}'.")
+    log_filename: str | None = Field(None, description="The log's file name beside the tables (default <event>.log).")
 
     @model_validator(mode="after")
     def _one_mechanism(self) -> Event:
@@ -105,7 +109,16 @@ class Event(Frozen):
             raise ValueError("status: a status label needs ends_entity: true")
         if self.status == ACTIVE_STATUS:
             raise ValueError(f"status: {ACTIVE_STATUS!r} is the status of entities that have not ended; choose another label")
+        if self.log_filename is not None and self.log_format is None:
+            raise ValueError("log_filename: a log needs its line format (log_format)")
+        if self.log_format is not None:
+            check_log(self.log_format, self.log_filename, [c.name for c in self.columns])
         return self
+
+    @property
+    def log_file(self) -> str | None:
+        """The file name of the event's log, when it has one."""
+        return None if self.log_format is None else self.log_filename or f"{self.name}.log"
 
     @property
     def end_status(self) -> str:
@@ -242,6 +255,12 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
                            periods=periods, attributes=frozenset(attributes), entities=entities,
                            event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
+    logs: dict[str, str] = {}
+    for e, event in enumerate(schema.events):
+        if event.log_file in logs:
+            raise ValueError(f"events.{e}.log_filename: {event.log_file!r} is already the log of {logs[event.log_file]}; give each log its own file")
+        if event.log_file is not None:
+            logs[event.log_file] = event.name
     for d, dim in enumerate(schema.dimensions):
         if dim.grain in ("reference", "sub_entity") and dim.count is None and not (
             dim.grain == "reference" and any(isinstance(c, StaticColumn) for c in dim.columns)

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import duckdb
+import pyarrow as pa
 
 from ..sql import ident, literal
 from .base import Sink
+from .event_logs import log_lines
 
 TRUTH_FOLDER = "truth"  # truth_* tables go here, beside the data tables
 
@@ -41,6 +43,14 @@ class DirectorySink(Sink):
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale(self.directory)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.partial-{os.getpid()}-", dir=self.directory.parent))
+        self.logs: dict[str, tuple[str, str]] = {}  # event table -> (log file name, line format)
+
+    def write(self, table: str, data: pa.RecordBatch | pa.Table) -> None:
+        super().write(table, data)
+        if table in self.logs:
+            filename, template = self.logs[table]
+            with open(self.staging / filename, "a", encoding="utf-8", newline="\n") as log:
+                log.write(log_lines(template, data))
 
     def path(self, table: str) -> Path:
         """Where a table's file is staged (under truth/ for truth tables)."""

@@ -171,9 +171,6 @@ def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> An
     if not isinstance(event, dict):
         return event
     e = dict(event)
-    logs = [key for key in ("log_format", "log_filename") if e.pop(key, None) is not None]
-    if logs:
-        ctx.pending.refuse(join(path, logs[0]), "event_logs")
     trigger = e.pop("trigger", None)
     if trigger == "proportional":
         rule = {k: e.pop(k) for k in ("driver", "scale") if k in e}

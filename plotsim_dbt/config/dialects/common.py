@@ -27,7 +27,7 @@ from .pending import Pending
 from .trail import Trail
 
 REALISTIC = ("name", "first_name", "last_name", "email", "company", "city", "country")
-OUTPUT_FORMATS = ("csv", "parquet", "duckdb")
+OUTPUT_FORMATS = ("csv", "parquet", "jsonl", "sql", "duckdb")
 
 
 @dataclass
@@ -115,29 +115,23 @@ def translate_noise(value: Any, path: str, ctx: Context) -> Any:
 
 def translate_output(value: Any, path: str, ctx: Context) -> Any:
     """Output format word or {format, directory, cell_budget, denormalized, partition_by,
-    sql_dialect} -> ours {format, directory}. cell_budget has no meaning here: we stream and cap
-    nothing (DESIGN.md section 9)."""
+    sql_dialect} -> ours {format, directory, denormalized, partition_by, sql_dialect}. cell_budget has no meaning
+    here: we stream and cap nothing (DESIGN.md section 9)."""
     if isinstance(value, str):
-        value = {"format": value}
-        where = path
-    elif isinstance(value, dict):
-        value, where = dict(value), join(path, "format")
-    else:
+        return {"format": value.strip().lower()}
+    if not isinstance(value, dict):
         return value
-    fmt = value.get("format")
-    if isinstance(fmt, str) and fmt.strip().lower() in ("jsonl", "sql"):
-        ctx.pending.refuse(where, "output_format", fmt.strip().upper())
-        value.pop("format")
+    value = dict(value)
+    if isinstance(value.get("format"), str):
+        value["format"] = value["format"].strip().lower()
     value.pop("cell_budget", None)
-    if value.pop("denormalized", False):
-        ctx.pending.refuse(join(path, "denormalized"), "denormalized")
-    if value.pop("partition_by", None) is not None:
-        ctx.pending.refuse(join(path, "partition_by"), "partition_by")
-    dialect = value.pop("sql_dialect", "postgresql")
+    if value.get("partition_by", 0) is None:
+        del value["partition_by"]
+    dialect = value.get("sql_dialect", "postgresql")
     if dialect not in ("postgresql", "mysql", "sqlite"):
         raise ConfigError(join(path, "sql_dialect"), f"unknown SQL dialect {dialect!r}; the reference knows postgresql, mysql, sqlite")
-    if dialect != "postgresql":
-        ctx.pending.refuse(join(path, "sql_dialect"), "output_format", "SQL")
+    if dialect == "postgresql" and value.get("format") != "sql":
+        value.pop("sql_dialect", None)  # the reference writes its default dialect beside any format
     return value
 
 

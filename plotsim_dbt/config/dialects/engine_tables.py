@@ -72,6 +72,7 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
         ]
         if table.type == "event":
             declared.update(_event_rule(table, path, ours, ctx, metrics))
+            declared.update({key: getattr(table, key) for key in ("log_format", "log_filename") if getattr(table, key) is not None})
         if table.cdc:
             declared["cdc"] = True
         out[group].append(declared)
@@ -95,8 +96,6 @@ def _check_fields(table: E.Table, path: str, ctx: Context, tables: Tables) -> No
     logs = [key for key in ("log_format", "log_filename") if getattr(table, key) is not None]
     if logs and table.type != "event":
         raise ConfigError(join(path, logs[0]), f"{logs[0]} applies to events")
-    if logs:
-        ctx.pending.refuse(join(path, logs[0]), "event_logs")
     child = table.type == "fact" and table.grain == "per_parent_row"
     if (table.parent_table is not None or table.children_per_row is not None) != child or (
         child and (table.parent_table is None or table.children_per_row is None)

@@ -46,6 +46,16 @@ def test_single_table_is_written_in_the_config_format(generated, tmp_path):
     assert [p.name for p in (tmp_path / "one").iterdir()] == ["fct_account.csv"], "no temporary file is left"
 
 
+def test_single_table_of_a_jsonl_config_is_json_lines_and_a_sql_config_is_refused(generated, tmp_path):
+    cfg, tables = generated
+    path = ps.write_single_table("fct_account", tables["fct_account"], tmp_path / "js", small_config(output="jsonl"))
+    assert path.name == "fct_account.jsonl"
+    pd.testing.assert_frame_equal(pd.read_json(path, lines=True), tables["fct_account"], check_dtype=False)
+    with pytest.raises(ValueError, match="a single table is written as csv, parquet, jsonl, not 'sql'"):
+        ps.write_single_table("fct_account", tables["fct_account"], tmp_path / "sql", small_config(output="sql"))
+    assert not (tmp_path / "sql").exists() or not list((tmp_path / "sql").iterdir())
+
+
 @pytest.mark.parametrize("name", ["../escape", "a/b", "/tmp/abs", "x.csv", "..", "", "1st", "a b", "a\\b"])
 def test_single_table_names_that_could_land_elsewhere_are_refused(generated, tmp_path, name):
     _, tables = generated

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 import plotsim_dbt as ps
 from plotsim_dbt.cli.main import main
 
@@ -42,6 +44,14 @@ def test_template_round_trip_and_run_with_validation(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Wrote 18 table(s)" in out and "Validation: VALID - 0 error(s), 0 warning(s)" in out
     assert (tmp_path / "data" / "fct_revenue.parquet").exists()
+
+
+@pytest.mark.parametrize(("fmt", "written"), [("jsonl", "fct_performance.jsonl"), ("sql", "data.sql")])
+def test_run_writes_the_text_formats(tmp_path, capsys, fmt, written):
+    target = tmp_path / "hr.yaml"
+    assert main(["template", "hr", "-o", str(target)]) == 0
+    assert main(["run", str(target), "-o", str(tmp_path / "data"), "--validate", "--format", fmt]) == 0
+    assert "Validation: VALID" in capsys.readouterr().out and (tmp_path / "data" / written).is_file()
 
 
 def test_list_info_and_schema(capsys):

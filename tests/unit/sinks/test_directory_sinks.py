@@ -122,6 +122,26 @@ def test_csv_parquet_and_duckdb_hold_the_same_rows(tmp_path):
 
 
 def test_an_unknown_format_is_one_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="output.format must be one of csv, parquet, duckdb"):
+    with pytest.raises(ValueError, match="output.format must be one of csv, parquet, jsonl, sql, duckdb"):
         ps.run(config(), tmp_path / "x", format="xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "sql"])
+def test_a_failed_text_run_leaves_the_earlier_run_and_no_scratch(tmp_path, monkeypatch, fmt):
+    out = tmp_path / "out"
+    ps.run(config(), out, format=fmt)
+    before = files(out)
+    assert not any(name.startswith(".") for name in before)  # the SQL sink's scratch database is gone
+
+    def broken_write(self, table, data):
+        if table == "truth_trajectory":
+            raise OSError("disk full (injected)")
+        return original(self, table, data)
+
+    original = DirectorySink.write
+    monkeypatch.setattr(DirectorySink, "write", broken_write)
+    with pytest.raises(OSError, match="injected"):
+        ps.run(config(seed=9), out, format=fmt)
+    assert files(out) == before
+    assert leftovers(tmp_path) == []
