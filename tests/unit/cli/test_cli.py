@@ -67,4 +67,4 @@ def test_list_info_and_schema(capsys):
 
 def test_unknown_template_lists_the_available_ones(capsys):
     assert main(["template", "nope"]) == 1
-    assert "available: hr, retail, saas" in capsys.readouterr().err
+    assert "available: banking, health, hr, marketing, retail, saas" in capsys.readouterr().err
