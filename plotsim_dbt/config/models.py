@@ -419,10 +419,10 @@ class Config(Frozen):
                     raise ValueError(f"segments.{i}.treatment.target_metric: {treatment.target_metric!r} is not a declared metric")
                 if treatment.start_period >= periods:
                     raise ValueError(f"segments.{i}.treatment.start_period: the window has periods 0..{periods - 1}")
-        faultable = {t.name for t in (*self.schema.facts, *self.schema.events)}
+        faultable = {f.name for f in self.schema.facts if f.grain == "entity_period"} | {e.name for e in self.schema.events}
         for i, issue in enumerate(self.quality):
             if issue.table not in faultable:
-                raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared fact or event table")
+                raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared per-entity-per-period fact or event table")
         for i, metric in enumerate(self.metrics):
             if metric.follows is not None and metric.follows not in names:
                 raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")
@@ -452,7 +452,7 @@ class Config(Frozen):
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
         if self.calendar is not None:
             _check_calendar(self)
-        if self.declares_schema and not self.facts:
+        if self.declares_schema and not any(f.grain == "entity_period" for f in self.facts):
             raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
         schema = self.schema
         where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")

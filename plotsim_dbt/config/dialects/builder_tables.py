@@ -139,8 +139,6 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
         ctx.trail.note(join(ours, "min"), join(path, "range"), whole=True)
         ctx.trail.note(join(ours, "max"), join(path, "range"), whole=True)
         return {**{k: v for k, v in c.items() if k != "range"}, "min": bounds[0], "max": bounds[1]}
-    elif word.startswith("ref.") and word.removeprefix("ref.") in facts:
-        ctx.pending.refuse(where, "sibling_fact")
     return c
 
 
@@ -156,14 +154,17 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
         if driver is None or scale is None or not isinstance(scale, (int, float)) or scale <= 0:
             raise ConfigError(join(path, "row_count_scale"), "a variable-grain fact needs row_count_driver and a positive row_count_scale")
         declared(driver, metrics, join(path, "row_count_driver"))
-        ctx.pending.refuse(join(path, "row_count_driver"), "variable_fact")
-    parent, children = f.pop("parent_table", None), f.pop("children_per_row", None)
-    if parent is not None or children is not None:
+        f["proportional"] = {"driver": driver, "scale": scale}
+        ctx.trail.note(join(path, "proportional", "driver"), join(path, "row_count_driver"))
+        ctx.trail.note(join(path, "proportional", "scale"), join(path, "row_count_scale"))
+    if "parent_table" in f:
+        parent, children = f.pop("parent_table"), f.get("children_per_row")
         if parent is None or not isinstance(children, list) or len(children) != 2 or not 1 <= children[0] <= children[1]:
             raise ConfigError(join(path, "children_per_row"), "a child fact needs parent_table and children_per_row: [min >= 1, max >= min]")
         if parent not in facts:
             raise ConfigError(join(path, "parent_table"), f"{parent!r} is not a declared fact")
-        ctx.pending.refuse(join(path, "parent_table"), "child_fact")
+        f["parent"] = parent
+        ctx.trail.note(join(path, "parent"), join(path, "parent_table"))
     return _with_columns(f, path, ctx, facts)
 
 

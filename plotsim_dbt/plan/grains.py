@@ -1,0 +1,78 @@
+"""Plans of variable and child facts: their table plan, the references between facts and the
+source of a child's share columns (resolved once, like every table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from ..columns import ColumnPlan
+from ..columns.grains import FactRefPlan
+from ..columns.metrics import metric_type
+from ..config.errors import ConfigError
+from ..config.schema import Fact, key_column, ref_column, table_path
+from .tables import TablePlan
+
+if TYPE_CHECKING:
+    from ..columns.keys import RefColumn
+    from .tables import ResolveContext
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrainFactTable(TablePlan):
+    key: str
+    entity_column: str
+    date_column: str
+    driver: int | None = None  # variable grain: the driver metric's index in the cell array
+    scale: float = 1.0  # rows = round(driver value x scale) per entity and period
+    parent: str | None = None  # child grain: the parent fact, its rows' key in parent_column
+    parent_column: str | None = None
+    low: int = 1  # children per parent row, uniform in [low, high]
+    high: int = 1
+
+
+def grain_fact(ctx: ResolveContext, fact: Fact, entity: str) -> GrainFactTable:
+    own = replace(ctx, table=fact.name)
+    columns = tuple(c.resolve(own) for c in fact.columns)
+    unit, common = ctx.config.unit, dict(key=key_column(fact), entity_column=ref_column(fact, entity), date_column=ref_column(fact, "dim_date"))
+    if fact.proportional is not None:
+        rule = fact.proportional
+        how = f"round({rule.driver} x {rule.scale:g}) rows per {unit} and period"
+        grain = dict(driver=ctx.metric(rule.driver).index, scale=rule.scale)
+    else:
+        low, high = fact.children_per_row
+        how = f"{low}-{high} rows under each row of {fact.parent}, with its {unit} and period"
+        grain = dict(parent=fact.parent, parent_column=ref_column(fact, fact.parent), low=low, high=high)
+    return GrainFactTable(name=fact.name, role="fact", description=fact.description or f"{how.capitalize()}.", columns=columns,
+                          primary_key=(common["key"],), **common, **grain)
+
+
+def fact_reference(ctx: ResolveContext, column: RefColumn) -> ColumnPlan:
+    """A child's parent key (made by the table's builder), or a sibling's pick of a row of the fact."""
+    target = ctx.facts[column.target]
+    fk = (target.name, key_column(target))
+    if ctx.facts[ctx.table].parent == target.name:
+        text = column.description or f"Foreign key to {target.name}: the parent row this row details."
+        return ColumnPlan(column.name, pa.int64(), text, fk, not_null=True)
+    text = column.description or (f"Foreign key to {target.name}: a row of the same {ctx.config.unit} at or before this row's period "
+                                  "(NULL when there is none).")
+    return FactRefPlan(column.name, pa.int64(), text, fk, table=target.name)
+
+
+def share_source(ctx: ResolveContext, table: str, column: str) -> tuple[str, pa.DataType, int]:
+    """(parent fact, Arrow type, decimal places) of a share of ``column`` in ``table``'s parent."""
+    parent = ctx.facts[ctx.facts[table].parent]
+    source = next(c for c in parent.columns if c.name == column)
+    if source.kind == "share":
+        _, kind, places = share_source(ctx, parent.name, source.column)
+        return parent.name, kind, places
+    metric = ctx.metric(source.metric)
+    if metric.decimals is None:
+        path = table_path(ctx.config.schema, table)
+        index = next(i for i, c in enumerate(ctx.facts[table].columns) if getattr(c, "column", None) == column)
+        raise ConfigError(f"{path}.columns.{index}.type", f"shares add up exactly only in whole units: give the metric {metric.name} "
+                          "decimals (e.g. decimals: 2) or a count type")
+    return parent.name, metric_type(metric), metric.decimals
+
