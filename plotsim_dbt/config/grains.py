@@ -15,10 +15,10 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
     by_name = {f.name: f for f in facts}
     for f, fact in enumerate(facts):
         path = f"facts.{f}"
-        ids = [c for c in fact.columns if isinstance(c, IdColumn)]
+        ids = [c for c, column in enumerate(fact.columns) if isinstance(column, IdColumn)]
         if fact.grain == "entity_period" and ids:
-            raise ValueError(f"{path}.columns: a per-entity-per-period fact is keyed by its date and entity; an id column needs a "
-                             "variable (proportional) or child (parent) grain")
+            raise ValueError(f"{path}.columns.{ids[0]}.type: a per-entity-per-period fact is keyed by its date and entity; an id column "
+                             "needs a variable (proportional) or child (parent) grain")
         if fact.grain != "entity_period" and len(ids) != 1:
             raise ValueError(f"{path}.columns: a {fact.grain} fact needs exactly one id column (its row key), found {len(ids)}")
         if fact.proportional is not None and fact.proportional.driver not in metrics:

@@ -19,7 +19,7 @@ DATE_WORDS = ("date", "int", "string", "float")
 
 def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None:
     """Rewrite the schema groups of ``out`` (a copy of the user's ``data``) in place."""
-    facts = {f.get("name") for f in listed(data.get("facts")) if isinstance(f, dict)}
+    facts = {f.get("name"): f for f in listed(data.get("facts")) if isinstance(f, dict)}
     if isinstance(out.get("dimensions"), list):
         out["dimensions"] = _dimensions(out["dimensions"], ctx, facts)
     for group, translate in (("facts", _fact), ("events", _event), ("bridges", _bridge)):
@@ -27,7 +27,7 @@ def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None
             out[group] = [translate(t, join(group, i), ctx, metrics, facts) for i, t in enumerate(out[group])]
 
 
-def _dimensions(dims: list, ctx: Context, facts: set) -> list:
+def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
     # Dimensions that are (or default to) one row per entity: a builder dimension referencing one
     # of them is a sub-entity dimension.
     per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
@@ -91,7 +91,7 @@ def _ref_target(column: dict) -> str | None:
     return word.removeprefix("ref.") if word.startswith("ref.") else None
 
 
-def _with_columns(table: dict, path: str, ctx: Context, facts: set, ours: str | None = None) -> dict:
+def _with_columns(table: dict, path: str, ctx: Context, facts: dict, ours: str | None = None) -> dict:
     """The table's columns translated; ``ours`` is the table's path in our model when it differs
     (a dropped dim_date shifts the dimensions after it)."""
     if isinstance(table.get("columns"), list):
@@ -111,7 +111,7 @@ def _long(column: Any) -> Any:
     return {"name": names[0], "type": column[names[0]], **{k: v for k, v in column.items() if k != names[0]}}
 
 
-def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
+def _column(column: Any, path: str, ours: str, ctx: Context, facts: dict) -> Any:
     c = _long(column)
     if not isinstance(c, dict) or not isinstance(c.get("type"), str):
         return column
@@ -142,7 +142,7 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
     return c
 
 
-def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(fact, dict):
         return fact
     f = dict(fact)
@@ -165,10 +165,21 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
             raise ConfigError(join(path, "parent_table"), f"{parent!r} is not a declared fact")
         f["parent"] = parent
         ctx.trail.note(join(path, "parent"), join(path, "parent_table"))
+        f["columns"] = _with_parent_key(listed(f.get("columns")), facts[parent])
     return _with_columns(f, path, ctx, facts)
 
 
-def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _with_parent_key(columns: list, parent: dict) -> list:
+    """A child's columns with the parent's key the reference adds by itself (named like the
+    parent's id column, after the declared ones), when the parent has one and no column points at it."""
+    declared = [_long(c) for c in columns]
+    if any(isinstance(c, dict) and c.get("type") == f"ref.{parent['name']}" for c in declared):
+        return columns
+    key = next((c["name"] for c in map(_long, listed(parent.get("columns"))) if isinstance(c, dict) and c.get("type") == "id"), None)
+    return columns if key is None else [*columns, {"name": key, "type": f"ref.{parent['name']}"}]
+
+
+def _event(event: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(event, dict):
         return event
     e = dict(event)
@@ -201,7 +212,7 @@ def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> An
     return _with_columns(e, path, ctx, facts)
 
 
-def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(bridge, dict):
         return bridge
     b = dict(bridge)
