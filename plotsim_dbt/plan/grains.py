@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from ..columns import ColumnPlan
-from ..columns.grains import FactRefPlan
+from ..columns.grains import FactRefPlan, SharePlan
 from ..columns.metrics import metric_type
 from ..config.errors import ConfigError
 from ..config.schema import Fact, key_column, ref_column, table_path
@@ -31,6 +31,12 @@ class GrainFactTable(TablePlan):
     parent_column: str | None = None
     low: int = 1  # children per parent row, uniform in [low, high]
     high: int = 1
+    parent_keys: tuple[tuple[str, str], ...] = ()  # (column here, column of the parent) pairs that find a row's parent row
+
+    @property
+    def shares(self) -> list[SharePlan]:
+        """The share columns of a child fact."""
+        return [c for c in self.columns if isinstance(c, SharePlan)]
 
 
 def grain_fact(ctx: ResolveContext, fact: Fact, entity: str) -> GrainFactTable:
@@ -44,7 +50,11 @@ def grain_fact(ctx: ResolveContext, fact: Fact, entity: str) -> GrainFactTable:
     else:
         low, high = fact.children_per_row
         how = f"{low}-{high} rows under each row of {fact.parent}, with its {unit} and period"
-        grain = dict(parent=fact.parent, parent_column=ref_column(fact, fact.parent), low=low, high=high)
+        parent = ctx.facts[fact.parent]
+        keyed = parent.grain != "entity_period"  # else the parent row is the one of the child's own date and entity
+        keys = ((ref_column(fact, parent.name), key_column(parent)),) if keyed else tuple(
+            (ref_column(fact, target), ref_column(parent, target)) for target in ("dim_date", entity))
+        grain = dict(parent=fact.parent, parent_column=keys[0][0] if keyed else None, low=low, high=high, parent_keys=keys)
     return GrainFactTable(name=fact.name, role="fact", description=fact.description or f"{how.capitalize()}.", columns=columns,
                           primary_key=(common["key"],), **common, **grain)
 
