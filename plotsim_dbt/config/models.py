@@ -422,8 +422,10 @@ class Config(Frozen):
         faultable = {f.name for f in self.schema.facts if f.grain == "entity_period"} | {e.name for e in self.schema.events}
         for i, issue in enumerate(self.quality):
             if issue.table not in faultable:
-                grained = issue.table in self.fact_tables  # variable and child facts: faults would break their children and sums
-                what = "a variable or child fact; faults go into per-entity-per-period facts and events" if grained else "not a declared fact or event table"
+                # Variable and child facts stay clean: a fault would break their children and sums.
+                grained = issue.table in self.fact_tables
+                what = "a variable or child fact; faults go into per-entity-per-period facts and events" if grained else \
+                    "not a declared fact or event table"
                 raise ValueError(f"quality.{i}.table: {issue.table!r} is {what}")
         for i, metric in enumerate(self.metrics):
             if metric.follows is not None and metric.follows not in names:

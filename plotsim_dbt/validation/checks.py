@@ -1,6 +1,7 @@
 """Post-generation checks, run as SQL in DuckDB so the same checks work on in-memory tables and on
 written files of any size. Errors: primary keys, foreign keys, the date spine, SCD2 history,
-bridge cardinality, child facts against their parents (validation/grains.py). Warnings (legal but suspicious; they do not make a report invalid): an event
+bridge cardinality, child facts against their parents (validation/grains.py). Warnings (legal but
+suspicious; they do not make a report invalid): an event
 table without rows, a foreign key whose rows all point at one parent row."""
 
 from __future__ import annotations
