@@ -66,8 +66,10 @@ class ShareColumn(ArgumentColumn):
         if fact.parent is None:
             raise ValueError(f"{ctx.path}.type: a share splits the parent row's amount; {ctx.table} is not a child fact (parent)")
         parent = ctx.facts.get(fact.parent)
-        source = None if parent is None else next((c for c in parent.columns if c.name == self.column), None)
-        if parent is not None and (source is None or source.kind not in ("metric", "share")):
+        if parent is None or parent.name == ctx.table:
+            return  # config/grains.py reports the parent
+        source = next((c for c in parent.columns if c.name == self.column), None)
+        if source is None or source.kind not in ("metric", "share"):
             raise ValueError(f"{ctx.path}.type: {fact.parent} has no metric or share column {self.column!r} to split")
 
     def resolve(self, ctx: Any) -> SharePlan:

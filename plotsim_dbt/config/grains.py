@@ -47,3 +47,23 @@ def _check_parent(fact: Fact, path: str, facts: dict[str, Fact]) -> None:
     keyed = facts[fact.parent].grain != "entity_period"  # else the parent row is the child's own (date, entity)
     if keyed and not any(isinstance(c, RefColumn) and c.target == fact.parent for c in fact.columns):
         raise ValueError(f"{path}.columns: a child fact needs a ref.{fact.parent} column (its parent row's key)")
+
+
+def check_shares(facts: list[Fact], places: dict[str, int | None]) -> None:
+    """A share column splits whole units (``places``: each metric's decimal places, None for full
+    precision), so the sums are exact."""
+    by_name = {f.name: f for f in facts}
+    for f, fact in enumerate(facts):
+        for c, column in enumerate(fact.columns):
+            if column.kind == "share":
+                metric = share_metric(by_name, fact, column.column)
+                if places[metric] is None:
+                    raise ValueError(f"facts.{f}.columns.{c}.type: shares add up exactly only in whole units: give the metric {metric} "
+                                     "decimals (e.g. decimals: 2) or a count type")
+
+
+def share_metric(facts: dict[str, Fact], fact: Fact, column: str) -> str:
+    """The metric a share column of ``fact`` splits in the end (through the parents' shares)."""
+    parent = facts[fact.parent]
+    source = next(c for c in parent.columns if c.name == column)
+    return share_metric(facts, parent, source.column) if source.kind == "share" else source.metric

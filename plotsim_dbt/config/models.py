@@ -15,6 +15,7 @@ from ..plan.periods import period_axis
 from .base import DECIMAL_PRECISION, MAX_DECIMALS, MAX_IDENTIFIER, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
+from .grains import check_shares
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
 from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
@@ -463,6 +464,7 @@ class Config(Frozen):
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
         if self.declares_schema:
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
+            check_shares(self.facts, {m.name: m.places for m in self.metrics})
         if self.lifecycle is not None:
             _check_lifecycle(self)
         if any(m.scaled_by is not None for m in self.metrics):

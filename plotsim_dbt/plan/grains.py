@@ -11,8 +11,8 @@ import pyarrow as pa
 from ..columns import ColumnPlan
 from ..columns.grains import FactRefPlan, SharePlan
 from ..columns.metrics import metric_type
-from ..config.errors import ConfigError
-from ..config.schema import Fact, key_column, ref_column, table_path
+from ..config.grains import share_metric
+from ..config.schema import Fact, key_column, ref_column
 from .tables import TablePlan
 
 if TYPE_CHECKING:
@@ -73,16 +73,5 @@ def fact_reference(ctx: ResolveContext, column: RefColumn) -> ColumnPlan:
 
 def share_source(ctx: ResolveContext, table: str, column: str) -> tuple[str, pa.DataType, int]:
     """(parent fact, Arrow type, decimal places) of a share of ``column`` in ``table``'s parent."""
-    parent = ctx.facts[ctx.facts[table].parent]
-    source = next(c for c in parent.columns if c.name == column)
-    if source.kind == "share":
-        _, kind, places = share_source(ctx, parent.name, source.column)
-        return parent.name, kind, places
-    metric = ctx.metric(source.metric)
-    if metric.decimals is None:
-        path = table_path(ctx.config.schema, table)
-        index = next(i for i, c in enumerate(ctx.facts[table].columns) if getattr(c, "column", None) == column)
-        raise ConfigError(f"{path}.columns.{index}.type", f"shares add up exactly only in whole units: give the metric {metric.name} "
-                          "decimals (e.g. decimals: 2) or a count type")
-    return parent.name, metric_type(metric), metric.decimals
-
+    metric = ctx.metric(share_metric(ctx.facts, ctx.facts[table], column))
+    return ctx.facts[table].parent, metric_type(metric), metric.decimals  # decimals set: config/grains.py checks it
