@@ -74,8 +74,7 @@ class ShareColumn(ArgumentColumn):
 
     def resolve(self, ctx: Any) -> SharePlan:
         parent, kind, places = ctx.share_source(ctx.table, self.column)
-        text = self.description or (f"This row's part of {parent}.{self.column}: the parts of one {parent} row's children add up "
-                                    "to it exactly.")
+        text = self.description or (f"This row's part of {parent}.{self.column}: the parts of one {parent} row's children add up to it exactly.")
         return SharePlan(self.name, kind, text, parent=parent, column=self.column, places=places)
 
 

@@ -17,8 +17,10 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
         path = f"facts.{f}"
         ids = [c for c, column in enumerate(fact.columns) if isinstance(column, IdColumn)]
         if fact.grain == "entity_period" and ids:
-            raise ValueError(f"{path}.columns.{ids[0]}.type: a per-entity-per-period fact is keyed by its date and entity; an id column "
-                             "needs a variable (proportional) or child (parent) grain")
+            raise ValueError(
+                f"{path}.columns.{ids[0]}.type: a per-entity-per-period fact is keyed by its date and entity; an id column "
+                "needs a variable (proportional) or child (parent) grain"
+            )
         if fact.grain != "entity_period" and len(ids) != 1:
             raise ValueError(f"{path}.columns: a {fact.grain} fact needs exactly one id column (its row key), found {len(ids)}")
         if fact.proportional is not None and fact.proportional.driver not in metrics:
@@ -28,8 +30,9 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
         for c, column in enumerate(fact.columns):
             target = by_name.get(column.target) if isinstance(column, RefColumn) else None
             if target is not None and target.grain == "entity_period":
-                raise ValueError(f"{path}.columns.{c}.type: {target.name} has no row key (one row per entity and period); reference "
-                                 "a variable or child fact")
+                raise ValueError(
+                    f"{path}.columns.{c}.type: {target.name} has no row key (one row per entity and period); reference a variable or child fact"
+                )
 
 
 def _check_parent(fact: Fact, path: str, facts: dict[str, Fact]) -> None:
@@ -58,8 +61,10 @@ def check_shares(facts: list[Fact], places: dict[str, int | None]) -> None:
             if column.kind == "share":
                 metric = share_metric(by_name, fact, column.column)
                 if places[metric] is None:
-                    raise ValueError(f"facts.{f}.columns.{c}.type: shares add up exactly only in whole units: give the metric {metric} "
-                                     "decimals (e.g. decimals: 2) or a count type")
+                    raise ValueError(
+                        f"facts.{f}.columns.{c}.type: shares add up exactly only in whole units: give the metric {metric} "
+                        "decimals (e.g. decimals: 2) or a count type"
+                    )
 
 
 def share_metric(facts: dict[str, Fact], fact: Fact, column: str) -> str:

@@ -52,11 +52,21 @@ def grain_fact(ctx: ResolveContext, fact: Fact, entity: str) -> GrainFactTable:
         how = f"{low}-{high} rows under each row of {fact.parent}, with its {unit} and period"
         parent = ctx.facts[fact.parent]
         keyed = parent.grain != "entity_period"  # else the parent row is the one of the child's own date and entity
-        keys = ((ref_column(fact, parent.name), key_column(parent)),) if keyed else tuple(
-            (ref_column(fact, target), ref_column(parent, target)) for target in ("dim_date", entity))
+        keys = (
+            ((ref_column(fact, parent.name), key_column(parent)),)
+            if keyed
+            else tuple((ref_column(fact, target), ref_column(parent, target)) for target in ("dim_date", entity))
+        )
         grain = dict(parent=fact.parent, parent_column=keys[0][0] if keyed else None, low=low, high=high, parent_keys=keys)
-    return GrainFactTable(name=fact.name, role="fact", description=fact.description or f"{how.capitalize()}.", columns=columns,
-                          primary_key=(common["key"],), **common, **grain)
+    return GrainFactTable(
+        name=fact.name,
+        role="fact",
+        description=fact.description or f"{how.capitalize()}.",
+        columns=columns,
+        primary_key=(common["key"],),
+        **common,
+        **grain,
+    )
 
 
 def fact_reference(ctx: ResolveContext, column: RefColumn) -> ColumnPlan:
@@ -66,8 +76,9 @@ def fact_reference(ctx: ResolveContext, column: RefColumn) -> ColumnPlan:
     if ctx.facts[ctx.table].parent == target.name:
         text = column.description or f"Foreign key to {target.name}: the parent row this row details."
         return ColumnPlan(column.name, pa.int64(), text, fk, not_null=True)
-    text = column.description or (f"Foreign key to {target.name}: a row of the same {ctx.config.unit} at or before this row's period "
-                                  "(NULL when there is none).")
+    text = column.description or (
+        f"Foreign key to {target.name}: a row of the same {ctx.config.unit} at or before this row's period (NULL when there is none)."
+    )
     return FactRefPlan(column.name, pa.int64(), text, fk, table=target.name)
 
 

@@ -20,18 +20,41 @@ import plotsim_dbt as ps
 
 SCALE = 5
 CONFIG = dict(
-    about="orders", unit="company", window=("2024-01", "2024-12"), seed=21, noise="realistic",
+    about="orders",
+    unit="company",
+    window=("2024-01", "2024-12"),
+    seed=21,
+    noise="realistic",
     metrics=[{"name": "engagement", "type": "score"}, {"name": "order_value", "type": "amount", "range": [20, 400]}],
     segments=[{"name": "growing", "count": 1200, "archetype": "growth"}, {"name": "fading", "count": 800, "archetype": "decline"}],
     dimensions=[{"name": "dim_company", "columns": [{"company_id": "id"}]}],
     facts=[
-        {"name": "fct_company", "columns": [{"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"},
-                                            {"engagement": "metric.engagement"}, {"order_value": "metric.order_value"}]},
-        {"name": "fct_orders", "proportional": {"driver": "engagement", "scale": SCALE},
-         "columns": [{"order_id": "id"}, {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}, {"order_value": "metric.order_value"}]},
-        {"name": "fct_items", "parent": "fct_orders", "children_per_row": [1, 4],
-         "columns": [{"item_id": "id"}, {"order_id": "ref.fct_orders"}, {"date_key": "ref.dim_date"},
-                     {"company_id": "ref.dim_company"}, {"line_amount": "share.order_value"}]},
+        {
+            "name": "fct_company",
+            "columns": [
+                {"date_key": "ref.dim_date"},
+                {"company_id": "ref.dim_company"},
+                {"engagement": "metric.engagement"},
+                {"order_value": "metric.order_value"},
+            ],
+        },
+        {
+            "name": "fct_orders",
+            "proportional": {"driver": "engagement", "scale": SCALE},
+            "columns": [{"order_id": "id"}, {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}, {"order_value": "metric.order_value"}],
+        },
+        {
+            "name": "fct_items",
+            "parent": "fct_orders",
+            "children_per_row": [1, 4],
+            "columns": [
+                {"item_id": "id"},
+                {"order_id": "ref.fct_orders"},
+                {"date_key": "ref.dim_date"},
+                {"company_id": "ref.dim_company"},
+                {"line_amount": "share.order_value"},
+            ],
+        },
     ],
 )
 

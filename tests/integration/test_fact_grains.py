@@ -68,10 +68,13 @@ def test_the_grain_tests_are_scaffolded_and_pass_on_clean_data(built):
     assert nodes(found, "relationships", "fct_returns", "order_id") == {"pass"}
 
 
-@pytest.mark.parametrize("fault", [
-    "update fct_order_items set line_amount = line_amount + 0.01 where item_id = (select min(item_id) from fct_order_items)",
-    "delete from fct_order_items where item_id = (select min(item_id) from fct_order_items)",  # an order loses its only or a share
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "update fct_order_items set line_amount = line_amount + 0.01 where item_id = (select min(item_id) from fct_order_items)",
+        "delete from fct_order_items where item_id = (select min(item_id) from fct_order_items)",  # an order loses its only or a share
+    ],
+)
 def test_children_sum_to_parent_fails_when_items_leave_their_order_total(built, tmp_path, fault):
     project, _, database = built
     found = statuses(project, copy_database(database, tmp_path / "sum.duckdb", fault), tmp_path)
