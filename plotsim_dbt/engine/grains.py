@@ -8,15 +8,18 @@ from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
+from scipy import special
 
 from ..plan.grains import GrainFactTable
 from ..plan.tables import FactTable
 from .builders import assemble, builds
 from .context import Block, Rows
+from .families import poisson_quantiles, quantile
 from .firings import proportional_cells
 from .ids import block_ids
 
 ROW_ROLE = "grain"  # not "fact": a row's timestamp falls inside its period, as an event's does
+_EDGE = 1e-12  # uniforms kept off 0 and 1 before the normal quantile
 
 
 def grain_rows(block: Block, table: GrainFactTable | FactTable) -> Rows:
@@ -45,3 +48,24 @@ def grain_fact_table(block: Block, table: GrainFactTable) -> pa.RecordBatch:
         parent = block.rows_of(block.plan.tables[table.parent])
         own[table.parent_column] = pa.array(parent.ids[rows.parent_row], pa.int64())
     return assemble(block, table, rows, own)
+
+
+def row_values(block: Block, rows: Rows, index: int) -> np.ndarray:
+    """A metric on a variable or child fact: each row draws it afresh around its entity-period's
+    centre (the cell's family, clamp and rounding), so amounts vary per row and follow the
+    trajectory; NULL where the cell is. A metric tied to a dimension (scaled_by) keeps the cell."""
+    plan = block.plan
+    cells = block.values[rows.local, rows.period, index]
+    if any(scale.metric == index for scale in plan.scales):
+        return cells
+    metric = plan.metrics[index]
+    centre = block.centres[rows.local, rows.period, index]
+    z = special.ndtri(np.clip(block.uniforms(rows, (rows.table, metric.name, "row draw"))[:, 0], _EDGE, 1 - _EDGE))
+    if metric.family == "poisson":
+        values = poisson_quantiles(centre, z, plan.poisson_grids.get(index))
+    else:
+        values = quantile(metric.family, metric.params, centre, z, metric.low, metric.high)
+    values = np.clip(values, metric.clamp_low, metric.clamp_high)
+    if metric.decimals is not None:
+        values = np.round(values, metric.decimals)
+    return np.where(np.isnan(cells), np.nan, values)

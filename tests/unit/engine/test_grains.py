@@ -119,12 +119,19 @@ def test_a_variable_fact_has_round_driver_times_scale_rows_per_entity_and_period
     assert set(orders.set_index(["company_id", "date_key"]).index) <= set(cells.index)  # only where the company exists
 
 
-def test_metrics_on_a_variable_fact_carry_the_entity_period_value(tables):
+def test_metrics_on_a_variable_fact_are_drawn_per_row_around_the_entity_period(tables):
     cells = frame(tables, "fct_company")[["company_id", "date_key", "order_value"]]
     orders = frame(tables, "fct_orders").merge(cells, on=["company_id", "date_key"], suffixes=("", "_cell"))
     assert len(orders) == len(tables["fct_orders"])
-    assert (orders["order_value"].isna() == orders["order_value_cell"].isna()).all()
-    assert (orders["order_value"].dropna() == orders["order_value_cell"].dropna()).all()
+    assert (orders["order_value"].isna() == orders["order_value_cell"].isna()).all()  # the cell's missingness
+    values = orders.dropna(subset=["order_value"])
+    rows, cell = values["order_value"].astype(float), values["order_value_cell"].astype(float)
+    assert rows.between(20, 400).all() and (rows != cell).mean() > 0.9  # every row its own amount, in range
+    assert values.groupby(["company_id", "date_key"])["order_value"].nunique().max() > 1
+    assert np.corrcoef(rows, cell)[0, 1] > 0.5  # both follow the entity's position
+    # Same distribution around the centre: 4 standard errors (the cell mean repeats a cell once per row, so it counts its cells).
+    distinct = len(values.groupby(["company_id", "date_key"]))
+    assert abs(rows.mean() - cell.mean()) < 4 * np.sqrt(rows.var() / len(values) + cell.var() / distinct)
 
 
 def test_children_sit_under_one_parent_row_with_its_keys(tables):
