@@ -39,7 +39,7 @@ def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
         ours = join("dimensions", len(out))
         if not isinstance(dim, dict) or "grain" in dim:
             ctx.trail.note(ours, path)
-            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, facts, ours))
+            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, ours))
             continue
         d = dict(dim)
         per, is_reference = d.pop("per", None), d.pop("reference", False)
@@ -53,7 +53,7 @@ def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
             else:
                 check_date_dimension([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
             continue
-        d = _with_columns(d, path, ctx, facts, ours)
+        d = _with_columns(d, path, ctx, ours)
         columns = [c for c in listed(d.get("columns")) if isinstance(c, dict)]
         for j, column in enumerate(listed(d.get("columns"))):
             target = _ref_target(column) if isinstance(column, dict) else None
@@ -91,12 +91,12 @@ def _ref_target(column: dict) -> str | None:
     return word.removeprefix("ref.") if word.startswith("ref.") else None
 
 
-def _with_columns(table: dict, path: str, ctx: Context, facts: dict, ours: str | None = None) -> dict:
+def _with_columns(table: dict, path: str, ctx: Context, ours: str | None = None) -> dict:
     """The table's columns translated; ``ours`` is the table's path in our model when it differs
     (a dropped dim_date shifts the dimensions after it)."""
     if isinstance(table.get("columns"), list):
         columns = table["columns"]
-        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx, facts)
+        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx)
                                       for j, c in enumerate(columns)]}
     return table
 
@@ -111,7 +111,7 @@ def _long(column: Any) -> Any:
     return {"name": names[0], "type": column[names[0]], **{k: v for k, v in column.items() if k != names[0]}}
 
 
-def _column(column: Any, path: str, ours: str, ctx: Context, facts: dict) -> Any:
+def _column(column: Any, path: str, ours: str, ctx: Context) -> Any:
     c = _long(column)
     if not isinstance(c, dict) or not isinstance(c.get("type"), str):
         return column
@@ -166,7 +166,7 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any
         f["parent"] = parent
         ctx.trail.note(join(path, "parent"), join(path, "parent_table"))
         f["columns"] = _with_parent_key(listed(f.get("columns")), facts[parent])
-    return _with_columns(f, path, ctx, facts)
+    return _with_columns(f, path, ctx)
 
 
 def _with_parent_key(columns: list, parent: dict) -> list:
@@ -209,7 +209,7 @@ def _event(event: Any, path: str, ctx: Context, metrics: list, facts: dict) -> A
             ctx.trail.note(join(path, "threshold", key), join(path, key))
     elif trigger is not None:
         raise ConfigError(join(path, "trigger"), f"trigger is proportional or threshold, got {trigger!r}")
-    return _with_columns(e, path, ctx, facts)
+    return _with_columns(e, path, ctx)
 
 
 def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
