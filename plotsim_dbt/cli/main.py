@@ -20,6 +20,7 @@ from .. import __version__
 from ..api import run
 from ..config import Config, ConfigError, create_from_yaml
 from ..inspect import trace_metric_cell
+from ..plan.grains import GrainFactTable
 from ..plan.resolve import resolve_plan
 from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
@@ -114,6 +115,9 @@ def _rows(table, entities: int, periods: int) -> str:
         return f"{entities * periods:,} rows"
     if isinstance(table, EventTable):
         return f"events, {'proportional' if table.scale is not None else 'threshold'}"
+    if isinstance(table, GrainFactTable):
+        return f"round(driver x {table.scale:g}) rows per entity and period" if table.parent is None else \
+            f"{table.low}-{table.high} rows per {table.parent} row"
     return f"{table.low}-{table.high} links per entity"
 
 

@@ -33,6 +33,7 @@ class CheckContext:
     table: str
     role: str
     dimensions: Mapping[str, Any]  # name -> declared Dimension
+    facts: Mapping[str, Any]  # name -> declared Fact
     entity_table: str
     metrics: tuple[str, ...]
     periods: int

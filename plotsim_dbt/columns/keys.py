@@ -20,7 +20,7 @@ class IdPlan(ColumnPlan):
 @register
 class IdColumn(ColumnSpec):
     words = ("id",)
-    roles = frozenset({"entity", "reference", "sub_entity", "event"})
+    roles = frozenset({"entity", "reference", "sub_entity", "fact", "event"})  # facts: variable and child grains only
 
     def resolve(self, ctx: Any) -> IdPlan:
         return IdPlan(self.name, pa.int64(), self.description or "Primary key.", not_null=True)  # numbered by its table
@@ -76,8 +76,11 @@ class RefColumn(ArgumentColumn):
 
     def check(self, ctx: CheckContext) -> None:
         target, dims = self.target, ctx.dimensions
+        if target in ctx.facts and ctx.role == "fact" and target != ctx.table:
+            return  # a parent or sibling fact: config/grains.py checks it has row keys
         if target != "dim_date" and target not in dims:
-            raise ValueError(f"{ctx.path}.type: {target!r} is not a declared dimension (or dim_date)")
+            where = "dimension (or dim_date)" if ctx.role != "fact" else "dimension, dim_date or fact with row keys"
+            raise ValueError(f"{ctx.path}.type: {target!r} is not a declared {where}")
         if target == ctx.table:
             raise ValueError(f"{ctx.path}.type: {ctx.table} cannot reference itself")
         dimension_role = ctx.role in ("entity", "sub_entity")
@@ -91,6 +94,8 @@ class RefColumn(ArgumentColumn):
     def resolve(self, ctx: Any) -> ColumnPlan:
         if self.target == "dim_date":
             return DateRefPlan(self.name, pa.int32(), self._describe("date_key"), ("dim_date", "date_key"), not_null=True)
+        if self.target in ctx.facts:
+            return ctx.fact_reference(self)
         parent = ctx.dimension(self.target)
         key = parent.key
         fk = (self.target, key)

@@ -30,6 +30,10 @@ class MetricColumnPlan(ColumnPlan):
         period = rows.period - self.lag
         valid = period >= 0
         cells = block.values[rows.local, np.maximum(period, 0), self.index]
+        if rows.role == "grain" and not self.lag:  # a row of a variable or child fact draws its own value
+            from ..engine.grains import row_values
+
+            cells = row_values(block, rows, self.index)
         missing = np.isnan(cells) | ~valid
         mask = missing if missing.any() else None
         if self.integer:

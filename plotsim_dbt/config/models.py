@@ -15,6 +15,7 @@ from ..plan.periods import period_axis
 from .base import DECIMAL_PRECISION, MAX_DECIMALS, MAX_IDENTIFIER, Frozen, Identifier
 from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
+from .grains import check_shares
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
 from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
@@ -439,10 +440,14 @@ class Config(Frozen):
                     raise ValueError(f"segments.{i}.treatment.target_metric: {treatment.target_metric!r} is not a declared metric")
                 if treatment.start_period >= periods:
                     raise ValueError(f"segments.{i}.treatment.start_period: the window has periods 0..{periods - 1}")
-        faultable = {t.name for t in (*self.schema.facts, *self.schema.events)}
+        faultable = {f.name for f in self.schema.facts if f.grain == "entity_period"} | {e.name for e in self.schema.events}
         for i, issue in enumerate(self.quality):
             if issue.table not in faultable:
-                raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared fact or event table")
+                # Variable and child facts stay clean: a fault would break their children and sums.
+                grained = issue.table in self.fact_tables
+                what = "a variable or child fact; faults go into per-entity-per-period facts and events" if grained else \
+                    "not a declared fact or event table"
+                raise ValueError(f"quality.{i}.table: {issue.table!r} is {what}")
         for i, metric in enumerate(self.metrics):
             if metric.follows is not None and metric.follows not in names:
                 raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")
@@ -472,13 +477,14 @@ class Config(Frozen):
                     raise ValueError(f"entity_features.metrics: {metric!r} is not a declared metric")
         if self.calendar is not None:
             _check_calendar(self)
-        if self.declares_schema and not self.facts:
+        if self.declares_schema and not any(f.grain == "entity_period" for f in self.facts):
             raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
         schema = self.schema
         where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
         if self.declares_schema:
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
+            check_shares(self.facts, {m.name: m.places for m in self.metrics})
         if self.lifecycle is not None:
             _check_lifecycle(self)
         if any(m.scaled_by is not None for m in self.metrics):

@@ -22,6 +22,7 @@ from ..columns.keys import IdColumn, RefColumn
 from ..columns.scd import ScdColumn
 from ..sinks.event_logs import check_log
 from .base import MAX_IDENTIFIER, Frozen, Identifier
+from .grains import check_grains
 
 OPEN_END_DATE = dt.date(9999, 12, 31)
 
@@ -55,17 +56,39 @@ class Dimension(Frozen):
         return next((c for c in self.columns if isinstance(c, ScdColumn)), None)
 
 
+class Proportional(Frozen):
+    driver: str = Field(description="Metric whose realised value sets the rows per entity and period.")
+    scale: float = Field(gt=0, le=10_000, description="Rows = round(value x scale).")
+
+
 class Fact(Frozen):
     name: Identifier
     description: str | None = None
     columns: list[Column] = Field(min_length=1)
     cdc: bool | CdcOptions = Field(False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its "
                                    "truth: true, or the options of docs/snapshots.md.")
+    proportional: Proportional | None = Field(
+        None, description="Variable grain: round(driver x scale) rows per entity and period (e.g. orders); the table needs an id column.")
+    parent: Identifier | None = Field(None, description="Child grain: the variable or child fact whose rows this one details "
+                                      "(order items under orders); needs children_per_row and a ref.<parent> column.")
+    children_per_row: tuple[int, int] | None = Field(None, description="Child grain: [min >= 1, max >= min] rows per parent row.")
 
+    @model_validator(mode="after")
+    def _one_grain(self) -> Fact:
+        if self.proportional is not None and self.parent is not None:
+            raise ValueError("parent: a fact is variable (proportional) or a child (parent), not both")
+        if (self.parent is None) != (self.children_per_row is None):
+            raise ValueError("children_per_row: a child fact needs parent and children_per_row together")
+        if self.children_per_row is not None and not 1 <= self.children_per_row[0] <= self.children_per_row[1]:
+            raise ValueError(f"children_per_row: need [min >= 1, max >= min], got {list(self.children_per_row)}")
+        if self.cdc and self.grain != "entity_period":
+            raise ValueError(f"cdc: a change feed follows a per-entity-per-period fact, not a {self.grain} one; remove cdc")
+        return self
 
-class Proportional(Frozen):
-    driver: str = Field(description="Metric whose realised value sets the rows per entity and period.")
-    scale: float = Field(gt=0, le=10_000, description="Rows = round(value x scale).")
+    @property
+    def grain(self) -> str:
+        """entity_period (one row per entity and period), variable (proportional) or child (parent)."""
+        return "variable" if self.proportional is not None else "child" if self.parent is not None else "entity_period"
 
 
 class Threshold(Frozen):
@@ -248,10 +271,11 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         )
     entity = entity_dims[0]
     dims = {d.name: d for d in schema.dimensions}
+    facts = {f.name: f for f in schema.facts}
     for group, tables in (("dimensions", schema.dimensions), ("facts", schema.facts), ("events", schema.events)):
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
-            context = dict(table=table.name, role=role, dimensions=dims, entity_table=entity.name, metrics=tuple(metrics),
+            context = dict(table=table.name, role=role, dimensions=dims, facts=facts, entity_table=entity.name, metrics=tuple(metrics),
                            periods=periods, attributes=frozenset(attributes), entities=entities,
                            event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
@@ -276,6 +300,7 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         refs = {c.target for c in fact.columns if isinstance(c, RefColumn)}
         if not {"dim_date", entity.name} <= refs:
             raise ValueError(f"facts.{f}.columns: a fact needs ref.dim_date and ref.{entity.name} columns (its key)")
+    check_grains(schema.facts, metrics)
     for e, event in enumerate(schema.events):
         if key_column(event) is None:
             raise ValueError(f"events.{e}.columns: an event needs an id column (its primary key)")

@@ -12,10 +12,12 @@ from pathlib import Path
 import yaml
 
 from ..columns import ColumnPlan
+from ..columns.grains import SharePlan
 from ..columns.lifecycle import LifecyclePlan
 from ..columns.timestamps import TimestampPlan
 from ..config import Config
 from ..features import feature_metrics
+from ..plan.grains import GrainFactTable
 from ..plan.resolve import Plan, plan_of
 from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
@@ -118,6 +120,9 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
                     join_column=VERSION_KEY if table.versioned else table.entity_column,
                 )
             )
+    if isinstance(column, SharePlan):
+        tests.append(_test("children_sum_to_parent", to=relation(column.parent), parent_column=column.column,
+                           key_columns=[k for k, _ in table.parent_keys], parent_key_columns=[k for _, k in table.parent_keys]))
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(
             _test("fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column)
@@ -128,7 +133,7 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
     return entry
 
 
-def _table_tests(plan: Plan, table: TablePlan) -> list:
+def _table_tests(plan: Plan, table: TablePlan, relation: Relation = _ref) -> list:
     """Model-level tests: a composite key, the row count, and the truth tests of the table's kind."""
     tests: list = []
     if len(table.primary_key) > 1:
@@ -179,6 +184,13 @@ def _table_tests(plan: Plan, table: TablePlan) -> list:
             ]
     elif isinstance(table, BridgeTable):
         tests.append(_test("bridge_matches_truth", left_column=table.left_key, right_column=table.right_key))
+    elif isinstance(table, GrainFactTable) and table.driver is not None:
+        driver = plan.metrics[table.driver].name
+        source = next((f for f in plan.fact_tables if driver in f.metric_columns and (f.entity_column, f.date_column) ==
+                       (table.entity_column, table.date_column)), None)
+        if source is not None:  # the driver's realised values are the answer key of the row counts
+            tests.append(_test("rows_follow_driver", driver_model=relation(source.name), driver_column=driver, scale=table.scale,
+                               entity_column=table.entity_column, date_column=table.date_column))
     return tests
 
 
@@ -200,7 +212,7 @@ def _table_model(plan: Plan, table: TablePlan, settings: dict, relation: Relatio
         "name": table.name,
         "description": table.description,
         "config": _model_config(settings),
-        "data_tests": _table_tests(plan, table),
+        "data_tests": _table_tests(plan, table, relation),
         "columns": [_column_entry(plan, table, c, relation) for c in table.columns],
     }
 

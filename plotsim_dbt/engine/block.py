@@ -12,7 +12,7 @@ from ..cdc import builder as _cdc  # noqa: F401  (registers the change-feed buil
 from ..plan.resolve import Plan
 from ..quality import clean_name
 from ..truth import block_tables
-from . import bridges, dims, events, facts  # noqa: F401  (register the table builders)
+from . import bridges, dims, events, facts, grains  # noqa: F401  (register the table builders)
 from .builders import BUILDERS
 from .context import Block
 

@@ -25,8 +25,9 @@ from .streams import Purpose, draw_rows, name_key
 from .trajectories import Paths, entity_centres, entity_effective, entity_paths
 
 if TYPE_CHECKING:
+    from ..plan.grains import GrainFactTable
     from ..plan.resolve import Plan
-    from ..plan.tables import SubEntityTable, TablePlan
+    from ..plan.tables import FactTable, SubEntityTable, TablePlan
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Rows:
     version: np.ndarray | None = None  # SCD2 dimension rows: index of the row's version in Block.versions
     placed: bool = False  # event timestamps follow the weekly calendar
     born: np.ndarray | None = None  # dimension rows: the period the row came into being
+    parent_row: np.ndarray | None = None  # child fact rows: the index of the row's parent among the parent fact's block rows
 
     def __len__(self) -> int:
         return len(self.entity)
@@ -69,6 +71,7 @@ class Block:
         self.stop = stop
         self._links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._sub_starts: dict[str, np.ndarray] = {}
+        self._rows: dict[str, Rows] = {}
         self._built: dict[str, pa.RecordBatch] = {}
         self._injected: dict[str, Injected] = {}
 
@@ -179,6 +182,14 @@ class Block:
         if bridge not in self._links:
             self._links[bridge] = links(self, self.plan.tables[bridge])
         return self._links[bridge]
+
+    def rows_of(self, table: GrainFactTable | FactTable) -> Rows:
+        """The rows of a fact a child or sibling reads (made once)."""
+        if table.name not in self._rows:
+            from .grains import grain_rows  # the grains module builds on Rows
+
+            self._rows[table.name] = grain_rows(self, table)
+        return self._rows[table.name]
 
     def built(self, table: TablePlan) -> pa.RecordBatch:
         """The table's rows as generated, before any quality fault (made once)."""

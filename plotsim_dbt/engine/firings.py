@@ -15,7 +15,7 @@ def event_cells(table: EventTable, values: np.ndarray) -> np.ndarray:
     """Rows per [entity, period] for the block's entities."""
     series = values[:, :, table.metric]
     if table.scale is not None:
-        return np.rint(np.maximum(np.nan_to_num(series, nan=0.0), 0.0) * table.scale).astype(np.int64)
+        return proportional_cells(series, table.scale)
     with np.errstate(invalid="ignore"):
         hit = series > table.above if table.above is not None else series < table.below
     streak = np.zeros(len(series), dtype=np.int64)
@@ -27,3 +27,8 @@ def event_cells(table: EventTable, values: np.ndarray) -> np.ndarray:
         fired[now, t] = 1
         done |= now
     return fired
+
+
+def proportional_cells(series: np.ndarray, scale: float) -> np.ndarray:
+    """round(value x scale) rows per [entity, period] of a driver's realised values (missing or negative -> 0)."""
+    return np.rint(np.maximum(np.nan_to_num(series, nan=0.0), 0.0) * scale).astype(np.int64)

@@ -151,6 +151,21 @@ class ResolveContext:
     config: Config
     metrics: tuple[MetricPlan, ...]
     dimensions: dict[str, DimensionInfo] = field(default_factory=dict)
+    table: str | None = None  # the table whose columns are resolved (set for variable and child facts)
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        return {f.name: f for f in self.config.schema.facts}
+
+    def fact_reference(self, column) -> ColumnPlan:
+        from .grains import fact_reference
+
+        return fact_reference(self, column)
+
+    def share_source(self, table: str, column: str) -> tuple:
+        from .grains import share_source
+
+        return share_source(self, table, column)
 
     def metric(self, name: str) -> MetricPlan:
         return next(m for m in self.metrics if m.name == name)
@@ -367,10 +382,13 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     scd_table = entity.name if entity.scd_column is not None or config.lifecycle is not None else None
     # The reference puts the stage on the first fact carrying the tracked metric.
     staged = None if config.lifecycle is None else next(
-        (f.name for f in schema.facts if any(c.name == config.lifecycle.track for c in f.columns)), None)
+        (f.name for f in schema.facts if f.grain == "entity_period" and any(c.name == config.lifecycle.track for c in f.columns)), None)
+    from .grains import grain_fact  # variable and child facts build on these plans
+
     tables: list[TablePlan] = [date_table(config)]
     tables += [_dimension(ctx, d) for d in schema.dimensions]
-    tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) for f in schema.facts]
+    tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) if f.grain == "entity_period" else grain_fact(ctx, f, entity.name)
+               for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
     from ..cdc.plan import change_tables  # the cdc package builds on these plans

@@ -1,6 +1,7 @@
 """Post-generation checks, run as SQL in DuckDB so the same checks work on in-memory tables and on
 written files of any size. Errors: primary keys, foreign keys, the date spine, SCD2 history,
-bridge cardinality. Warnings (legal but suspicious; they do not make a report invalid): an event
+bridge cardinality, child facts against their parents (validation/grains.py). Warnings (legal but
+suspicious; they do not make a report invalid): an event
 table without rows, a foreign key whose rows all point at one parent row."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from ..config import Config
 from ..plan.resolve import Plan, plan_of
 from ..plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
 from ..sql import ident
+from .grains import CHECKS as GRAIN_CHECKS
+from .grains import grain_issues
 from .report import ValidationIssue, ValidationReport
 
 
@@ -28,7 +31,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 CHECKS = (
     "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality",
-    "scd_integrity", "bridge_integrity",
+    "scd_integrity", "bridge_integrity", *GRAIN_CHECKS,
 )
 
 
@@ -148,6 +151,7 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
                              f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
                              missing=len(missing), unexpected=len(extra), duplicated=duplicated, expected_rows=len(expected)))
     issues += _event_warnings(plan, con) + _fk_collapse_warnings(plan, con) + _scd_issues(plan, con) + _bridge_issues(plan, con)
+    issues += grain_issues(plan, con)
     return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)
 
 

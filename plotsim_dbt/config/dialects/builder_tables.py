@@ -19,7 +19,7 @@ DATE_WORDS = ("date", "int", "string", "float")
 
 def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None:
     """Rewrite the schema groups of ``out`` (a copy of the user's ``data``) in place."""
-    facts = {f.get("name") for f in listed(data.get("facts")) if isinstance(f, dict)}
+    facts = {f.get("name"): f for f in listed(data.get("facts")) if isinstance(f, dict)}
     if isinstance(out.get("dimensions"), list):
         out["dimensions"] = _dimensions(out["dimensions"], ctx, facts)
     for group, translate in (("facts", _fact), ("events", _event), ("bridges", _bridge)):
@@ -27,7 +27,7 @@ def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None
             out[group] = [translate(t, join(group, i), ctx, metrics, facts) for i, t in enumerate(out[group])]
 
 
-def _dimensions(dims: list, ctx: Context, facts: set) -> list:
+def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
     # Dimensions that are (or default to) one row per entity: a builder dimension referencing one
     # of them is a sub-entity dimension.
     per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
@@ -39,7 +39,7 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
         ours = join("dimensions", len(out))
         if not isinstance(dim, dict) or "grain" in dim:
             ctx.trail.note(ours, path)
-            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, facts, ours))
+            out.append(dim if not isinstance(dim, dict) else _with_columns(dim, path, ctx, ours))
             continue
         d = dict(dim)
         per, is_reference = d.pop("per", None), d.pop("reference", False)
@@ -53,7 +53,7 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
             else:
                 check_date_dimension([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
             continue
-        d = _with_columns(d, path, ctx, facts, ours)
+        d = _with_columns(d, path, ctx, ours)
         columns = [c for c in listed(d.get("columns")) if isinstance(c, dict)]
         for j, column in enumerate(listed(d.get("columns"))):
             target = _ref_target(column) if isinstance(column, dict) else None
@@ -91,12 +91,12 @@ def _ref_target(column: dict) -> str | None:
     return word.removeprefix("ref.") if word.startswith("ref.") else None
 
 
-def _with_columns(table: dict, path: str, ctx: Context, facts: set, ours: str | None = None) -> dict:
+def _with_columns(table: dict, path: str, ctx: Context, ours: str | None = None) -> dict:
     """The table's columns translated; ``ours`` is the table's path in our model when it differs
     (a dropped dim_date shifts the dimensions after it)."""
     if isinstance(table.get("columns"), list):
         columns = table["columns"]
-        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx, facts)
+        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx)
                                       for j, c in enumerate(columns)]}
     return table
 
@@ -111,7 +111,7 @@ def _long(column: Any) -> Any:
     return {"name": names[0], "type": column[names[0]], **{k: v for k, v in column.items() if k != names[0]}}
 
 
-def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
+def _column(column: Any, path: str, ours: str, ctx: Context) -> Any:
     c = _long(column)
     if not isinstance(c, dict) or not isinstance(c.get("type"), str):
         return column
@@ -139,12 +139,10 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
         ctx.trail.note(join(ours, "min"), join(path, "range"), whole=True)
         ctx.trail.note(join(ours, "max"), join(path, "range"), whole=True)
         return {**{k: v for k, v in c.items() if k != "range"}, "min": bounds[0], "max": bounds[1]}
-    elif word.startswith("ref.") and word.removeprefix("ref.") in facts:
-        ctx.pending.refuse(where, "sibling_fact")
     return c
 
 
-def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(fact, dict):
         return fact
     f = dict(fact)
@@ -156,18 +154,32 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
         if driver is None or scale is None or not isinstance(scale, (int, float)) or scale <= 0:
             raise ConfigError(join(path, "row_count_scale"), "a variable-grain fact needs row_count_driver and a positive row_count_scale")
         declared(driver, metrics, join(path, "row_count_driver"))
-        ctx.pending.refuse(join(path, "row_count_driver"), "variable_fact")
-    parent, children = f.pop("parent_table", None), f.pop("children_per_row", None)
-    if parent is not None or children is not None:
+        f["proportional"] = {"driver": driver, "scale": scale}
+        ctx.trail.note(join(path, "proportional", "driver"), join(path, "row_count_driver"))
+        ctx.trail.note(join(path, "proportional", "scale"), join(path, "row_count_scale"))
+    if "parent_table" in f:
+        parent, children = f.pop("parent_table"), f.get("children_per_row")
         if parent is None or not isinstance(children, list) or len(children) != 2 or not 1 <= children[0] <= children[1]:
             raise ConfigError(join(path, "children_per_row"), "a child fact needs parent_table and children_per_row: [min >= 1, max >= min]")
         if parent not in facts:
             raise ConfigError(join(path, "parent_table"), f"{parent!r} is not a declared fact")
-        ctx.pending.refuse(join(path, "parent_table"), "child_fact")
-    return _with_columns(f, path, ctx, facts)
+        f["parent"] = parent
+        ctx.trail.note(join(path, "parent"), join(path, "parent_table"))
+        f["columns"] = _with_parent_key(listed(f.get("columns")), facts[parent])
+    return _with_columns(f, path, ctx)
 
 
-def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _with_parent_key(columns: list, parent: dict) -> list:
+    """A child's columns with the parent's key the reference adds by itself (named like the
+    parent's id column, after the declared ones), when the parent has one and no column points at it."""
+    declared = [_long(c) for c in columns]
+    if any(isinstance(c, dict) and c.get("type") == f"ref.{parent['name']}" for c in declared):
+        return columns
+    key = next((c["name"] for c in map(_long, listed(parent.get("columns"))) if isinstance(c, dict) and c.get("type") == "id"), None)
+    return columns if key is None else [*columns, {"name": key, "type": f"ref.{parent['name']}"}]
+
+
+def _event(event: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(event, dict):
         return event
     e = dict(event)
@@ -194,10 +206,10 @@ def _event(event: Any, path: str, ctx: Context, metrics: list, facts: set) -> An
             ctx.trail.note(join(path, "threshold", key), join(path, key))
     elif trigger is not None:
         raise ConfigError(join(path, "trigger"), f"trigger is proportional or threshold, got {trigger!r}")
-    return _with_columns(e, path, ctx, facts)
+    return _with_columns(e, path, ctx)
 
 
-def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
+def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: dict) -> Any:
     if not isinstance(bridge, dict):
         return bridge
     b = dict(bridge)

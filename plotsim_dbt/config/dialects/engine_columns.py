@@ -140,9 +140,9 @@ def _fk(c: E.Column, target: str, where: str, ctx: Context, tables: Tables) -> s
         raise ConfigError(where, f"write a foreign key as fk:<table>.<column>, got fk:{target}")
     if table != "dim_date" and table not in tables.by_name:
         raise ConfigError(where, f"{table!r} is not a declared table")
-    if table in tables.by_name and tables.by_name[table].type != "dim":
-        ctx.pending.refuse(where, "sibling_fact")
-    elif tables.key(table) != column:
+    if table in tables.by_name and tables.by_name[table].type == "event":
+        raise ConfigError(where, f"{table!r} is an event table; a foreign key points at a dim or at a variable or child fact")
+    if tables.key(table) != column:
         raise ConfigError(where, f"{table}'s key column is {tables.key(table)!r}, not {column!r}")
     weights = c.distribution.get("weights") if isinstance(c.distribution, dict) else None
     if c.distribution not in (None, "uniform") and not (isinstance(c.distribution, dict) and set(c.distribution) <= {"weights"}):

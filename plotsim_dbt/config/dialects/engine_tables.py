@@ -4,7 +4,10 @@
   (rows: the larger of ``count`` and the longest static list); ``variable`` -> ``sub_entity`` with
   ``count`` x the entities' ``size`` rows per entity; ``per_period`` named dim_date -> dropped
   (see dates.py)
-- ``type: fact``, ``per_entity_per_period`` -> a fact; ``type: event`` (grain ``variable``) -> an
+- ``type: fact``, ``per_entity_per_period`` -> a fact; ``variable`` -> a fact with ``proportional``
+  (from ``row_count_source``); ``per_parent_row`` -> a fact with ``parent`` and
+  ``children_per_row``; both gain the date, entity (and parent) keys the reference adds by itself;
+  ``fk:<fact>.<key>`` -> ``ref.<fact>`` (a sibling); ``type: event`` (grain ``variable``) -> an
   event whose rule is ``row_count_source`` (``proportional:M:scale:X`` / ``threshold:M:above|
   below:V:for:N``) or, as the reference's builder writes it, a ``threshold:`` column (a ``flag``)
 - ``primary_key`` and ``foreign_keys`` are checked against the columns (our keys follow from the
@@ -49,9 +52,6 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
             else:
                 check_date_dimension([c.model_dump() for c in table.columns], path, ctx, _date_column)
             continue
-        if table.type == "fact" and table.grain != "per_entity_per_period":
-            _pending_fact(table, path, ctx, tables, metrics)
-            continue
         group = GROUPS[table.type]
         ours = join(group, len(out[group]))
         ctx.trail.note(ours, path)
@@ -70,6 +70,9 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
             translate_column(c, join(path, "columns", j), join(ours, "columns", j), table, ctx, tables, entities, metrics)
             for j, c in enumerate(table.columns)
         ]
+        if table.type == "fact" and table.grain != "per_entity_per_period":
+            declared.update(_fact_grain(table, path, ours, ctx, tables, metrics))
+            declared["columns"] = _inherited(declared["columns"], table, tables)
         if table.type == "event":
             declared.update(_event_rule(table, path, ours, ctx, metrics))
             declared.update({key: getattr(table, key) for key in ("log_format", "log_filename") if getattr(table, key) is not None})
@@ -107,19 +110,35 @@ def _check_fields(table: E.Table, path: str, ctx: Context, tables: Tables) -> No
         raise ConfigError(join(path, "count"), "count applies to variable and per_reference dims")
 
 
-def _pending_fact(table: E.Table, path: str, ctx: Context, tables: Tables, metrics: list[str]) -> None:
+def _fact_grain(table: E.Table, path: str, ours: str, ctx: Context, tables: Tables, metrics: list[str]) -> dict:
+    """Our grain fields of a variable (``proportional``) or per_parent_row (``parent``) fact."""
     if table.grain == "variable":
         rule = _rule(table.row_count_source, join(path, "row_count_source"), metrics) if table.row_count_source else None
         if rule is None or "proportional" not in rule:
             raise ConfigError(join(path, "row_count_source"), "a variable fact needs row_count_source proportional:<metric>:scale:<x>")
-        ctx.pending.refuse(join(path, "grain"), "variable_fact")
-        return
+        ctx.trail.note(join(ours, "proportional"), join(path, "row_count_source"), whole=True)
+        return rule
     low, high = table.children_per_row
     if not 1 <= low <= high:
         raise ConfigError(join(path, "children_per_row"), "children_per_row is [min >= 1, max >= min]")
     if table.parent_table not in tables.by_name or tables.by_name[table.parent_table].type != "fact":
         raise ConfigError(join(path, "parent_table"), f"{table.parent_table!r} is not a declared fact")
-    ctx.pending.refuse(join(path, "grain"), "child_fact")
+    ctx.trail.note(join(ours, "parent"), join(path, "parent_table"))
+    return {"parent": table.parent_table, "children_per_row": [low, high]}
+
+
+def _inherited(columns: list[dict], table: E.Table, tables: Tables) -> list[dict]:
+    """A variable or child fact's columns with the keys the reference adds by itself: the parent's
+    key (named like it, on a child of a keyed fact), the date and the entity (after the declared
+    ones, so the columns keep their field paths)."""
+    targets = {c.get("type") for c in columns}
+    entity = next(t.name for t in tables.by_name.values() if t.type == "dim" and t.grain == "per_entity")
+    added = []
+    parent = tables.by_name.get(table.parent_table) if table.parent_table else None
+    if parent is not None and parent.grain != "per_entity_per_period" and f"ref.{parent.name}" not in targets:
+        added.append({"name": tables.key(parent.name), "type": f"ref.{parent.name}"})
+    added += [{"name": tables.key(name), "type": f"ref.{name}"} for name in ("dim_date", entity) if f"ref.{name}" not in targets]
+    return columns + added
 
 
 def _rule(source: str, where: str, metrics: list[str]) -> dict:

@@ -126,9 +126,14 @@ def test_longest_lag_is_accepted():
 
 
 def test_column_not_allowed_in_the_table_says_what_it_accepts():
-    err = fails(with_column("facts", 0, {"fact_id": "id"}))
+    err = fails(with_column("facts", 0, {"fired": "flag"}))
     assert err.field == "facts.0.columns.3.type"
-    assert "a fact table cannot hold 'id'" in err.message and "metric" in err.message and "lag" in err.message
+    assert "a fact table cannot hold 'flag'" in err.message and "metric" in err.message and "lag" in err.message
+
+
+def test_a_row_key_needs_a_variable_or_child_fact():
+    err = fails(with_column("facts", 0, {"fact_id": "id"}))
+    assert err.field == "facts.0.columns.3.type" and "needs a variable (proportional) or child (parent) grain" in err.message
 
 
 def test_duplicate_column_name():
