@@ -39,6 +39,7 @@ class CheckContext:
     attributes: frozenset[str]
     entities: int  # entities of the config
     event_rule: str | None = None  # events: "proportional" or "threshold"
+    segments: tuple[str, ...] = ()  # segment names, in order
 
 
 @dataclass(frozen=True)

@@ -458,7 +458,8 @@ class Config(Frozen):
         where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
         if self.declares_schema:
-            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
+            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count,
+                         tuple(s.name for s in self.segments))
         if self.lifecycle is not None:
             _check_lifecycle(self)
         if any(m.scaled_by is not None for m in self.metrics):

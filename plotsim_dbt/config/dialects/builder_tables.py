@@ -124,9 +124,6 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
         ctx.pending.refuse(where, "faker", word)
     elif word.startswith("geo."):
         ctx.pending.refuse(where, "geo", word)
-    elif word == "narrative":
-        shapes.check(shapes.Narrative, {k: c[k] for k in ("template", "lexicons", "bands") if k in c}, path)
-        ctx.pending.refuse(where, "narrative")
     elif word in ("struct", "array"):
         shapes.check(shapes.Nested, {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}, path)
         ctx.pending.refuse(where, "nested")

@@ -113,8 +113,9 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
         raise ConfigError(where, "a proportional source sets an event's rows: put it in the table's row_count_source")
     if head == "narrative":
         shapes.check(shapes.Narrative, c.narrative or {}, join(path, "narrative"))
-        ctx.pending.refuse(where, "narrative")
-        return out
+        for key in ("template", "lexicons", "bands"):
+            ctx.trail.note(join(ours, key), join(path, "narrative", key))
+        return {**out, "type": "narrative", **c.narrative}
     raise ConfigError(where, f"unknown source {src!r}; use pk, fk:, metric:, lag:, static:, range:, pool:, derived:, generated:, "
                              "text:bucket:, scd_type2, threshold: (events)")
 

@@ -34,7 +34,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "variable_fact": (15, "a variable-grain fact", None),
     "child_fact": (15, "a child fact", None),
     "sibling_fact": (15, "a sibling fact (a reference to another fact)", None),
-    "narrative": (15, "a narrative column", None),
     "geo": (15, "a geo column ({detail})", None),
     "nested": (15, "a nested (struct/array) column", None),
     "date_columns": (15, "a custom dim_date column ({detail})", None),
