@@ -8,7 +8,7 @@ from typing import Any
 from ...columns import KINDS
 from ..errors import ConfigError
 from . import shapes
-from .common import REALISTIC, Context, declared, join, listed
+from .common import REALISTIC, Context, declared, join, listed, translate_nested
 from .dates import check_date_dimension
 
 # Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
@@ -124,9 +124,10 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
         ctx.pending.refuse(where, "faker", word)
     elif word.startswith("geo."):
         ctx.pending.refuse(where, "geo", word)
-    elif word in ("struct", "array"):
-        shapes.check(shapes.Nested, {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}, path)
-        ctx.pending.refuse(where, "nested")
+    elif word in ("struct", "array") and {"nested_schema", "array_element_type", "array_length"} & set(c):
+        nested = {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}
+        shapes.check(shapes.Nested, nested, path)
+        return {**{k: v for k, v in c.items() if k not in nested}, **translate_nested(word, nested, path, ours, ctx)}
     elif word in DATE_WORDS:
         raise ConfigError(where, f"{word!r} types a dim_date column; elsewhere use a word that makes values (metric.X, static.X, range, ...)")
     elif word == "range" and "range" in c:

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import engine_shapes as E
 from . import shapes
-from .common import REALISTIC, Context, join
+from .common import REALISTIC, Context, join, translate_nested
 from .engine_entities import Entities
 
 
@@ -53,9 +53,10 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
     if c.dtype == "boolean" and src.startswith(("metric:", "lag:")):
         raise ConfigError(where, "a boolean column cannot carry a metric; give it dtype int or float")
     if c.dtype in ("struct", "array") or src == "nested":
-        shapes.check(shapes.Nested, {k: getattr(c, k) for k in ("nested_schema", "array_element_type", "array_length")}, path)
-        ctx.pending.refuse(where, "nested")
-        return out
+        nested = {k: getattr(c, k) for k in ("nested_schema", "array_element_type", "array_length")}
+        shapes.check(shapes.Nested, nested, path)
+        kind = c.dtype if c.dtype in ("struct", "array") else "struct" if c.nested_schema is not None else "array"
+        return {**out, **translate_nested(kind, nested, path, ours, ctx)}
     head, _, rest = src.partition(":")
     per_period = table.type == "fact"
     if src == "pk":

@@ -35,7 +35,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "child_fact": (15, "a child fact", None),
     "sibling_fact": (15, "a sibling fact (a reference to another fact)", None),
     "geo": (15, "a geo column ({detail})", None),
-    "nested": (15, "a nested (struct/array) column", None),
     "date_columns": (15, "a custom dim_date column ({detail})", None),
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "multi_source": (15, "multi-source output (sources)", None),
