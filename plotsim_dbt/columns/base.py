@@ -40,6 +40,7 @@ class CheckContext:
     entities: int  # entities of the config
     event_rule: str | None = None  # events: "proportional" or "threshold"
     segments: tuple[str, ...] = ()  # segment names, in order
+    locales: tuple[str, ...] = ()  # the config's locales
 
 
 @dataclass(frozen=True)

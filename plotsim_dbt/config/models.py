@@ -369,7 +369,11 @@ class Config(Frozen):
     facts: list[Fact] = Field(default_factory=list, description="Per-entity-per-period fact tables.")
     events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
-    locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
+    locale: str | list[str] = Field(
+        "en_US",
+        description="Faker locale whose names, companies and cities realistic columns draw from; a list gives each entity one of "
+        "them (picked per entity, the same in every table), with geo columns from that locale's places.",
+    )
     calendar: Calendar | None = Field(None, description="Hour-of-week placement of event timestamps (weekly patterns per entity).")
     lifecycle: Lifecycle | None = Field(
         None, description="Stages entities pass through as a tracked metric crosses thresholds (an SCD2 attribute of the entity dimension)."
@@ -390,6 +394,11 @@ class Config(Frozen):
     def _seasonality_none(cls, value: Any) -> Any:
         return [] if value is None else value
 
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The config's locales, in order."""
+        return (self.locale,) if isinstance(self.locale, str) else tuple(self.locale)
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         names = [m.name for m in self.metrics]
@@ -401,7 +410,7 @@ class Config(Frozen):
         if not self.declares_schema and len(self.unit) > MAX_UNIT:
             raise ValueError(f"unit: {self.unit!r} is {len(self.unit)} characters; give at most {MAX_UNIT}, so the names made "
                              f"from it (dim_{{unit}}, fct_{{unit}}_holdout) fit the {MAX_IDENTIFIER}-character identifiers of DuckDB and Postgres")
-        check_locale(self.locale)
+        _check_locales(self.locale)
         periods = self.window.periods
         for i, segment in enumerate(self.segments):
             try:
@@ -459,7 +468,7 @@ class Config(Frozen):
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
         if self.declares_schema:
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count,
-                         tuple(s.name for s in self.segments))
+                         tuple(s.name for s in self.segments), self.locales)
         if self.lifecycle is not None:
             _check_lifecycle(self)
         if any(m.scaled_by is not None for m in self.metrics):
@@ -544,3 +553,11 @@ def _check_no_cycles(metrics: list[Metric]) -> None:
                 raise ValueError(f"metrics: follows makes a cycle ({cycle}); a metric cannot trail itself")
             path.append(current)
             current = follows[current]
+
+
+def _check_locales(locale: str | list[str]) -> None:
+    locales = [locale] if isinstance(locale, str) else locale
+    if not locales or len(set(locales)) != len(locales):
+        raise ValueError("locale: give a locale such as en_US, or a list of distinct locales")
+    for one in locales:
+        check_locale(one)

@@ -227,7 +227,7 @@ def check_table_names(schema: Schema, where: Callable[[str], str], holdout: bool
 
 
 def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int,
-                 segments: tuple[str, ...] = ()) -> None:
+                 segments: tuple[str, ...] = (), locales: tuple[str, ...] = ()) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     entity_dims = [d for d in schema.dimensions if d.grain == "entity"]
     if len(entity_dims) != 1:
@@ -241,6 +241,7 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             role = table.grain if group == "dimensions" else group[:-1]
             context = dict(table=table.name, role=role, dimensions=dims, entity_table=entity.name, metrics=tuple(metrics),
                            periods=periods, attributes=frozenset(attributes), entities=entities, segments=tuple(segments),
+                           locales=tuple(locales),
                            event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
     for d, dim in enumerate(schema.dimensions):

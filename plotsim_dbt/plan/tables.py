@@ -163,8 +163,8 @@ class ResolveContext:
         return self.config.segments
 
     @property
-    def locale(self) -> str:
-        return self.config.locale
+    def locales(self) -> tuple[str, ...]:
+        return self.config.locales
 
     def metric_description(self, name: str) -> str:
         metric = next(m for m in self.config.metrics if m.name == name)

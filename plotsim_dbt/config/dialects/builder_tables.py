@@ -122,8 +122,6 @@ def _column(column: Any, path: str, ours: str, ctx: Context, facts: set) -> Any:
         if kind in REALISTIC:
             return {**c, "type": kind}
         ctx.pending.refuse(where, "faker", word)
-    elif word.startswith("geo."):
-        ctx.pending.refuse(where, "geo", word)
     elif word in ("struct", "array") and {"nested_schema", "array_element_type", "array_length"} & set(c):
         nested = {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}
         shapes.check(shapes.Nested, nested, path)

@@ -160,13 +160,11 @@ def check_manifest(value: Any, path: str) -> None:
 
 
 def translate_locale(value: Any, path: str, ctx: Context) -> Any:
-    """A locale string; a list of one is that locale, a longer list is pending (issue 15)."""
+    """A locale string; a list of one is that locale, a longer list stays a list (each entity gets one)."""
     if isinstance(value, list):
         if not value:
             raise ConfigError(path, "give a locale such as en_US")
-        if len(value) > 1:
-            ctx.pending.refuse(path, "locales")
-        return value[0]
+        return value[0] if len(value) == 1 else value
     return value
 
 

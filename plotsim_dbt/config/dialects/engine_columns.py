@@ -8,7 +8,7 @@
 ``derived:archetype`` -> ``segment`` (segments are named after archetypes), ``derived:name`` and
 ``generated:entity_name`` -> ``entity_name``, ``derived:size`` -> ``static.<size>``;
 ``generated:timestamp`` -> ``timestamp``, ``generated:date_key`` -> ``ref.dim_date``;
-``generated:faker.<kind>`` -> our realistic kinds; a ``threshold:...`` column of an event ->
+``generated:faker.<kind>`` -> our realistic kinds; ``generated:geo.<field>`` -> ``geo.<field>``; a ``threshold:...`` column of an event ->
 ``flag`` (the event's rule is read from it, see engine_tables.py). ``pii_note`` becomes the
 column's description.
 """
@@ -178,8 +178,7 @@ def _generated(provider: str, where: str, table: E.Table, ctx: Context) -> str:
         ctx.pending.refuse(where, "faker", f"faker.{provider.removeprefix('faker.')}")
         return "name"
     if provider.startswith("geo."):
-        ctx.pending.refuse(where, "geo", provider)
-        return "city"
+        return provider
     if provider == "timestamp":
         return "timestamp"
     if provider == "entity_name":
