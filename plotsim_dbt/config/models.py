@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..columns import Column
 from ..engine.fake import check_locale
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
@@ -17,7 +18,19 @@ from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
-from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
+from .schema import (
+    ACTIVE_STATUS,
+    Bridge,
+    Dimension,
+    Event,
+    Fact,
+    Schema,
+    automatic_schema,
+    check_date_columns,
+    check_schema,
+    check_table_names,
+    table_path,
+)
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -369,6 +382,10 @@ class Config(Frozen):
     facts: list[Fact] = Field(default_factory=list, description="Per-entity-per-period fact tables.")
     events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
+    date_columns: list[Column] = Field(
+        default_factory=list, description="Typed columns added to dim_date: {name, type: date|int|string|float, sql: a DuckDB expression "
+        "over dim_date's columns}."
+    )
     locale: str | list[str] = Field(
         "en_US",
         description="Faker locale whose names, companies and cities realistic columns draw from; a list gives each entity one of "
@@ -466,6 +483,7 @@ class Config(Frozen):
         schema = self.schema
         where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
+        check_date_columns(self.date_columns)
         if self.declares_schema:
             check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count,
                          tuple(s.name for s in self.segments), self.locales)

@@ -287,6 +287,22 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
 
 
+def check_date_columns(columns: list) -> None:
+    """dim_date's added columns: typed date/int/string/float, named apart from its own columns and each other."""
+    from ..columns.date_columns import DATE_SQL  # the column kinds import the config base: resolve at call time
+
+    taken = {name.lower(): "dim_date's own column" for name in DATE_SQL}
+    for c, column in enumerate(columns):
+        where = f"date_columns.{c}"
+        if "date" not in column.roles:
+            raise ValueError(f"{where}.type: a dim_date column is {', '.join(words_for('date'))} with sql, not {column.type!r}")
+        if column.name.lower() in taken:
+            raise ValueError(f"{where}.name: {column.name!r} is {taken[column.name.lower()]}; rename it")
+        taken[column.name.lower()] = "declared twice (SQL names ignore case)"
+        column.check(CheckContext(path=where, table="dim_date", role="date", dimensions={}, entity_table="", metrics=(), periods=0,
+                                  attributes=frozenset(), entities=0))
+
+
 def table_path(schema: Schema, name: str) -> str:
     """Field path of a declared table, e.g. facts.1."""
     for group in ("dimensions", "facts", "events", "bridges"):

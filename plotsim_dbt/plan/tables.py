@@ -192,7 +192,8 @@ def date_table(config: Config) -> DateTable:
         role="date",
         primary_key=("date_key",),
         description=f"One row per {window.every} period of the window {window.start} .. {window.end}.",
-        columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS),
+        columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS)
+        + tuple(c.resolve(None) for c in config.date_columns),
     )
 
 

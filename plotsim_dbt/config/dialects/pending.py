@@ -34,7 +34,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "variable_fact": (15, "a variable-grain fact", None),
     "child_fact": (15, "a child fact", None),
     "sibling_fact": (15, "a sibling fact (a reference to another fact)", None),
-    "date_columns": (15, "a custom dim_date column ({detail})", None),
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "multi_source": (15, "multi-source output (sources)", None),
     "denormalized": (15, "denormalised output (wide tables)", "set it to false or remove it"),
