@@ -9,6 +9,7 @@ trajectory position as probability (the one place the position has an obvious re
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,6 +26,11 @@ MAX_LENGTH = 100
 INT_VALUES = 100
 STRING_VALUES = 9
 ROLES = frozenset({"entity", "reference", "sub_entity", "fact", "event"})
+
+
+def as_json(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Nested values as JSON text (``{"street": "...", "number": 4}``, ``["a", "b"]``), NULL kept."""
+    return pa.array([None if v is None else json.dumps(v, separators=(", ", ": ")) for v in values.to_pylist()], pa.string())
 
 
 def _primitive(kind: str, name: str, options: tuple[str, ...], u: np.ndarray, position: np.ndarray) -> pa.Array:

@@ -4,11 +4,10 @@ DuckDB reads them back with ``::JSON`` or ``from_json``."""
 
 from __future__ import annotations
 
-import json
-
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..columns.nested import as_json
 from .directory import DirectorySink
 
 
@@ -43,6 +42,5 @@ def json_text(data: pa.RecordBatch | pa.Table) -> pa.RecordBatch | pa.Table:
     """``data`` with every nested (struct / list) column as JSON text."""
     nested = [i for i, f in enumerate(data.schema) if pa.types.is_nested(f.type)]
     for i in nested:
-        texts = [None if v is None else json.dumps(v, separators=(", ", ": ")) for v in data.column(i).to_pylist()]
-        data = data.set_column(i, pa.field(data.schema.field(i).name, pa.string()), pa.array(texts, pa.string()))
+        data = data.set_column(i, pa.field(data.schema.field(i).name, pa.string()), as_json(data.column(i)))
     return data

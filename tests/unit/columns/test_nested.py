@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from breadth_helpers import PERIODS, breadth_kwargs, own_positions
 
@@ -124,3 +125,17 @@ def test_the_reference_nested_forms_load_and_generate(path, column, kind):
     assert values.type == kind
     if pa.types.is_list(kind):
         assert all(len(v) == 3 for v in values.to_pylist())
+
+
+def test_nested_columns_go_through_change_feeds_and_quality_faults(tmp_path):
+    """A change feed compares row images holding struct / list values, and a fault on a nested
+    column records its clean value as JSON text, the form CSV writes."""
+    kw = nested_kwargs()
+    kw["dimensions"][0]["columns"].append({"name": "tier", "type": "scd", "tracks": "visits", "tiers": ["lo", "hi"], "at": [0.5]})
+    kw["dimensions"][0]["cdc"] = kw["facts"][0]["cdc"] = True
+    kw["quality"] = [{"issue": "null_injection", "table": "fct_shop", "column": "scores", "rate": 0.05}]
+    tables, state = generate_arrow(ps.create(**kw))
+    faults = state.truth["truth_quality_faults"].to_pylist()
+    assert faults and all(f["column_name"] == "scores" and len(json.loads(f["clean_value"])) == 3 for f in faults)
+    assert tables["fct_shop"].column("scores").null_count == len(faults)
+    assert len(tables["dim_shop_changes"]) >= len(tables["dim_shop"].filter(pc.field("is_current")))
