@@ -104,5 +104,12 @@ class GeoColumn(ArgumentColumn):
         # Names are listed for dbt's accepted_values; postcodes are left out (a CSV reader types numeric ones as numbers).
         named = kind == pa.string() and self.field != "postcode"
         values = sorted({v for locale in ctx.locales for v in gazetteer().column(self.field).take(pa.array(places(locale))).to_pylist()})
-        return GeoPlan(self.name, kind, self.description or f"{text} (geo: consistent with the row's other geo columns and its locale).",
-                       not_null=True, accepted_values=tuple(values) if named else None, field=self.field, locales=ctx.locales)
+        return GeoPlan(
+            self.name,
+            kind,
+            self.description or f"{text} (geo: consistent with the row's other geo columns and its locale).",
+            not_null=True,
+            accepted_values=tuple(values) if named else None,
+            field=self.field,
+            locales=ctx.locales,
+        )

@@ -20,6 +20,11 @@ SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_LEXICON = "default"  # the lexicon of segments without their own
 
 
+def _escape(text: str) -> str:
+    """``text`` as a regular expression matching itself (in DuckDB's RE2 and PostgreSQL)."""
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
+
+
 def slots(template: str) -> list[str]:
     return SLOT.findall(template)
 
@@ -34,6 +39,20 @@ class NarrativePlan(ColumnPlan):
     offsets: tuple[np.ndarray, ...] = ()
     sizes: tuple[np.ndarray, ...] = ()
     bands: int = 3
+    segments: tuple[str, ...] = ()
+
+    def patterns(self) -> list[list]:
+        """[segment, band, regular expression of the texts it can read] for each segment and band (dbt's truth test)."""
+        out = []
+        for s, segment in enumerate(self.segments):
+            for b in range(self.bands):
+                parts = [_escape(self.literals[0])]
+                for k in range(len(self.slot_names)):
+                    start, size = self.offsets[k][s, b], self.sizes[k][s, b]
+                    phrases = sorted(set(self.phrases[k][start : start + size].to_pylist()))
+                    parts += ["(" + "|".join(_escape(p) for p in phrases) + ")", _escape(self.literals[k + 1])]
+                out.append([segment, b, "".join(parts)])
+        return out
 
     def values(self, block, rows) -> pa.Array:
         position = np.nan_to_num(np.clip(block.position(rows), 0.0, 1.0))
@@ -122,4 +141,5 @@ class NarrativeColumn(ColumnSpec):
             offsets=tuple(offsets),
             sizes=tuple(sizes),
             bands=len(self.bands),
+            segments=tuple(segments),
         )

@@ -1,7 +1,7 @@
 """A dbt build of a config with the issue-15 column kinds: a narrative column, geo over two
 locales, struct and array columns and a dim_date column build green with their descriptions and
-tests, DuckDB holds the nested columns as STRUCT / LIST, and the geo accepted_values test fails on
-a city of no configured locale."""
+tests, DuckDB holds the nested columns as STRUCT / LIST, and the geo accepted_values test and the
+narrative truth test fail on faulty rows."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ facts:
       - name: review
         type: narrative
         template: "{tone} month"
-        lexicons: {default: {tone: {low: [a slow, a poor], mid: [a steady], high: [a busy, a great]}}}
+        lexicons: {default: {tone: {low: [a slow, a poor], mid: [a steady, "an 'ok' one"], high: [a busy, "a great (record)"]}}}
 """
 
 
@@ -56,6 +56,7 @@ def test_the_new_columns_build_green_described_and_tested(built):
     found = results(work)
     assert found and set(found.values()) <= {"pass", "success"}
     assert any("accepted_values" in node and "city" in node for node in found)
+    assert {s for node, s in found.items() if "narrative_matches_truth" in node} == {"pass"}
     models = yaml.safe_load(next(project.rglob("_plotsim__models.yml")).read_text())
     columns = {(m["name"], c["name"]): c for m in models["models"] for c in m.get("columns", [])}
     for key in (("dim_shop", "address"), ("dim_shop", "tags"), ("dim_shop", "city"), ("fct_shop", "review"), ("dim_date", "fiscal_year")):
@@ -73,3 +74,18 @@ def test_the_geo_test_fails_on_a_city_of_no_configured_locale(built, tmp_path):
     dbt(["test", "--select", "dim_shop"], project, work, faulty)
     found = results(work)
     assert {s for node, s in found.items() if "accepted_values" in node and "city" in node} == {"fail"}
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "update fct_shop set review = 'a great (record) month' where review = 'a slow month'",  # happy text at a low position
+        "update fct_shop set review = review || '!' where shop_id = 3 and date_key = 20240301",  # not a phrase of the lexicon
+    ],
+)
+def test_the_narrative_test_fails_on_text_outside_its_band(built, tmp_path, fault):
+    project, _, database = built
+    faulty = copy_database(database, tmp_path / "told.duckdb", fault)
+    work = tmp_path / "work"
+    dbt(["test", "--select", "test_name:narrative_matches_truth"], project, work, faulty)
+    assert set(results(work).values()) == {"fail"}

@@ -101,3 +101,18 @@ def test_the_reference_narrative_loads_and_generates(dialect):
     tables, _ = generate_arrow(config)
     notes = set(tables["fct_shop"].column("note").to_pylist())
     assert notes and notes <= {"a slow month", "a steady month", "a busy month"} and len(notes) > 1
+
+
+def test_the_dbt_patterns_match_exactly_the_texts_of_their_band(run):
+    """The scaffold's regular expressions (narrative_matches_truth): every text matches its own
+    segment and band's pattern and no other band's."""
+    import re
+
+    tables, state = run
+    plan = next(c for c in state.plan.tables["fct_shop"].columns if c.name == "review")
+    patterns = {(segment, band): re.compile(p) for segment, band, p in plan.patterns()}
+    position = np.clip(own_positions(state).ravel(), 0, 1)
+    band = np.minimum((position * len(BANDS)).astype(int), len(BANDS) - 1)
+    segments = np.repeat(np.array(["rising", "falling"])[state.plan.entity_segment], PERIODS)
+    for text, segment, b in zip(tables["fct_shop"].column("review").to_pylist(), segments, band):
+        assert [k for k in range(len(BANDS)) if patterns[segment, k].fullmatch(text)] == [b]
