@@ -27,3 +27,12 @@ double
 {% macro default___plotsim_last_value(value, order_by) -%}
 arg_max({{ value }}, {{ order_by }}) filter (where {{ value }} is not null)
 {%- endmacro %}
+
+{# Whether the whole of `value` matches the regular expression `pattern`. #}
+{% macro _plotsim_full_match(value, pattern) %}
+  {{ return(adapter.dispatch('_plotsim_full_match', 'plotsim_dbt')(value, pattern)) }}
+{% endmacro %}
+
+{% macro default___plotsim_full_match(value, pattern) -%}
+regexp_full_match({{ value }}, {{ pattern }})
+{%- endmacro %}

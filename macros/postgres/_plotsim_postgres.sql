@@ -15,3 +15,7 @@ double precision
 {% macro postgres___plotsim_last_value(value, order_by) -%}
 (array_agg({{ value }} order by {{ order_by }} desc) filter (where {{ value }} is not null))[1]
 {%- endmacro %}
+
+{% macro postgres___plotsim_full_match(value, pattern) -%}
+{{ value }} ~ ('^(?:' || {{ pattern }} || ')$')
+{%- endmacro %}

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..columns.nested import as_json
 from .feed import DELETE, Changes, batch_of, batches
 
 STRATEGIES = ("timestamp", "check")
@@ -22,7 +23,8 @@ def signatures(values: pa.Table) -> np.ndarray:
     """One integer per row image, equal for equal images (compared within one entity only)."""
     sig = np.zeros(values.num_rows, dtype=np.uint64)
     for column in values.columns:
-        codes = pc.dictionary_encode(column.combine_chunks()).indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        column = as_json(column) if pa.types.is_nested(column.type) else column.combine_chunks()  # struct / list: by their JSON text
+        codes = pc.dictionary_encode(column).indices.fill_null(-1).to_numpy(zero_copy_only=False)
         sig = sig * np.uint64(1_000_003) + codes.astype(np.uint64)
     return sig
 

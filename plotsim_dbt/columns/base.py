@@ -40,6 +40,8 @@ class CheckContext:
     attributes: frozenset[str]
     entities: int  # entities of the config
     event_rule: str | None = None  # events: "proportional" or "threshold"
+    segments: tuple[str, ...] = ()  # segment names, in order
+    locales: tuple[str, ...] = ()  # the config's locales
 
 
 @dataclass(frozen=True)

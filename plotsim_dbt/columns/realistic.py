@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..engine.fake import FAKE_KINDS, fake_column, uniforms_needed
+from ..engine.locales import by_locale, row_locales
 from .base import ColumnPlan, ColumnSpec, register
 
 # Person columns of one row share their uniforms (first name, last name, then email extras), so a
@@ -30,14 +31,14 @@ DESCRIPTIONS = {
 @dataclass(frozen=True)
 class RealisticPlan(ColumnPlan):
     word: str = ""
-    locale: str = "en_US"
+    locales: tuple[str, ...] = ("en_US",)
 
     def values(self, block, rows) -> pa.Array:
         if self.word in PERSON_KINDS:
             u = block.uniforms(rows, (rows.table, "person"), PERSON_WIDTH)[:, : uniforms_needed(self.word)]
         else:
             u = block.uniforms(rows, (rows.table, self.name), uniforms_needed(self.word))
-        return fake_column(self.word, self.locale, u)
+        return by_locale(row_locales(block, rows), self.locales, lambda locale, at: fake_column(self.word, locale, u[at]))
 
 
 @register
@@ -58,4 +59,4 @@ class RealisticColumn(ColumnSpec):
 
     def resolve(self, ctx: Any) -> RealisticPlan:
         text = self.description or f"{DESCRIPTIONS[self.word]} (Faker locale data)."
-        return RealisticPlan(self.name, pa.string(), text, word=self.word, locale=ctx.locale)
+        return RealisticPlan(self.name, pa.string(), text, word=self.word, locales=ctx.locales)

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..columns import Column
 from ..engine.fake import check_locale
 from ..plan.archetypes import parse_archetype
 from ..plan.periods import period_axis
@@ -18,7 +19,19 @@ from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .grains import check_shares
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
-from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
+from .schema import (
+    ACTIVE_STATUS,
+    Bridge,
+    Dimension,
+    Event,
+    Fact,
+    Schema,
+    automatic_schema,
+    check_date_columns,
+    check_schema,
+    check_table_names,
+    table_path,
+)
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -390,7 +403,15 @@ class Config(Frozen):
     facts: list[Fact] = Field(default_factory=list, description="Per-entity-per-period fact tables.")
     events: list[Event] = Field(default_factory=list, description="Event tables (proportional or threshold).")
     bridges: list[Bridge] = Field(default_factory=list, description="Many-to-many links from the entity dimension to a reference dimension.")
-    locale: str = Field("en_US", description="Faker locale whose names, companies and cities realistic columns draw from.")
+    date_columns: list[Column] = Field(
+        default_factory=list, description="Typed columns added to dim_date: {name, type: date|int|string|float, sql: a DuckDB expression "
+        "over dim_date's columns}."
+    )
+    locale: str | list[str] = Field(
+        "en_US",
+        description="Faker locale whose names, companies and cities realistic columns draw from; a list gives each entity one of "
+        "them (picked per entity, the same in every table), with geo columns from that locale's places.",
+    )
     calendar: Calendar | None = Field(None, description="Hour-of-week placement of event timestamps (weekly patterns per entity).")
     lifecycle: Lifecycle | None = Field(
         None, description="Stages entities pass through as a tracked metric crosses thresholds (an SCD2 attribute of the entity dimension)."
@@ -411,6 +432,11 @@ class Config(Frozen):
     def _seasonality_none(cls, value: Any) -> Any:
         return [] if value is None else value
 
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The config's locales, in order."""
+        return (self.locale,) if isinstance(self.locale, str) else tuple(self.locale)
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         names = [m.name for m in self.metrics]
@@ -422,7 +448,7 @@ class Config(Frozen):
         if not self.declares_schema and len(self.unit) > MAX_UNIT:
             raise ValueError(f"unit: {self.unit!r} is {len(self.unit)} characters; give at most {MAX_UNIT}, so the names made "
                              f"from it (dim_{{unit}}, fct_{{unit}}_holdout) fit the {MAX_IDENTIFIER}-character identifiers of DuckDB and Postgres")
-        check_locale(self.locale)
+        _check_locales(self.locale)
         periods = self.window.periods
         for i, segment in enumerate(self.segments):
             try:
@@ -482,8 +508,10 @@ class Config(Frozen):
         schema = self.schema
         where = (lambda name: f"{table_path(schema, name)}.name") if self.declares_schema else (lambda name: "unit")
         check_table_names(schema, where, self.holdout is not None, "rename your table" if self.declares_schema else "choose another unit")
+        check_date_columns(self.date_columns)
         if self.declares_schema:
-            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count)
+            check_schema(self.schema, names, periods, {a for s in self.segments for a in s.attributes}, self.entity_count,
+                         tuple(s.name for s in self.segments), self.locales)
             check_shares(self.facts, {m.name: m.places for m in self.metrics})
         if self.lifecycle is not None:
             _check_lifecycle(self)
@@ -569,3 +597,11 @@ def _check_no_cycles(metrics: list[Metric]) -> None:
                 raise ValueError(f"metrics: follows makes a cycle ({cycle}); a metric cannot trail itself")
             path.append(current)
             current = follows[current]
+
+
+def _check_locales(locale: str | list[str]) -> None:
+    locales = [locale] if isinstance(locale, str) else locale
+    if not locales or len(set(locales)) != len(locales):
+        raise ValueError("locale: give a locale such as en_US, or a list of distinct locales")
+    for one in locales:
+        check_locale(one)

@@ -262,7 +262,8 @@ def check_table_names(schema: Schema, where: Callable[[str], str], holdout: bool
                              f"(the DuckDB and Postgres identifier limit); shorten the fact name to {MAX_IDENTIFIER - len('_holdout')}")
 
 
-def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int) -> None:
+def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int,
+                 segments: tuple[str, ...] = (), locales: tuple[str, ...] = ()) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     entity_dims = [d for d in schema.dimensions if d.grain == "entity"]
     if len(entity_dims) != 1:
@@ -276,7 +277,8 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
             context = dict(table=table.name, role=role, dimensions=dims, facts=facts, entity_table=entity.name, metrics=tuple(metrics),
-                           periods=periods, attributes=frozenset(attributes), entities=entities,
+                           periods=periods, attributes=frozenset(attributes), entities=entities, segments=tuple(segments),
+                           locales=tuple(locales),
                            event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
             _check_columns(f"{group}.{t}", table, context)
     logs: dict[str, str] = {}
@@ -327,6 +329,22 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             )
         if bridge.driver is not None and bridge.driver not in metrics:
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
+
+
+def check_date_columns(columns: list) -> None:
+    """dim_date's added columns: typed date/int/string/float, named apart from its own columns and each other."""
+    from ..columns.date_columns import DATE_SQL  # the column kinds import the config base: resolve at call time
+
+    taken = {name.lower(): "dim_date's own column" for name in DATE_SQL}
+    for c, column in enumerate(columns):
+        where = f"date_columns.{c}"
+        if "date" not in column.roles:
+            raise ValueError(f"{where}.type: a dim_date column is {', '.join(words_for('date'))} with sql, not {column.type!r}")
+        if column.name.lower() in taken:
+            raise ValueError(f"{where}.name: {column.name!r} is {taken[column.name.lower()]}; rename it")
+        taken[column.name.lower()] = "declared twice (SQL names ignore case)"
+        column.check(CheckContext(path=where, table="dim_date", role="date", dimensions={}, entity_table="", metrics=(), periods=0,
+                                  attributes=frozenset(), entities=0))
 
 
 def table_path(schema: Schema, name: str) -> str:

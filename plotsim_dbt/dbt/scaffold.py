@@ -14,6 +14,7 @@ import yaml
 from ..columns import ColumnPlan
 from ..columns.grains import SharePlan
 from ..columns.lifecycle import LifecyclePlan
+from ..columns.narrative import NarrativePlan
 from ..columns.timestamps import TimestampPlan
 from ..config import Config
 from ..features import feature_metrics
@@ -123,6 +124,9 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
     if isinstance(column, SharePlan):
         tests.append(_test("children_sum_to_parent", to=relation(column.parent), parent_column=column.column,
                            key_columns=[k for k, _ in table.parent_keys], parent_key_columns=[k for _, k in table.parent_keys]))
+    if isinstance(column, NarrativePlan) and isinstance(table, FactTable) and table.date_column is not None:
+        tests.append(_test("narrative_matches_truth", entity_column=table.entity_column, date_column=table.date_column,
+                           bands=column.bands, patterns=column.patterns()))
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(
             _test("fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column)

@@ -34,6 +34,8 @@ def dim_date(block: Block, table: DateTable) -> pa.RecordBatch:
         pa.array(axis.labels, pa.string()),
         pa.array(np.arange(axis.count), pa.int32()),
     ]
+    standard = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns[: len(arrays)]])
+    arrays += [c.from_calendar(standard) for c in table.columns[len(arrays):]]  # the config's date_columns
     return pa.RecordBatch.from_arrays(arrays, schema=table.schema)
 
 

@@ -178,8 +178,8 @@ class ResolveContext:
         return self.config.segments
 
     @property
-    def locale(self) -> str:
-        return self.config.locale
+    def locales(self) -> tuple[str, ...]:
+        return self.config.locales
 
     def metric_description(self, name: str) -> str:
         metric = next(m for m in self.config.metrics if m.name == name)
@@ -207,7 +207,8 @@ def date_table(config: Config) -> DateTable:
         role="date",
         primary_key=("date_key",),
         description=f"One row per {window.every} period of the window {window.start} .. {window.end}.",
-        columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS),
+        columns=tuple(ColumnPlan(n, t, d, not_null=n == "date_key") for n, t, d in DATE_COLUMNS)
+        + tuple(c.resolve(None) for c in config.date_columns),
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..columns.nested import as_json
 from .plan import ARRIVAL_COLUMN, DRIFT_SUFFIX, FaultPlan
 
 EXTRA_ROW = "_extra_row"  # truth column of a copied row (duplicate_rows, volume spike): remove one copy
@@ -56,6 +57,8 @@ def fault(kind: str, width: Callable[[FaultPlan], int]) -> Callable[[Fault], Fau
 
 def _text(values: pa.Array) -> pa.Array:
     # Arrow writes a float in its shortest round-trip form, so the text casts back to the same value.
+    if pa.types.is_nested(values.type):
+        return as_json(values)  # struct / array columns: JSON text, as in CSV output
     return values if pa.types.is_string(values.type) else pc.cast(values, pa.string())
 
 

@@ -1,10 +1,13 @@
-"""One CSV file per table (header row, pyarrow's CSV writer)."""
+"""One CSV file per table (header row, pyarrow's CSV writer). CSV has no nested types, so struct
+and list columns are written as JSON text (``{"street": "...", "number": 4}``, ``["a", "b"]``);
+DuckDB reads them back with ``::JSON`` or ``from_json``."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..columns.nested import as_json
 from .directory import DirectorySink
 
 
@@ -18,6 +21,7 @@ class CsvSink(DirectorySink):
         self._writers: dict[str, pacsv.CSVWriter] = {}
 
     def _write(self, table: str, data: pa.RecordBatch | pa.Table) -> None:
+        data = json_text(data)
         writer = self._writers.get(table)
         if writer is None:
             writer = self._writers[table] = pacsv.CSVWriter(str(self.path(table)), data.schema)
@@ -31,4 +35,12 @@ class CsvSink(DirectorySink):
 
 def write_file(table: pa.Table, path) -> None:
     """One table as one CSV file, as the sink writes it."""
-    pacsv.write_csv(table, str(path))
+    pacsv.write_csv(json_text(table), str(path))
+
+
+def json_text(data: pa.RecordBatch | pa.Table) -> pa.RecordBatch | pa.Table:
+    """``data`` with every nested (struct / list) column as JSON text."""
+    nested = [i for i, f in enumerate(data.schema) if pa.types.is_nested(f.type)]
+    for i in nested:
+        data = data.set_column(i, pa.field(data.schema.field(i).name, pa.string()), as_json(data.column(i)))
+    return data

@@ -1,17 +1,18 @@
 """Post-generation checks, run as SQL in DuckDB so the same checks work on in-memory tables and on
 written files of any size. Errors: primary keys, foreign keys, the date spine, SCD2 history,
-bridge cardinality, child facts against their parents (validation/grains.py). Warnings (legal but
-suspicious; they do not make a report invalid): an event
-table without rows, a foreign key whose rows all point at one parent row."""
+bridge cardinality, geo columns that name no place of the config's locales, child facts against
+their parents (validation/grains.py). Warnings (legal but suspicious; they do not make a report
+invalid): an event table without rows, a foreign key whose rows all point at one parent row."""
 
 from __future__ import annotations
 
 import duckdb
 
+from ..columns.geo import GeoPlan, gazetteer
 from ..config import Config
 from ..plan.resolve import Plan, plan_of
 from ..plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
-from ..sql import ident
+from ..sql import ident, literal
 from .grains import CHECKS as GRAIN_CHECKS
 from .grains import grain_issues
 from .report import ValidationIssue, ValidationReport
@@ -31,7 +32,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 CHECKS = (
     "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality",
-    "scd_integrity", "bridge_integrity", *GRAIN_CHECKS,
+    "scd_integrity", "bridge_integrity", "geo_consistency", *GRAIN_CHECKS,
 )
 
 
@@ -120,6 +121,34 @@ def _fk_collapse_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Va
     return issues
 
 
+def _geo_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+    """Rows whose geo columns together are not one place of one of the config's locales (a city in
+    another region or country, a postcode or coordinates of another city, a place of another locale)."""
+    tables = [(t, [c for c in t.columns if isinstance(c, GeoPlan)]) for t in plan.tables.values() if not t.faults]
+    tables = [(t, geo) for t, geo in tables if geo]
+    if not tables:
+        return []
+    places = _places_sql(plan.config.locales, sorted({c.field for _, geo in tables for c in geo}))
+    issues = []
+    for table, geo in tables:
+        # try_cast: a CSV reader may have typed a column of numeric postcodes as numbers (02108 -> 2108)
+        match = " and ".join(f"(cast(t.{ident(c.name)} as varchar) = cast(p.{c.field} as varchar) "
+                             f"or try_cast(t.{ident(c.name)} as double) = try_cast(p.{c.field} as double))" for c in geo)
+        wrong = _count(con, f"select count(*) from {ident(table.name)} t where not exists (select 1 from {places} where {match})")
+        if wrong:
+            names = ", ".join(c.name for c in geo)
+            issues.append(_error("geo_consistency", table.name, f"{wrong} row(s) whose geo columns ({names}) are not one place of the "
+                                 f"locale(s) {', '.join(plan.config.locales)}", rows=wrong))
+    return issues
+
+
+def _places_sql(locales: tuple[str, ...], fields: list[str]) -> str:
+    """The gazetteer's places of ``locales`` as an inline relation ``p(fields...)``."""
+    rows = [p for p in gazetteer().select(["locale", *fields]).to_pylist() if p["locale"] in locales]
+    value = lambda v: f"{v!r}::double" if isinstance(v, float) else literal(v)  # noqa: E731
+    return f"(values {', '.join('(' + ', '.join(value(p[f]) for f in fields) + ')' for p in rows)}) p({', '.join(fields)})"
+
+
 def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> ValidationReport:
     """Run every check against views named after the tables, already defined on ``con``."""
     issues: list[ValidationIssue] = []
@@ -151,7 +180,7 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
                              f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
                              missing=len(missing), unexpected=len(extra), duplicated=duplicated, expected_rows=len(expected)))
     issues += _event_warnings(plan, con) + _fk_collapse_warnings(plan, con) + _scd_issues(plan, con) + _bridge_issues(plan, con)
-    issues += grain_issues(plan, con)
+    issues += _geo_issues(plan, con) + grain_issues(plan, con)
     return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)
 
 

@@ -81,7 +81,7 @@ def test_clean_saas_output_passes_every_check(saas):
     assert report.ok and report.issues == ()
     assert report.checks_run == CHECKS == (
         "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality", "scd_integrity", "bridge_integrity",
-        "children_per_row", "children_sum",
+        "geo_consistency", "children_per_row", "children_sum",
     )
 
 

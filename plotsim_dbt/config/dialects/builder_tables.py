@@ -8,8 +8,8 @@ from typing import Any
 from ...columns import KINDS
 from ..errors import ConfigError
 from . import shapes
-from .common import REALISTIC, Context, declared, join, listed
-from .dates import check_date_dimension
+from .common import REALISTIC, Context, declared, join, listed, translate_nested
+from .dates import date_columns
 
 # Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
 OPTION_KEYS = {f for kind in KINDS.values() for f in kind.model_fields} | {
@@ -21,13 +21,17 @@ def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None
     """Rewrite the schema groups of ``out`` (a copy of the user's ``data``) in place."""
     facts = {f.get("name"): f for f in listed(data.get("facts")) if isinstance(f, dict)}
     if isinstance(out.get("dimensions"), list):
-        out["dimensions"] = _dimensions(out["dimensions"], ctx, facts)
+        extra: list[dict] = []
+        out["dimensions"] = _dimensions(out["dimensions"], ctx, facts, extra)
+        if extra:
+            out["date_columns"] = [*listed(out.get("date_columns")), *extra]
     for group, translate in (("facts", _fact), ("events", _event), ("bridges", _bridge)):
         if isinstance(out.get(group), list):
             out[group] = [translate(t, join(group, i), ctx, metrics, facts) for i, t in enumerate(out[group])]
 
 
-def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
+def _dimensions(dims: list, ctx: Context, facts: dict, dated: list) -> list:
+    """The dimensions in our form; a declared dim_date's extra columns go to ``dated``."""
     # Dimensions that are (or default to) one row per entity: a builder dimension referencing one
     # of them is a sub-entity dimension.
     per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
@@ -51,7 +55,7 @@ def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
             if d.get("name") != "dim_date":
                 ctx.pending.refuse(join(path, "per"), "per_period_dim")
             else:
-                check_date_dimension([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
+                dated += date_columns([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
             continue
         d = _with_columns(d, path, ctx, ours)
         columns = [c for c in listed(d.get("columns")) if isinstance(c, dict)]
@@ -78,12 +82,12 @@ def _dimensions(dims: list, ctx: Context, facts: dict) -> list:
     return out
 
 
-def _date_column(column: dict, path: str) -> str | None:
-    """The name of a builder dim_date column, once its type word is checked."""
+def _date_column(column: dict, path: str) -> dict:
+    """A builder dim_date column, once its type word is checked (ours is the same, plus sql)."""
     word = str(column.get("type"))
     if word != "id" and word not in DATE_WORDS:
         raise ConfigError(join(path, "type"), f"dim_date columns take id (date_key) or date, int, string, float, not {word!r}")
-    return column.get("name")
+    return column
 
 
 def _ref_target(column: dict) -> str | None:
@@ -122,14 +126,10 @@ def _column(column: Any, path: str, ours: str, ctx: Context) -> Any:
         if kind in REALISTIC:
             return {**c, "type": kind}
         ctx.pending.refuse(where, "faker", word)
-    elif word.startswith("geo."):
-        ctx.pending.refuse(where, "geo", word)
-    elif word == "narrative":
-        shapes.check(shapes.Narrative, {k: c[k] for k in ("template", "lexicons", "bands") if k in c}, path)
-        ctx.pending.refuse(where, "narrative")
-    elif word in ("struct", "array"):
-        shapes.check(shapes.Nested, {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}, path)
-        ctx.pending.refuse(where, "nested")
+    elif word in ("struct", "array") and {"nested_schema", "array_element_type", "array_length"} & set(c):
+        nested = {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}
+        shapes.check(shapes.Nested, nested, path)
+        return {**{k: v for k, v in c.items() if k not in nested}, **translate_nested(word, nested, path, ours, ctx)}
     elif word in DATE_WORDS:
         raise ConfigError(where, f"{word!r} types a dim_date column; elsewhere use a word that makes values (metric.X, static.X, range, ...)")
     elif word == "range" and "range" in c:

@@ -154,11 +154,35 @@ def check_manifest(value: Any, path: str) -> None:
 
 
 def translate_locale(value: Any, path: str, ctx: Context) -> Any:
-    """A locale string; a list of one is that locale, a longer list is pending (issue 15)."""
+    """A locale string; a list of one is that locale, a longer list stays a list (each entity gets one)."""
     if isinstance(value, list):
         if not value:
             raise ConfigError(path, "give a locale such as en_US")
-        if len(value) > 1:
-            ctx.pending.refuse(path, "locales")
-        return value[0]
+        return value[0] if len(value) == 1 else value
     return value
+
+
+NESTED_TYPES = {"string": "string", "str": "string", "int": "int", "integer": "int", "float": "float", "bool": "bool", "boolean": "bool"}
+
+
+def translate_nested(kind: str, spec: dict, path: str, ours: str, ctx: Context) -> dict:
+    """The reference's ``struct`` + ``nested_schema`` / ``array`` + ``array_element_type`` and
+    ``array_length`` (checked by shapes.Nested) as our ``fields`` / ``element`` and ``length``."""
+
+    def primitive(value: Any, where: str) -> str:
+        if str(value) not in NESTED_TYPES:
+            raise ConfigError(where, f"a nested value is string, int, float or bool, not {value!r}")
+        return NESTED_TYPES[str(value)]
+
+    if kind == "struct":
+        schema = spec.get("nested_schema")
+        if not isinstance(schema, dict):
+            raise ConfigError(join(path, "nested_schema"), "a struct column needs nested_schema {field: type}")
+        ctx.trail.note(join(ours, "fields"), join(path, "nested_schema"))
+        return {"type": "struct", "fields": {k: primitive(v, join(path, "nested_schema", k)) for k, v in schema.items()}}
+    out = {"type": "array", "element": primitive(spec.get("array_element_type") or "string", join(path, "array_element_type"))}
+    ctx.trail.note(join(ours, "element"), join(path, "array_element_type"))
+    if spec.get("array_length") is not None:
+        out["length"] = spec["array_length"]
+        ctx.trail.note(join(ours, "length"), join(path, "array_length"))
+    return out

@@ -1,7 +1,8 @@
 """A declared ``dim_date``. Ours is always generated with nine columns (date_key, date, year,
 quarter, month, month_name, week, period_label, period_index), the same the reference always
-writes whatever its declaration lists; so a declaration naming only those is dropped, and one
-naming any other column is pending (issue 15: the reference silently leaves such columns out)."""
+writes whatever its declaration lists; so the declaration's columns with those names are dropped,
+and any other column becomes one of our ``date_columns`` (a typed column computed by a SQL
+expression over the nine; the reference silently leaves such columns out)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ from typing import Any
 from .common import Context, join
 
 
-def check_date_dimension(columns: list[Any], path: str, ctx: Context, name_of: Callable[[dict, str], str | None]) -> None:
-    """``name_of(column, path)`` checks a column's type or source and returns its name."""
+def date_columns(columns: list[Any], path: str, ctx: Context, as_ours: Callable[[dict, str], dict]) -> list[dict]:
+    """Our ``date_columns`` for the declared dim_date's extra columns; ``as_ours(column, path)``
+    checks a column's type or source and returns it in our form."""
     from ...plan.tables import DATE_COLUMNS  # the plan imports the config: resolve at call time
 
     ours = {name for name, _, _ in DATE_COLUMNS}
+    extra: list[dict] = []
     for j, column in enumerate(columns):
         where = join(path, "columns", j)
         if not isinstance(column, dict):
             continue
-        name = name_of(column, where)
-        if name not in ours:
-            ctx.pending.refuse(join(where, "name"), "date_columns", str(name))
+        mine = as_ours(column, where)
+        if mine.get("name") not in ours:
+            ctx.trail.note(join("date_columns", len(extra)), where)
+            extra.append(mine)
+    return extra

@@ -8,7 +8,7 @@
 ``derived:archetype`` -> ``segment`` (segments are named after archetypes), ``derived:name`` and
 ``generated:entity_name`` -> ``entity_name``, ``derived:size`` -> ``static.<size>``;
 ``generated:timestamp`` -> ``timestamp``, ``generated:date_key`` -> ``ref.dim_date``;
-``generated:faker.<kind>`` -> our realistic kinds; a ``threshold:...`` column of an event ->
+``generated:faker.<kind>`` -> our realistic kinds; ``generated:geo.<field>`` -> ``geo.<field>``; a ``threshold:...`` column of an event ->
 ``flag`` (the event's rule is read from it, see engine_tables.py). ``pii_note`` becomes the
 column's description.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import engine_shapes as E
 from . import shapes
-from .common import REALISTIC, Context, join
+from .common import REALISTIC, Context, join, translate_nested
 from .engine_entities import Entities
 
 
@@ -53,9 +53,10 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
     if c.dtype == "boolean" and src.startswith(("metric:", "lag:")):
         raise ConfigError(where, "a boolean column cannot carry a metric; give it dtype int or float")
     if c.dtype in ("struct", "array") or src == "nested":
-        shapes.check(shapes.Nested, {k: getattr(c, k) for k in ("nested_schema", "array_element_type", "array_length")}, path)
-        ctx.pending.refuse(where, "nested")
-        return out
+        nested = {k: getattr(c, k) for k in ("nested_schema", "array_element_type", "array_length")}
+        shapes.check(shapes.Nested, nested, path)
+        kind = c.dtype if c.dtype in ("struct", "array") else "struct" if c.nested_schema is not None else "array"
+        return {**out, **translate_nested(kind, nested, path, ours, ctx)}
     head, _, rest = src.partition(":")
     per_period = table.type == "fact"
     if src == "pk":
@@ -113,8 +114,9 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
         raise ConfigError(where, "a proportional source sets an event's rows: put it in the table's row_count_source")
     if head == "narrative":
         shapes.check(shapes.Narrative, c.narrative or {}, join(path, "narrative"))
-        ctx.pending.refuse(where, "narrative")
-        return out
+        for key in ("template", "lexicons", "bands"):
+            ctx.trail.note(join(ours, key), join(path, "narrative", key))
+        return {**out, "type": "narrative", **c.narrative}
     raise ConfigError(where, f"unknown source {src!r}; use pk, fk:, metric:, lag:, static:, range:, pool:, derived:, generated:, "
                              "text:bucket:, scd_type2, threshold: (events)")
 
@@ -176,8 +178,7 @@ def _generated(provider: str, where: str, table: E.Table, ctx: Context) -> str:
         ctx.pending.refuse(where, "faker", f"faker.{provider.removeprefix('faker.')}")
         return "name"
     if provider.startswith("geo."):
-        ctx.pending.refuse(where, "geo", provider)
-        return "city"
+        return provider
     if provider == "timestamp":
         return "timestamp"
     if provider == "entity_name":

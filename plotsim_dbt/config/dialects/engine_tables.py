@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import engine_shapes as E
 from .common import Context, join
-from .dates import check_date_dimension
+from .dates import date_columns
 from .engine_columns import Tables, translate_column
 from .engine_entities import Entities
 
@@ -38,7 +38,7 @@ GROUPS = {"dim": "dimensions", "fact": "facts", "event": "events"}
 
 def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metrics: list[str]) -> dict[str, list]:
     tables = Tables(cfg)
-    out: dict[str, list] = {"dimensions": [], "facts": [], "events": [], "bridges": []}
+    out: dict[str, list] = {"dimensions": [], "facts": [], "events": [], "bridges": [], "date_columns": []}
     for t, table in enumerate(cfg.tables):
         path = join("tables", t)
         if sum(other.name == table.name for other in cfg.tables) > 1:
@@ -50,7 +50,7 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
             if table.name != "dim_date":
                 ctx.pending.refuse(join(path, "grain"), "per_period_dim")
             else:
-                check_date_dimension([c.model_dump() for c in table.columns], path, ctx, _date_column)
+                out["date_columns"] += date_columns([c.model_dump() for c in table.columns], path, ctx, _date_column)
             continue
         group = GROUPS[table.type]
         ours = join(group, len(out[group]))
@@ -177,10 +177,14 @@ def _event_rule(table: E.Table, path: str, ours: str, ctx: Context, metrics: lis
     return rule
 
 
-def _date_column(column: dict, path: str) -> str | None:
+def _date_column(column: dict, path: str) -> dict:
+    """An engine dim_date column: its key (pk) or the date key again (generated:date_key), as ours."""
     if column["source"] not in ("pk", "generated:date_key"):
         raise ConfigError(join(path, "source"), "dim_date columns take pk (date_key) or generated:date_key")
-    return column["name"]
+    word = {"id": "int", "int": "int", "float": "float", "string": "string", "date": "date"}.get(column["dtype"])
+    if word is None:
+        raise ConfigError(join(path, "dtype"), f"a dim_date column is id, int, float, string or date, not {column['dtype']!r}")
+    return {"name": column["name"], "type": word, "sql": "date_key"}
 
 
 def _bridge(bridge: E.Bridge, path: str, ctx: Context, tables: Tables) -> dict:
