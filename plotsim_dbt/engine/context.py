@@ -83,7 +83,7 @@ class Block:
     @cached_property
     def _cells(self) -> np.ndarray:
         """Metric cells of every period from arrival, before any ending (``values`` masks them in place)."""
-        return metric_cells(self.plan, self.start, self.stop, self.centres)
+        return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective)
 
     @cached_property
     def endings(self) -> Endings | None:
