@@ -42,8 +42,7 @@ def _noised(plan: Plan, start: int, stop: int, values: np.ndarray, effective: np
 Recorder = Callable[[str, np.ndarray], None]
 
 
-def metric_cells(plan: Plan, start: int, stop: int, centres: np.ndarray, effective: np.ndarray,
-                 record: Recorder | None = None) -> np.ndarray:
+def metric_cells(plan: Plan, start: int, stop: int, centres: np.ndarray, effective: np.ndarray, record: Recorder | None = None) -> np.ndarray:
     """Values [entities, periods, metrics] for entities [start, stop) around their ``centres``
     (NaN where an entity does not exist); ``effective`` are the positions they come from.
     ``record(step, array)``, when given, sees every intermediate [entities, periods, metrics]

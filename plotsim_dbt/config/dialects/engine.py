@@ -90,6 +90,7 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         phases = [shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i)) for i, phase in enumerate(cfg.correlation_phases)]
         out["connection_phases"] = [{"start_period": p.start_period, "end_period": p.end_period,
                                      "connections": [c.model_dump() for c in p.correlations]} for p in phases]
+        ctx.trail.note("connection_phases", "correlation_phases")
         for i in range(len(phases)):
             ctx.trail.note(join("connection_phases", i, "connections"), join("correlation_phases", i, "correlations"))
     if cfg.seasonal_effects:

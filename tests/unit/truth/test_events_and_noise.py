@@ -72,10 +72,11 @@ def test_noise_truth_and_manifest_sections():
                     noise={"gaussian_sigma": 0.1, "outlier_rate": 0.02, "family": "laplace"})
     _, state = generate_arrow(cfg)
     assert state.truth["truth_noise"].to_pylist() == [
-        {"family": "laplace", "gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0}]
+        {"family": "laplace", "gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
+         "scale_with_trajectory": False}]
     manifest = ps.build_manifest(cfg)
     assert manifest["noise"] == cfg.noise.model_dump(mode="json")
-    assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0,
-                                        "degrees_of_freedom": 4.0, "noise_family": "laplace"}
+    assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
+                                        "noise_family": "laplace", "scale_with_trajectory": False, "per_metric_overrides": None}
     assert manifest["outlier_injections"] is None and manifest["quality_injections"] == [] and manifest["treatment_cohorts"] == []
     assert state.truth["truth_noise"].schema.field("gaussian_sigma").type == pa.float64()
