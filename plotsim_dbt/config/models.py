@@ -292,7 +292,8 @@ class ConnectionPhase(Frozen):
 
     start_period: int = Field(ge=0, description="First period of the phase (0-based).")
     end_period: int = Field(ge=0, description="Last period of the phase (inclusive).")
-    connections: list[Connection] = Field(default_factory=list, description="The connections in force during the phase.")
+    connections: list[Connection] = Field(min_length=1, description="The connections in force during the phase (pairs not listed are "
+                                          "independent in it; write 'a independent b' for a phase of no connection).")
 
     @model_validator(mode="after")
     def _ordered(self) -> ConnectionPhase:

@@ -114,7 +114,10 @@ def test_a_metric_with_its_own_noise_keeps_it_and_the_others_keep_the_configs():
     assert noisy["shared"].notna().all() and noisy["quiet"].notna().all()
     rows = {r["metric"]: r for r in truth["truth_metrics"].to_pylist()}
     assert [(rows[m]["noise_family"], rows[m]["noise_sigma"], rows[m]["noise_mcar_rate"]) for m in ("own", "shared", "quiet")] == [
-        ("laplace", SIGMA, 0.2), ("gaussian", SIGMA, 0.0), ("gaussian", 0.0, 0.0)]
+        ("laplace", SIGMA, 0.2),
+        ("gaussian", SIGMA, 0.0),
+        ("gaussian", 0.0, 0.0),
+    ]
 
 
 def test_heteroscedastic_spread_grows_with_the_position():
@@ -171,10 +174,13 @@ def _increments(series: np.ndarray, start: int, count: int) -> np.ndarray:
     return np.diff(series)[start - 1 : start - 1 + count]
 
 
-@pytest.mark.parametrize("kernel, window, expected", [
-    ("geometric", 4, [8 / 15, 4 / 15, 2 / 15, 1 / 15]),
-    ("linear", 3, [3 / 6, 2 / 6, 1 / 6]),
-])
+@pytest.mark.parametrize(
+    "kernel, window, expected",
+    [
+        ("geometric", 4, [8 / 15, 4 / 15, 2 / 15, 1 / 15]),
+        ("linear", 3, [3 / 6, 2 / 6, 1 / 6]),
+    ],
+)
 def test_decay_kernel_shape_is_recovered_from_the_table(kernel, window, expected):
     """After the driver's one jump the follower climbs in steps: the step `delay + s` periods
     later is the kernel's weight s times the jump. Means of 500 entities with sd 1 have a
@@ -273,8 +279,10 @@ def test_planner_accounts_for_heteroscedastic_noise():
         about="planner and heteroscedastic noise",
         unit="acct",
         window=("2024-01", "2024-12"),
-        metrics=[{"name": "a", "type": "score"}, {"name": "b", "type": "amount", "range": [10, 500],
-                                                     "noise": {"gaussian_sigma": 0.15, "scale_with_trajectory": True}}],
+        metrics=[
+            {"name": "a", "type": "score"},
+            {"name": "b", "type": "amount", "range": [10, 500], "noise": {"gaussian_sigma": 0.15, "scale_with_trajectory": True}},
+        ],
         segments=[{"name": "grow", "count": 300, "archetype": "growth"}, {"name": "fall", "count": 300, "archetype": "decline"}],
         connections=["a hints_against b"],
         seed=5,
