@@ -47,7 +47,8 @@ def test_a_phase_whose_correlation_is_shuffled_away_fails_alone(built, tmp_path)
     # Shuffle sales among the rows of the first phase (dates before 2023-09): its correlation goes
     # to about 0, far from -0.75; the other spans keep their rows.
     broken = copy_database(
-        database, tmp_path / "shuffled.duckdb",
+        database,
+        tmp_path / "shuffled.duckdb",
         "create or replace table fct_shop as "
         "with early as (select *, row_number() over (order by shop_id, date_key) as rn from fct_shop where date_key < 20230901), "
         "sales as (select sales, row_number() over (order by hash(shop_id * 7919 + date_key::bigint)) as rn "
