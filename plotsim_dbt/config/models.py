@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from ..columns import Column
@@ -74,6 +75,29 @@ class Window(Frozen):
     def periods(self) -> int:
         return period_axis(self.start, self.end, self.every).count
 
+class Noise(Frozen):
+    gaussian_sigma: float = Field(0.0, ge=0.0, le=5.0, description="Noise sd as a fraction of the value.")
+    outlier_rate: float = Field(0.0, ge=0.0, le=1.0)
+    mcar_rate: float = Field(0.0, ge=0.0, le=1.0, description="Share of metric cells left empty (NULL).")
+    family: Literal["gaussian", "student_t", "laplace"] = "gaussian"
+    degrees_of_freedom: float = Field(4.0, ge=1.0)
+    scale_with_trajectory: bool = Field(
+        False, description="Heteroscedastic noise: sd = gaussian_sigma x the entity's trajectory position x the metric's range span, "
+        "so the spread grows with the position (instead of sd = gaussian_sigma x |value|).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            name = data.strip().lower().replace(" ", "_")
+            name = NOISE_ALIASES.get(name, name)
+            if name not in NOISE_PRESETS:
+                raise ValueError(f"unknown noise preset {data!r}; use {', '.join(NOISE_PRESETS)} or a mapping")
+            sigma, outliers, mcar = NOISE_PRESETS[name]
+            return {"gaussian_sigma": sigma, "outlier_rate": outliers, "mcar_rate": mcar}
+        return data
+
 
 class Metric(Frozen):
     name: Identifier
@@ -91,6 +115,17 @@ class Metric(Frozen):
     )
     follows: str | None = Field(None, description="Metric this one trails; needs delay.")
     delay: int | None = Field(None, ge=1, description="Periods by which this metric trails `follows`.")
+    blend_weight: float = Field(
+        1.0, ge=0.0, le=1.0, description="Share of the lagged driver in the follower's position; the rest is the entity's own position "
+        "(1 = the driver's alone). Needs follows.",
+    )
+    decay_window: int | None = Field(
+        None, ge=1, le=10_000, description="Adstock: the follower reads a weighted mean of the driver over this many periods ending "
+        "`delay` periods back, instead of one period. Needs follows.",
+    )
+    decay_kernel: Literal["geometric", "linear"] = Field(
+        "geometric", description="Weights of the decay window, newest first: geometric 1, 1/2, 1/4, ...; linear W, W-1, ..., 1.",
+    )
     seasonal_sensitivity: float = Field(1.0, description="Multiplies the seasonal lift: 0 immune, -0.5 inverted.")
     distribution: str | None = Field(None, description="logitnormal, normal, lognormal, beta, gamma, poisson, weibull.")
     distribution_params: dict[str, float] = Field(default_factory=dict, alias="params")
@@ -98,6 +133,7 @@ class Metric(Frozen):
         None, description=f"Decimal places values are rounded to (0-{MAX_DECIMALS}, ties to even); default 2 for amount, "
         "full precision for score and index; counts are whole numbers.",
     )
+    noise: Noise | None = Field(None, description="This metric's own noise, in place of the config's noise (a preset name or a mapping).")
     scaled_by: ScaledBy | None = Field(
         None, description="Tie the metric to an attribute of the entity dimension: its value (range per unit) times the factor of "
         "the label in force (e.g. the plan tier's price).",
@@ -145,6 +181,9 @@ class Metric(Frozen):
             raise ValueError(f"delay: {self.name!r} needs follows and delay together (follows: other_metric, delay: 2)")
         if self.follows == self.name:
             raise ValueError(f"follows: metric {self.name!r} cannot follow itself")
+        if self.follows is None and (self.blend_weight != 1.0 or self.decay_window is not None):
+            field = "decay_window" if self.decay_window is not None else "blend_weight"
+            raise ValueError(f"{field}: {self.name!r} shapes a lag, so it needs follows and delay; add them or remove {field}")
         if self.places is not None:
             self._check_places()
         allowed = FAMILY_PARAMS[self.family]
@@ -261,6 +300,22 @@ class Connection(Frozen):
         return data
 
 
+class ConnectionPhase(Frozen):
+    """Connections that hold over periods [start_period, end_period] (0-based, both inclusive) in
+    place of the config's ``connections``, which hold in every period outside the phases."""
+
+    start_period: int = Field(ge=0, description="First period of the phase (0-based).")
+    end_period: int = Field(ge=0, description="Last period of the phase (inclusive).")
+    connections: list[Connection] = Field(min_length=1, description="The connections in force during the phase (pairs not listed are "
+                                          "independent in it; write 'a independent b' for a phase of no connection).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConnectionPhase:
+        if self.end_period < self.start_period:
+            raise ValueError(f"end_period: the phase ends ({self.end_period}) before it starts ({self.start_period})")
+        return self
+
+
 class SeasonalEffect(Frozen):
     months: list[int] = Field(min_length=1)
     strength: float = Field(gt=-1.0, description="Relative lift of the centre in those months: 0.3 is +30%.")
@@ -273,29 +328,6 @@ class SeasonalEffect(Frozen):
         return value
 
 
-class Noise(Frozen):
-    gaussian_sigma: float = Field(0.0, ge=0.0, le=5.0, description="Noise sd as a fraction of the value.")
-    outlier_rate: float = Field(0.0, ge=0.0, le=1.0)
-    mcar_rate: float = Field(0.0, ge=0.0, le=1.0, description="Share of metric cells left empty (NULL).")
-    family: Literal["gaussian", "student_t", "laplace"] = "gaussian"
-    degrees_of_freedom: float = Field(4.0, ge=1.0)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _preset(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            name = data.strip().lower().replace(" ", "_")
-            name = NOISE_ALIASES.get(name, name)
-            if name not in NOISE_PRESETS:
-                raise ValueError(f"unknown noise preset {data!r}; use {', '.join(NOISE_PRESETS)} or a mapping")
-            sigma, outliers, mcar = NOISE_PRESETS[name]
-            return {"gaussian_sigma": sigma, "outlier_rate": outliers, "mcar_rate": mcar}
-        return data
-
-    @property
-    def injects_faults(self) -> bool:
-        """Some cells become outliers or go missing (truth_noise_faults lists them)."""
-        return self.outlier_rate > 0 or self.mcar_rate > 0
 
 
 class Output(Frozen):
@@ -390,6 +422,10 @@ class Config(Frozen):
     metrics: list[Metric] = Field(min_length=1, max_length=200)
     segments: list[Segment] = Field(min_length=1)
     connections: list[Connection] = Field(default_factory=list)
+    connection_phases: list[ConnectionPhase] = Field(
+        default_factory=list, max_length=64,
+        description="Time-varying connections: each phase's connections replace `connections` over its periods.",
+    )
     seasonality: list[SeasonalEffect] = Field(default_factory=list)
     noise: Noise = Field(default_factory=Noise)
     seed: int = Field(0, ge=0, lt=2**63, description="Same config and seed give byte-identical output.")
@@ -478,17 +514,8 @@ class Config(Frozen):
             if metric.follows is not None and metric.follows not in names:
                 raise ValueError(f"metrics.{i}.follows: {metric.follows!r} is not a declared metric")
         _check_no_cycles(self.metrics)
-        seen: set[frozenset[str]] = set()
-        for i, conn in enumerate(self.connections):
-            for end in (conn.metric_a, conn.metric_b):
-                if end not in names:
-                    raise ValueError(f"connections.{i}: {end!r} is not a declared metric")
-            if conn.metric_a == conn.metric_b:
-                raise ValueError(f"connections.{i}: a metric cannot be connected to itself ({conn.metric_a})")
-            pair = frozenset((conn.metric_a, conn.metric_b))
-            if pair in seen:
-                raise ValueError(f"connections.{i}: {conn.metric_a} and {conn.metric_b} are connected twice")
-            seen.add(pair)
+        _check_connections("connections", self.connections, names)
+        _check_phases(self.connection_phases, names, periods)
         if self.holdout is not None:
             if self.holdout.target not in names:
                 raise ValueError(f"holdout.target: {self.holdout.target!r} is not a declared metric")
@@ -559,6 +586,32 @@ def _check_lifecycle(config: Config) -> None:
     if lifecycle.column.lower() in taken:
         raise ValueError(f"lifecycle.column: {config.schema.entity_dimension.name} already has a column {lifecycle.column!r}; "
                          "name the stage column otherwise (lifecycle.column)")
+
+
+def _check_connections(path: str, connections: list[Connection], names: list[str]) -> None:
+    seen: set[frozenset[str]] = set()
+    for i, conn in enumerate(connections):
+        for end in (conn.metric_a, conn.metric_b):
+            if end not in names:
+                raise ValueError(f"{path}.{i}: {end!r} is not a declared metric")
+        if conn.metric_a == conn.metric_b:
+            raise ValueError(f"{path}.{i}: a metric cannot be connected to itself ({conn.metric_a})")
+        pair = frozenset((conn.metric_a, conn.metric_b))
+        if pair in seen:
+            raise ValueError(f"{path}.{i}: {conn.metric_a} and {conn.metric_b} are connected twice")
+        seen.add(pair)
+
+
+def _check_phases(phases: list[ConnectionPhase], names: list[str], periods: int) -> None:
+    taken = np.full(periods, -1)
+    for i, phase in enumerate(phases):
+        if phase.end_period >= periods:
+            raise ValueError(f"connection_phases.{i}.end_period: the window has periods 0 to {periods - 1}, not {phase.end_period}")
+        overlap = taken[phase.start_period : phase.end_period + 1]
+        if (overlap >= 0).any():
+            raise ValueError(f"connection_phases.{i}: it overlaps phase {int(overlap[overlap >= 0][0])}; phases must not share periods")
+        taken[phase.start_period : phase.end_period + 1] = i
+        _check_connections(f"connection_phases.{i}.connections", phase.connections, names)
 
 
 def _check_unique(field: str, names: list[str]) -> None:

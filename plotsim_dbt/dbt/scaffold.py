@@ -157,9 +157,17 @@ def _table_tests(plan: Plan, table: TablePlan, relation: Relation = _ref) -> lis
     elif isinstance(table, FactTable):
         # a scaled metric's correlations and lags are planned on its own (per-unit) value
         metrics = set(table.metric_columns) - {plan.metrics[s.metric].name for s in plan.scales}
+        # with connection phases, the date column places each row in its phase (or between them)
+        placed = {"date_column": table.date_column} if config.connection_phases else {}
         tests += [
-            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b, entity_column=table.entity_column)
+            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b, entity_column=table.entity_column, **placed)
             for c in config.connections
+            if {c.metric_a, c.metric_b} <= metrics
+        ]
+        tests += [
+            _test("correlation_near_target", column_a=c.metric_a, column_b=c.metric_b, entity_column=table.entity_column, phase=k, **placed)
+            for k, phase in enumerate(config.connection_phases)
+            for c in phase.connections
             if {c.metric_a, c.metric_b} <= metrics
         ]
         tests += [

@@ -13,15 +13,30 @@ from .families import poisson_quantiles, quantile
 from .streams import Purpose, draw
 
 
-def _noise(plan: Plan, z: np.ndarray) -> np.ndarray:
-    """Unit-scale noise of the configured family, mapped from standard-normal draws."""
-    noise = plan.config.noise
-    if noise.family == "gaussian":
+def _unit_noise(family: str, degrees_of_freedom: float, z: np.ndarray) -> np.ndarray:
+    """Unit-scale noise of a family, mapped from standard-normal draws."""
+    if family == "gaussian":
         return z
     p = special.ndtr(np.clip(z, -8.0, 8.0))
-    if noise.family == "laplace":
+    if family == "laplace":
         return np.where(p < 0.5, np.log(2 * p), -np.log(2 * (1 - p)))
-    return special.stdtrit(noise.degrees_of_freedom, p)
+    return special.stdtrit(degrees_of_freedom, p)
+
+
+def _noised(plan: Plan, start: int, stop: int, values: np.ndarray, effective: np.ndarray) -> np.ndarray:
+    """Each metric's noise added: sd sigma x |value|, or sigma x position x span when it scales
+    with the trajectory (heteroscedastic); the family sets the shape of the unit draw."""
+    noises = [m.noise for m in plan.metrics]
+    sigma = np.array([n.gaussian_sigma for n in noises])
+    eps = draw(plan.seed, Purpose.NOISE, start, stop, (plan.periods, len(noises)))
+    for m, noise in enumerate(noises):
+        if noise.family != "gaussian":
+            eps[:, :, m] = _unit_noise(noise.family, noise.degrees_of_freedom, eps[:, :, m])
+    scale = np.abs(values)
+    for metric in plan.metrics:
+        if metric.noise.scale_with_trajectory:
+            scale[:, :, metric.index] = effective[:, :, metric.index] * (metric.high - metric.low)
+    return values + sigma * scale * eps
 
 
 Recorder = Callable[[str, np.ndarray], None]
@@ -30,23 +45,34 @@ NOISE_FAULT_STEPS = ("noised_value", "outlier_multiplier", "missing")
 
 
 def metric_cells(
-    plan: Plan, start: int, stop: int, centres: np.ndarray, record: Recorder | None = None, steps: Collection[str] | None = None
+    plan: Plan,
+    start: int,
+    stop: int,
+    centres: np.ndarray,
+    effective: np.ndarray,
+    record: Recorder | None = None,
+    steps: Collection[str] | None = None,
 ) -> np.ndarray:
     """Values [entities, periods, metrics] for entities [start, stop) around their ``centres``
-    (NaN where an entity does not exist). ``record(step, array)``, when given, sees a copy of every
-    intermediate [entities, periods, metrics] array named in ``steps`` (default: all; the cell
-    tracer takes all, the noise truth three)."""
+    (NaN where an entity does not exist); ``effective`` are the positions they come from.
+    ``record(step, array)``, when given, sees a copy of every intermediate [entities, periods,
+    metrics] array named in ``steps`` (default: all; the cell tracer takes all, the noise truth three)."""
 
     def keep(step: str, array: np.ndarray) -> None:
         if record is not None and (steps is None or step in steps):
             record(step, array.copy())
 
     m_count, periods = len(plan.metrics), plan.periods
-    noise = plan.config.noise
+    noises = [m.noise for m in plan.metrics]
     z = draw(plan.seed, Purpose.METRICS, start, stop, (periods, m_count))
     keep("independent_draw", z)
-    if plan.copula.cholesky is not None:
-        z = z @ plan.copula.cholesky.T
+    if not plan.phases:
+        if plan.copula.cholesky is not None:
+            z = z @ plan.copula.cholesky.T
+    else:
+        for first, last, copula in plan.copulas():
+            if copula.cholesky is not None:
+                z[:, first : last + 1] = z[:, first : last + 1] @ copula.cholesky.T
     keep("correlated_draw", z)
     values = np.empty_like(centres)
     for metric in plan.metrics:
@@ -56,22 +82,28 @@ def metric_cells(
         else:
             values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
     keep("drawn_value", values)
-    if noise.gaussian_sigma > 0:
-        eps = _noise(plan, draw(plan.seed, Purpose.NOISE, start, stop, (periods, m_count)))
-        values += noise.gaussian_sigma * np.abs(values) * eps
+    if any(n.gaussian_sigma > 0 for n in noises):
+        values = _noised(plan, start, stop, values, effective)
     keep("noised_value", values)
-    if noise.outlier_rate > 0:
+    outlier_rate = np.array([n.outlier_rate for n in noises])
+    if (outlier_rate > 0).any():
         u = draw(plan.seed, Purpose.OUTLIERS, start, stop, (periods, m_count, 2), kind="uniform")
-        multiplier = np.where(u[..., 0] < noise.outlier_rate, 3.0 + 7.0 * u[..., 1], 1.0)
+        multiplier = np.where(u[..., 0] < outlier_rate, 3.0 + 7.0 * u[..., 1], 1.0)
         values = values * multiplier
         keep("outlier_multiplier", multiplier)
     values = finish(plan, values)
     keep("clamped_value", values)
-    if noise.mcar_rate > 0:
-        missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < noise.mcar_rate
+    mcar_rate = np.array([n.mcar_rate for n in noises])
+    if (mcar_rate > 0).any():
+        missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < mcar_rate
         values[missing] = np.nan
         keep("missing", missing)
     return values
+
+
+def injects_noise_faults(plan: Plan) -> bool:
+    """Some metric's cells become outliers or go missing (truth_noise_faults lists them)."""
+    return any(m.noise.outlier_rate > 0 or m.noise.mcar_rate > 0 for m in plan.metrics)
 
 
 def finish(plan: Plan, values: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from ..quality.inject import Injected, inject
 from .bridges import links
 from .builders import BUILDERS
 from .calendar import Placement, mixtures
-from .cells import NOISE_FAULT_STEPS, metric_cells
+from .cells import NOISE_FAULT_STEPS, injects_noise_faults, metric_cells
 from .endings import Endings, enders, endings
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
@@ -86,9 +86,9 @@ class Block:
     @cached_property
     def _cells(self) -> np.ndarray:
         """Metric cells of every period from arrival, before any ending (``values`` masks them in place)."""
-        if not self.plan.config.noise.injects_faults:
-            return metric_cells(self.plan, self.start, self.stop, self.centres)
-        return metric_cells(self.plan, self.start, self.stop, self.centres, self.noise_steps.__setitem__, NOISE_FAULT_STEPS)
+        if not injects_noise_faults(self.plan):
+            return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective)
+        return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective, self.noise_steps.__setitem__, NOISE_FAULT_STEPS)
 
     @cached_property
     def noise_steps(self) -> dict[str, np.ndarray]:

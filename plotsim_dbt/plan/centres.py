@@ -7,9 +7,13 @@ plan time; the engine gathers it per entity and the correlation planner integrat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
+
+if TYPE_CHECKING:
+    from ..config.models import Noise
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,19 @@ class MetricPlan:
     seasonal_sensitivity: float
     integer: bool  # a count: whole numbers, stored as int64
     decimals: int | None  # places values are rounded to (0 for counts); None keeps full precision
+    blend: float = 1.0  # share of the lagged driver in the effective position (the rest: the unit's own position)
+    kernel: tuple[float, ...] = (1.0,)  # weights of the driver's periods t - delay, t - delay - 1, ...; sum 1
+    noise: Noise | None = None  # the metric's noise: its own, else the config's
+
+
+def decay_kernel(window: int | None, kind: str) -> tuple[float, ...]:
+    """Normalised weights of a decaying lag, newest period first: geometric 1, 1/2, 1/4, ... or
+    linear W, W - 1, ..., 1 (adstock); a plain lag reads one period."""
+    if window is None:
+        return (1.0,)
+    s = np.arange(window)
+    weights = 0.5**s if kind == "geometric" else (window - s).astype(float)
+    return tuple(float(w) for w in weights / weights.sum())
 
 
 @dataclass(frozen=True)
@@ -51,23 +68,33 @@ class Lift:
 def effective_positions(positions: np.ndarray, metrics: list[MetricPlan], order: list[int], first: np.ndarray | None = None,
                         lift: Lift | None = None) -> np.ndarray:
     """[U, P, M] positions after causal lags (and treatment lifts). A follower reads its driver's
-    effective position ``delay`` periods earlier, held at the unit's first period (``first``,
-    default 0) before that, so chains add up; a lift on a driver reaches its followers."""
+    effective position ``delay`` periods earlier (with a decay, the kernel-weighted mean of the
+    periods from there back), held at the unit's first period (``first``, default 0) before that,
+    so chains add up; a lift on a driver reaches its followers. A blend below 1 mixes the unit's
+    own position back in."""
     units, periods = positions.shape
     out = np.empty((units, periods, len(metrics)))
-    t = np.arange(periods)
     for m in order:
         metric = metrics[m]
         if metric.driver is None:
             value = positions
-        elif first is None:
-            value = out[:, np.maximum(t - metric.delay, 0), metric.driver]
         else:
-            source = np.maximum(t[None, :] - metric.delay, first[:, None])
-            value = np.take_along_axis(out[:, :, metric.driver], np.minimum(source, periods - 1), axis=1)
-            value = np.where(t[None, :] < first[:, None], np.nan, value)
+            value = sum(w * _lagged(out[:, :, metric.driver], metric.delay + s, first) for s, w in enumerate(metric.kernel))
+            if metric.blend != 1.0:
+                value = (1.0 - metric.blend) * positions + metric.blend * value
         out[:, :, m] = value if lift is None else lift.apply(m, value)
     return out
+
+
+def _lagged(driver: np.ndarray, delay: int, first: np.ndarray | None) -> np.ndarray:
+    """[U, P] the driver ``delay`` periods earlier, held at the unit's first period before that."""
+    units, periods = driver.shape
+    t = np.arange(periods)
+    if first is None:
+        return driver[:, np.maximum(t - delay, 0)]
+    source = np.maximum(t[None, :] - delay, first[:, None])
+    value = np.take_along_axis(driver, np.minimum(source, periods - 1), axis=1)
+    return np.where(t[None, :] < first[:, None], np.nan, value)
 
 
 def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float) -> np.ndarray:

@@ -81,6 +81,31 @@ class CopulaPlan:
     repair_max_change: float
 
 
+@dataclass(frozen=True)
+class NoiseVariance:
+    """The noise's share of each metric's variance: ``relative`` [M] multiplies E[x^2] (noise
+    proportional to the value); ``by_position`` [M] multiplies the squared position (noise that
+    scales with the trajectory, whose sd is sigma x position x span)."""
+
+    relative: np.ndarray
+    by_position: np.ndarray
+
+    def second_moment(self, m: int, second: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """E[(x + noise)^2] per group, from E[x^2] and the metric's position."""
+        if self.by_position[m] > 0:
+            return second + self.by_position[m] * position**2
+        return second * (1.0 + self.relative[m])
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    """The copula of one connection phase: periods [start, end], both inclusive."""
+
+    start: int
+    end: int
+    copula: CopulaPlan
+
+
 class Unplannable(ArithmeticError):
     """The moments of a pair of metrics overflowed (values too large for float64 arithmetic)."""
 
@@ -93,13 +118,13 @@ class _Moments:
     """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
     Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
 
-    def __init__(self, effective, lift, metrics, weights, noise_var):
+    def __init__(self, effective, lift, metrics, weights, noise: NoiseVariance):
         keep = weights > 0
         self.effective = effective.reshape(-1, effective.shape[-1])[keep]  # [G, M]
         self.lift = lift.reshape(-1, lift.shape[-1])[keep]
         self.metrics = metrics
         self.weights = weights[keep] / weights[keep].sum()  # [G], sums to 1
-        self.noise_var = noise_var  # per metric: noise variance as a multiple of E[x^2]
+        self.noise = noise
         self._marginals: dict[tuple[int, float, bool], np.ndarray] = {}
         # The water-filling rounds re-ask pairs whose loadings did not move: answer them from here.
         self._pearsons: dict[tuple[int, int, float, float, float], float] = {}
@@ -139,8 +164,8 @@ class _Moments:
         cross = np.einsum("gk,gkl,k,l->g", fa, fb, w, w)
         g = self.weights
         total_a, total_b = g @ mean_a, g @ mean_b
-        var_a = g @ (second_a * (1.0 + self.noise_var[a])) - total_a**2
-        var_b = g @ (second_b * (1.0 + self.noise_var[b])) - total_b**2
+        var_a = g @ self.noise.second_moment(a, second_a, self.effective[:, a]) - total_a**2
+        var_b = g @ self.noise.second_moment(b, second_b, self.effective[:, b]) - total_b**2
         if not np.isfinite([var_a, var_b, total_a, total_b]).all():
             raise Unplannable(a, b)
         if var_a <= 1e-15 or var_b <= 1e-15:
@@ -192,29 +217,64 @@ def coarsen_periods(effective: np.ndarray, lift: np.ndarray, weights: np.ndarray
     return effective[rows, picked], np.asarray(lift)[rows, picked], total
 
 
-def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise_var) -> CopulaPlan:
-    """Solve copula correlations (and, where needed, loadings) for the declared connections.
-    ``effective`` and ``lift`` are [units, periods, metrics] fields of (pseudo-)entities and
-    ``weights`` [units, periods] how many fact cells each stands for (0 where it is not alive)."""
-    m_count = len(metrics)
-    loadings = np.ones(m_count)
-    if not connections:
-        return CopulaPlan(None, None, (), loadings, False, 0.0)
-    effective, lift, weights = coarsen_periods(effective, lift, weights)
-    moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
-    index = {m.name: m.index for m in metrics}
-    pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow raises Unplannable, naming the pair
-            return _solve(moments, pairs, m_count)
-    except Unplannable as err:
-        i = next(i for i, (a, b, _) in enumerate(pairs) if frozenset((a, b)) == err.pair)
-        conn = connections[i]
-        raise ConfigError(f"connections.{i}", f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
-                          "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics") from None
+def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise: NoiseVariance,
+                phases=()) -> tuple[CopulaPlan, tuple[PhasePlan, ...]]:
+    """Solve copula correlations (and, where needed, loadings) for the declared connections and
+    for each connection phase. ``effective`` and ``lift`` are [units, periods, metrics] fields of
+    (pseudo-)entities and ``weights`` [units, periods] how many fact cells each stands for (0
+    where it is not alive). Each phase is planned on its own periods, the base connections on the
+    periods outside every phase (on all periods when the phases cover the window). A centre has
+    one loading for the whole run, so every phase is solved with the lowest loading any of them
+    needs."""
+    weights = np.asarray(weights, dtype=np.float64)
+    outside = np.ones(weights.shape[1], dtype=bool)
+    for phase in phases:
+        outside[phase.start_period : phase.end_period + 1] = False
+    base_weights = weights * outside if phases and outside.any() else weights
+    windows = [("connections", connections, base_weights)]
+    for k, phase in enumerate(phases):
+        within = np.zeros_like(outside)
+        within[phase.start_period : phase.end_period + 1] = True
+        windows.append((f"connection_phases.{k}.connections", phase.connections, weights * within))
+    solvers = [_Window(path, conns, metrics, effective, lift, w, noise) for path, conns, w in windows]
+    loadings = np.min([s.loadings() for s in solvers], axis=0) if len(solvers) > 1 else solvers[0].loadings()
+    base, *planned = [s.solve(loadings) for s in solvers]
+    return base, tuple(PhasePlan(p.start_period, p.end_period, c) for p, c in zip(phases, planned))
 
 
-def _solve(moments: _Moments, pairs: list, m_count: int) -> CopulaPlan:
+class _Window:
+    """The connections of one span of periods and the moments of the cells in it."""
+
+    def __init__(self, path: str, connections, metrics, effective, lift, weights, noise: NoiseVariance):
+        self.path, self.connections, self.m_count = path, connections, len(metrics)
+        if connections and weights.sum() > 0:
+            eff, lif, w = coarsen_periods(effective, lift, weights)
+            self.moments = _Moments(np.nan_to_num(eff, nan=0.5), lif, metrics, np.asarray(w, dtype=np.float64).reshape(-1), noise)
+            index = {m.name: m.index for m in metrics}
+            self.pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
+
+    def loadings(self) -> np.ndarray:
+        if not self.connections:
+            return np.ones(self.m_count)
+        return self._planning(lambda: _water_fill(self.moments, self.pairs, self.m_count))
+
+    def solve(self, loadings: np.ndarray) -> CopulaPlan:
+        if not self.connections:
+            return CopulaPlan(None, None, (), loadings, False, 0.0)
+        return self._planning(lambda: _solve(self.moments, self.pairs, loadings))
+
+    def _planning(self, work):
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow raises Unplannable, naming the pair
+                return work()
+        except Unplannable as err:
+            i = next(i for i, (a, b, _) in enumerate(self.pairs) if frozenset((a, b)) == err.pair)
+            conn = self.connections[i]
+            raise ConfigError(f"{self.path}.{i}", f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
+                              "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics") from None
+
+
+def _water_fill(moments: _Moments, pairs: list, m_count: int) -> np.ndarray:
     loadings = np.ones(m_count)
 
     def reachable(a, b, target, load) -> bool:
@@ -235,7 +295,11 @@ def _solve(moments: _Moments, pairs: list, m_count: int) -> CopulaPlan:
             break
         for m in movable:
             loadings[m] = max(loadings[m] * STEP, MIN_LOADING)
+    return loadings
 
+
+def _solve(moments: _Moments, pairs: list, loadings: np.ndarray) -> CopulaPlan:
+    m_count = len(loadings)
     planned = np.eye(m_count)
     solved = []
     for a, b, conn in pairs:

@@ -18,8 +18,8 @@ from ..engine.families import PoissonGrid
 from ..quality.plan import attach_faults
 from .archetypes import trajectory
 from .calendar import CalendarPlan, resolve_calendar
-from .centres import Lift, MetricPlan, centre_field, effective_positions
-from .correlation import CopulaPlan, plan_copula
+from .centres import Lift, MetricPlan, centre_field, decay_kernel, effective_positions
+from .correlation import CopulaPlan, NoiseVariance, PhasePlan, plan_copula
 from .periods import PeriodAxis, period_axis
 from .population import SegmentPopulation, representatives, resolve_population
 from .scales import MetricScale, resolve_scales
@@ -45,7 +45,8 @@ class Plan:
     period_lift: np.ndarray  # [P] seasonal lift of each period before sensitivities
     seasonal_lift: np.ndarray  # [S, P, M] relative lift of the centre
     centres: np.ndarray  # [S, P, M]
-    copula: CopulaPlan
+    copula: CopulaPlan  # the base connections (every period outside the connection phases)
+    phases: tuple[PhasePlan, ...]  # one copula per connection phase
     tables: dict[str, TablePlan]  # every generated table in build order, dim_date first
     calendar: CalendarPlan | None
     poisson_grids: dict[int, PoissonGrid]  # count metric index -> CDF tables up to its largest possible mean
@@ -108,6 +109,19 @@ class Plan:
         digits = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0")
         return pc.binary_join_element_wise(prefix, digits, "_")
 
+    def copulas(self) -> list[tuple[int, int, CopulaPlan]]:
+        """(first period, last period, copula) spans covering the window in order: the base
+        connections between the connection phases."""
+        spans, t = [], 0
+        for phase in sorted(self.phases, key=lambda p: p.start):
+            if phase.start > t:
+                spans.append((t, phase.start - 1, self.copula))
+            spans.append((phase.start, phase.end, phase.copula))
+            t = phase.end + 1
+        if t < self.periods:
+            spans.append((t, self.periods - 1, self.copula))
+        return spans
+
     def metric(self, name: str) -> MetricPlan:
         return next(m for m in self.metrics if m.name == name)
 
@@ -148,6 +162,9 @@ def _metric_plans(config: Config) -> list[MetricPlan]:
                 seasonal_sensitivity=metric.seasonal_sensitivity,
                 integer=family == "poisson",
                 decimals=metric.places,
+                blend=metric.blend_weight,
+                kernel=decay_kernel(metric.decay_window, metric.decay_kernel),
+                noise=metric.noise or config.noise,
             )
         )
     return plans
@@ -163,14 +180,21 @@ def _topological(metrics: list[MetricPlan]) -> list[int]:
     return order
 
 
-def _noise_variance_factor(config: Config) -> float:
-    """Variance of the multiplicative noise term, per unit of E[x^2]."""
-    noise = config.noise
-    unit = {"gaussian": 1.0, "laplace": 2.0}.get(noise.family)
-    if unit is None:  # student_t
-        df = noise.degrees_of_freedom
-        unit = df / (df - 2.0) if df > 2 else 3.0
-    return noise.gaussian_sigma**2 * unit
+def _noise_variance(metrics: list[MetricPlan]) -> NoiseVariance:
+    """Each metric's noise variance for the planner: per unit of E[x^2] for noise proportional to
+    the value, per unit of squared position for noise that scales with the trajectory."""
+    relative, by_position = np.zeros(len(metrics)), np.zeros(len(metrics))
+    for metric in metrics:
+        noise = metric.noise
+        unit = {"gaussian": 1.0, "laplace": 2.0}.get(noise.family)
+        if unit is None:  # student_t
+            df = noise.degrees_of_freedom
+            unit = df / (df - 2.0) if df > 2 else 3.0
+        if noise.scale_with_trajectory:
+            by_position[metric.index] = (noise.gaussian_sigma * (metric.high - metric.low)) ** 2 * unit
+        else:
+            relative[metric.index] = noise.gaussian_sigma**2 * unit
+    return NoiseVariance(relative, by_position)
 
 
 def _largest_mean(metric: MetricPlan, lift: np.ndarray) -> float:
@@ -215,8 +239,8 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     lift = segment_sens[:, None, None] * period_lift[None, :, None] * metric_sens[None, None, :]
 
     counts = np.array([s.count for s in config.segments], dtype=np.int64)
-    noise_var = np.full(len(metrics), _noise_variance_factor(config))
-    copula = plan_copula(config.connections, metrics, *_planning_sample(population, axis.count, metrics, order, lift), noise_var)
+    sample = _planning_sample(population, axis.count, metrics, order, lift)
+    copula, phases = plan_copula(config.connections, metrics, *sample, _noise_variance(metrics), config.connection_phases)
     centres = centre_field(effective, lift, metrics, copula.loadings)
     plan = Plan(
         config=config,
@@ -231,6 +255,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         seasonal_lift=lift,
         centres=centres,
         copula=copula,
+        phases=phases,
         tables=tables,
         calendar=resolve_calendar(config),
         poisson_grids={m.index: grid for m in metrics if m.family == "poisson" and (grid := PoissonGrid.up_to(_largest_mean(m, lift)))},

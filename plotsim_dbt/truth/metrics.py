@@ -69,6 +69,11 @@ def _metrics(plan, row_counts) -> dict:
         "follows": [None if m.driver is None else metrics[m.driver].name for m in metrics],
         "delay": [m.delay if m.driver is not None else None for m in metrics],
         "scaled_by": [scales[m.index].column if m.index in scales else None for m in metrics],
+        "noise_family": [m.noise.family for m in metrics],
+        "noise_sigma": [m.noise.gaussian_sigma for m in metrics],
+        "noise_scale_with_trajectory": [m.noise.scale_with_trajectory for m in metrics],
+        "noise_outlier_rate": [m.noise.outlier_rate for m in metrics],
+        "noise_mcar_rate": [m.noise.mcar_rate for m in metrics],
     }
 
 
@@ -106,6 +111,12 @@ declare(
         ("delay", pa.int32(), "Periods it trails that metric."),
         ("scaled_by", pa.string(), "The entity-dimension column whose label's factor multiplies the metric (truth_metric_scales); "
                                    "NULL when not scaled. Centres and ranges above are per unit, before the factor."),
+        ("noise_family", pa.string(), "The metric's noise distribution (its own noise, else the config's): gaussian, student_t or laplace."),
+        ("noise_sigma", pa.float64(), "Its noise scale: sd as a fraction of the value, or of position x range span when it scales "
+                                      "with the trajectory."),
+        ("noise_scale_with_trajectory", pa.bool_(), "Whether its noise sd grows with the trajectory position (heteroscedastic)."),
+        ("noise_outlier_rate", pa.float64(), "Share of its cells turned into outliers."),
+        ("noise_mcar_rate", pa.float64(), "Share of its cells left missing (NULL)."),
     ],
     per_run=_metrics,
     manifest=_metric_records,
@@ -146,7 +157,18 @@ _PAIR_FIELDS = {"metric_a": "metric_a", "metric_b": "metric_b", "word": "word", 
 
 
 def _correlations(plan, row_counts) -> dict:
-    return {column: [getattr(p, field) for p in plan.copula.pairs] for column, field in _PAIR_FIELDS.items()}
+    # The base connections first (phase NULL), then each phase's, with the span it holds over.
+    spans = [(None, None, None, plan.copula), *((k, p.start, p.end, p.copula) for k, p in enumerate(plan.phases))]
+    rows = [(k, first, last, pair) for k, first, last, copula in spans for pair in copula.pairs]
+    keys = plan.axis.date_keys
+    columns = {column: [getattr(pair, field) for *_, pair in rows] for column, field in _PAIR_FIELDS.items()}
+    return columns | {
+        "phase": [k for k, *_ in rows],
+        "start_period": [first for _, first, _, _ in rows],
+        "end_period": [last for _, _, last, _ in rows],
+        "from_date_key": [None if first is None else int(keys[first]) for _, first, _, _ in rows],
+        "to_date_key": [None if last is None else int(keys[last]) for _, _, last, _ in rows],
+    }
 
 
 def _correlation_records(rows: pa.Table, plan) -> dict:
@@ -155,10 +177,13 @@ def _correlation_records(rows: pa.Table, plan) -> dict:
     adjustments = [
         {"metric_a": r["metric_a"], "metric_b": r["metric_b"], "requested": r["planned_copula"], "achieved": r["copula"],
          "adjustment": round(r["copula"] - r["planned_copula"], 6)}
-        for r in records if round(r["copula"] - r["planned_copula"], 6) != 0
+        for r in records if r["phase"] is None and round(r["copula"] - r["planned_copula"], 6) != 0
     ]
+    phases = [{"phase_index": k, "start_period": p.start, "end_period": p.end, "n_pairs": len(p.copula.pairs)}
+              for k, p in enumerate(plan.phases)]
     return {
-        "correlations": [{_PAIR_FIELDS[k]: v for k, v in r.items()} for r in records],
+        "correlations": [{**{_PAIR_FIELDS[k]: r[k] for k in _PAIR_FIELDS}, "phase_index": r["phase"]} for r in records],
+        "correlation_phases": phases or None,
         "correlation_repair": {"repaired": plan.copula.repaired, "max_change": round(plan.copula.repair_max_change, 12)},
         "correlation_adjustments": adjustments if plan.copula.repaired else None,
     }
@@ -166,7 +191,8 @@ def _correlation_records(rows: pa.Table, plan) -> dict:
 
 declare(
     "truth_correlations",
-    "Ground truth: each declared connection with the declared, planned and delivered correlation.",
+    "Ground truth: each declared connection with the declared, planned and delivered correlation (per connection phase: "
+    "delivered is the predicted Pearson over the cells of the phase's periods; for the base connections, over the other periods).",
     [
         ("metric_a", pa.string(), "First metric as declared."),
         ("metric_b", pa.string(), "Second metric as declared."),
@@ -177,6 +203,12 @@ declare(
         ("copula", pa.float64(), "The copula correlation used, after any repair of the whole matrix."),
         ("delivered", pa.float64(), "The predicted table-wide Pearson with that copula value."),
         ("reachable", pa.bool_(), "Whether the target could be reached."),
+        ("phase", pa.int32(), "The connection phase (0-based, as declared) the row holds in; NULL for the base connections, which "
+                              "hold in every period outside the phases."),
+        ("start_period", pa.int32(), "First period of the phase (0-based); NULL for the base connections."),
+        ("end_period", pa.int32(), "Last period of the phase (inclusive); NULL for the base connections."),
+        ("from_date_key", pa.int32(), "date_key of the phase's first period; NULL for the base connections."),
+        ("to_date_key", pa.int32(), "date_key of the phase's last period; NULL for the base connections."),
     ],
     per_run=_correlations,
     manifest=_correlation_records,
@@ -184,7 +216,9 @@ declare(
 
 
 def _lags(plan, row_counts) -> dict:
-    columns: dict[str, list] = {"driver": [], "follower": [], "delay": [], "root_driver": [], "total_delay": []}
+    columns: dict[str, list] = {"driver": [], "follower": [], "delay": [], "root_driver": [], "total_delay": [], "blend_weight": [],
+                                "decay_window": [], "decay_kernel": [], "kernel_weights": []}
+    metrics = {m.name: m for m in plan.config.metrics}
     for m in plan.metrics:
         if m.driver is None:
             continue
@@ -192,7 +226,11 @@ def _lags(plan, row_counts) -> dict:
         while root.driver is not None:
             total += root.delay
             root = plan.metrics[root.driver]
-        for column, value in zip(columns, (plan.metrics[m.driver].name, m.name, m.delay, root.name, total)):
+        declared = metrics[m.name]
+        window = declared.decay_window
+        values = (plan.metrics[m.driver].name, m.name, m.delay, root.name, total, m.blend, window,
+                  None if window is None else declared.decay_kernel, json.dumps([round(w, 12) for w in m.kernel]))
+        for column, value in zip(columns, values):
             columns[column].append(value)
     return columns
 
@@ -201,8 +239,9 @@ def _lag_records(rows: pa.Table, plan) -> dict:
     records = rows.to_pylist()
     return {
         "lags": [{"driver": r["driver"], "follower": r["follower"], "delay": r["delay"]} for r in records],
-        # The reference generator's spelling; a follower reads its driver's position alone (blend weight 1).
-        "causal_graph": [{"driver": r["driver"], "target": r["follower"], "lag_periods": r["delay"], "blend_weight": 1.0}
+        # The reference generator's spelling.
+        "causal_graph": [{"driver": r["driver"], "target": r["follower"], "lag_periods": r["delay"], "blend_weight": r["blend_weight"],
+                          "decay_window": r["decay_window"], "decay_kernel": r["decay_kernel"]}
                          for r in records],
     }
 
@@ -216,6 +255,10 @@ declare(
         ("delay", pa.int32(), "Periods the follower trails its driver."),
         ("root_driver", pa.string(), "The first metric of the chain."),
         ("total_delay", pa.int32(), "Periods the follower trails the root driver (chains add up)."),
+        ("blend_weight", pa.float64(), "Share of the lagged driver in the follower's position; the rest is the entity's own position."),
+        ("decay_window", pa.int32(), "Periods a decaying lag spreads the driver over (adstock); NULL for a plain lag."),
+        ("decay_kernel", pa.string(), "geometric or linear for a decaying lag; NULL for a plain lag."),
+        ("kernel_weights", pa.string(), "JSON list of the weights of the driver's periods delay, delay + 1, ... back (they sum to 1)."),
     ],
     per_run=_lags,
     manifest=_lag_records,

@@ -1,6 +1,7 @@
-"""Truth about the metric cells noise faulted: every cell ``noise.outlier_rate`` turned into an
-outlier and every cell ``noise.mcar_rate`` left missing, with the value the cell has without
-either fault. Putting the clean values back gives the metrics as if neither rate were set."""
+"""Truth about the metric cells noise faulted: every cell ``outlier_rate`` turned into an outlier
+and every cell ``mcar_rate`` left missing (the config's noise or a metric's own), with the value
+the cell has without either fault. Putting the clean values back gives the metrics as if neither
+rate were set."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..engine.cells import finish
+from ..engine.cells import finish, injects_noise_faults
 from .registry import declare
 
 COLUMNS = ("entity_id", "period_index", "date_key", "metric", "issue", "clean_value", "outlier_multiplier")
@@ -16,7 +17,7 @@ COLUMNS = ("entity_id", "period_index", "date_key", "metric", "issue", "clean_va
 
 def _noise_faults(block) -> dict:
     plan = block.plan
-    if not plan.config.noise.injects_faults:
+    if not injects_noise_faults(plan):
         return {name: [] for name in COLUMNS}
     _ = block.values  # the cells are made, and their steps recorded, on first use
     steps = block.noise_steps
@@ -44,7 +45,7 @@ def _noise_faults(block) -> dict:
 
 def _outlier_records(rows: pa.Table, plan) -> dict:
     """The reference generator's ``outlier_injections`` for the sampled entities (null without outliers)."""
-    if plan.config.noise.outlier_rate == 0:
+    if not any(m.noise.outlier_rate > 0 for m in plan.metrics):
         return {"outlier_injections": None}
     rows = rows.filter(pc.equal(rows.column("issue"), "outlier"))
     names = plan.names_of(rows.column("entity_id").to_numpy() - 1).to_pylist()

@@ -17,8 +17,11 @@ nothing). What it maps:
 - bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing)
 - columns: ``faker.<kind>`` -> our realistic kinds, ``range`` + ``range: [a, b]`` -> ``min``/``max``
 - metrics: beta ``{alpha, beta[, scale]}`` -> ``{concentration: alpha + beta}`` (``scale`` -> range
-  [0, scale] when there is no range); ``decay_kernel`` without ``decay_window`` dropped
-- noise ``noise_family`` -> ``family``; output, manifest, locale and seed: see common.py
+  [0, scale] when there is no range); ``decay_window``, ``decay_kernel`` and a metric's ``noise``
+  are ours too (a ``decay_kernel`` without ``decay_window`` does nothing)
+- ``connection_phases`` and noise ``scale_with_trajectory`` are ours as written
+- noise ``noise_family`` -> ``family`` (top level and per metric); output, manifest, locale and
+  seed: see common.py
 
 Everything in pending.py is validated and refused.
 """
@@ -28,7 +31,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ConfigError
-from ..models import Noise
 from . import shapes
 from .builder_tables import translate_schema
 from .common import Context, check_manifest, declared, join, listed, reference_params, translate_locale, translate_noise, translate_output
@@ -44,9 +46,8 @@ def translate_builder(data: dict, ctx: Context) -> dict:
             raise ConfigError("stages", "stages is another name for lifecycle; give one of them")
         out["lifecycle"] = out.pop("stages")
         ctx.trail.note("lifecycle", "stages")
-    for i, phase in enumerate(listed(out.pop("connection_phases", None))):
-        shapes.check(shapes.ConnectionPhase, phase, join("connection_phases", i))
-        ctx.pending.refuse(join("connection_phases", i), "connection_phases")
+    if out.get("connection_phases") is None:
+        out.pop("connection_phases", None)
     sources = listed(out.pop("sources", None))
     if sources:
         shapes.check(shapes.Sources, {"sources": sources}, "")
@@ -81,19 +82,12 @@ def _metric(metric: Any, path: str, ctx: Context) -> Any:
         if "scale" in params and m.get("range") is None:
             m["range"] = list(span)
             ctx.trail.note(join(path, "range"), join(path, "distribution_params", "scale"), whole=True)
-    if m.get("decay_window") is not None:
-        shapes.check(shapes.Decay, {k: m[k] for k in ("decay_window", "decay_kernel") if k in m}, path)
-        if m.get("follows") is None:
-            raise ConfigError(join(path, "decay_window"), "a decay spreads a lag: add follows and delay, or remove decay_window")
-        ctx.pending.refuse(join(path, "decay_window"), "decay_lag")
-    elif m.get("decay_kernel") not in (None, "geometric", "linear"):
-        raise ConfigError(join(path, "decay_kernel"), "decay_kernel is geometric or linear")
-    m.pop("decay_window", None)
-    m.pop("decay_kernel", None)
+    if m.get("decay_window") is None:
+        m.pop("decay_window", None)
+        if m.get("decay_kernel") is None:
+            m.pop("decay_kernel", None)
     if m.get("noise") is not None:
-        shapes.check(Noise, translate_noise(m["noise"], join(path, "noise"), ctx), join(path, "noise"))
-        ctx.pending.refuse(join(path, "noise"), "metric_noise")
-    m.pop("noise", None)
+        m["noise"] = translate_noise(m["noise"], join(path, "noise"), ctx)
     return m
 
 

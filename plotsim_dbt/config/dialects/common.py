@@ -106,8 +106,6 @@ def translate_noise(value: Any, path: str, ctx: Context) -> Any:
             raise ConfigError(join(path, "noise_family"), "give noise_family or family, not both")
         value["family"] = value.pop("noise_family")
         ctx.trail.note(join(path, "family"), join(path, "noise_family"))
-    if value.pop("scale_with_trajectory", False):
-        ctx.pending.refuse(join(path, "scale_with_trajectory"), "heteroscedastic")
     if value.get("degrees_of_freedom", 0) is None:
         del value["degrees_of_freedom"]
     return value

@@ -3,8 +3,9 @@
 - ``domain{name, description, entity_type}`` -> ``about`` (description, else name), ``unit``
   (entity_type); ``time_window{start, end, granularity}`` -> ``window{start, end, every}``
 - ``metrics``: family and ``params`` per common.py; ``value_range`` -> ``range`` (without one, the
-  span the reference's centre moves across); ``causal_lag{driver, lag_periods}`` with blend 1 and
-  no decay -> ``follows``/``delay``
+  span the reference's centre moves across); ``causal_lag{driver, lag_periods, blend_weight, decay,
+  decay_window, decay_kernel}`` -> ``follows``/``delay``/``blend_weight`` (and ``decay_window``/
+  ``decay_kernel`` when decay is on); ``noise_override`` -> the metric's ``noise``
 - ``archetypes[].curve_segments{curve, params, start_pct, end_pct}`` -> our curve grammar: one
   phase per segment, anchored at ``floor(end_pct x periods)`` (empty segments dropped), e.g.
   ``plateau(level=0.15) > exp_decay(rate=2.0) @ 10``; sigmoid ``rising`` -> ``direction``,
@@ -12,7 +13,8 @@
 - ``entities``: the entities of one archetype (first-appearance order) become one segment named
   after the archetype with ``count`` = how many, so names are ``<archetype>_<NNNN>``; they must
   share ``seasonal_sensitivity`` (and ``size`` when sub-entity dimensions multiply by it)
-- ``correlations`` -> ``connections``; ``seasonal_effects`` -> ``seasonality``; ``holdout{enabled,
+- ``correlations`` -> ``connections``; ``correlation_phases[{start_period, end_period,
+  correlations}]`` -> ``connection_phases[{start_period, end_period, connections}]``; ``seasonal_effects`` -> ``seasonality``; ``holdout{enabled,
   target_metric, holdout_periods}`` and ``entity_features{enabled, ...}`` -> ours when enabled
 - ``tables`` and ``bridges``: engine_tables.py
 - ``compensate_correlations`` and ``generation_mode`` are accepted: our connections always hold
@@ -27,7 +29,7 @@ from typing import Any
 from ...plan.curves import curve_parameters
 from ...plan.periods import period_axis
 from ..errors import ConfigError
-from ..models import COLUMN_ISSUES, Noise
+from ..models import COLUMN_ISSUES
 from . import engine_shapes as E
 from . import shapes
 from .common import Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output
@@ -84,6 +86,13 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     if cfg.correlations:
         out["connections"] = cfg.correlations
         ctx.trail.note("connections", "correlations")
+    if cfg.correlation_phases:
+        phases = [shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i)) for i, phase in enumerate(cfg.correlation_phases)]
+        out["connection_phases"] = [{"start_period": p.start_period, "end_period": p.end_period,
+                                     "connections": [c.model_dump() for c in p.correlations]} for p in phases]
+        ctx.trail.note("connection_phases", "correlation_phases")
+        for i in range(len(phases)):
+            ctx.trail.note(join("connection_phases", i, "connections"), join("correlation_phases", i, "correlations"))
     if cfg.seasonal_effects:
         out["seasonality"] = [e.model_dump() for e in cfg.seasonal_effects]
         ctx.trail.note("seasonality", "seasonal_effects")
@@ -146,11 +155,6 @@ def _lifecycle(stages: shapes.StageSequence, names: list[str]) -> dict:
 
 
 def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:
-    for i, phase in enumerate(cfg.correlation_phases):
-        checked = shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i))
-        if checked.end_period >= periods:
-            raise ConfigError(join("correlation_phases", i, "end_period"), f"the window has periods 0 to {periods - 1}")
-        ctx.pending.refuse(join("correlation_phases", i), "connection_phases")
     if cfg.multi_source is not None:
         sources = shapes.check(shapes.Sources, cfg.multi_source, "multi_source")
         if sources.sources:
@@ -174,16 +178,15 @@ def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
     ctx.trail.note(join(path, "distribution_params"), join(path, "params"))
     lag = m.causal_lag
     if lag is not None:
+        out.update(follows=lag.driver, delay=lag.lag_periods, blend_weight=lag.blend_weight)
         if lag.decay:
-            ctx.pending.refuse(join(path, "causal_lag", "decay"), "decay_lag")
-        if lag.blend_weight != 1.0:
-            ctx.pending.refuse(join(path, "causal_lag", "blend_weight"), "blend_lag")
-        out.update(follows=lag.driver, delay=lag.lag_periods)
-        ctx.trail.note(join(path, "follows"), join(path, "causal_lag", "driver"))
-        ctx.trail.note(join(path, "delay"), join(path, "causal_lag", "lag_periods"))
+            out.update(decay_window=lag.decay_window, decay_kernel=lag.decay_kernel)
+        for ours, theirs in (("follows", "driver"), ("delay", "lag_periods"), ("blend_weight", "blend_weight"),
+                             ("decay_window", "decay_window"), ("decay_kernel", "decay_kernel")):
+            ctx.trail.note(join(path, ours), join(path, "causal_lag", theirs))
     if m.noise_override is not None:
-        shapes.check(Noise, translate_noise(m.noise_override, join(path, "noise_override"), ctx), join(path, "noise_override"))
-        ctx.pending.refuse(join(path, "noise_override"), "metric_noise")
+        out["noise"] = translate_noise(m.noise_override, join(path, "noise_override"), ctx)
+        ctx.trail.note(join(path, "noise"), join(path, "noise_override"))
     return out
 
 

@@ -115,18 +115,6 @@ class EngineQuality(Frozen):
     quality_issues: list[EngineQualityIssue] = Field(default_factory=list, max_length=50)
 
 
-class ConnectionPhase(Frozen):
-    start_period: int = Field(ge=0)
-    end_period: int = Field(ge=0)
-    connections: list[Any] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ConnectionPhase:
-        if self.end_period < self.start_period:
-            raise ValueError("end_period: a phase ends on or after its start_period (both inclusive)")
-        return self
-
-
 class CorrelationPair(Frozen):
     metric_a: str
     metric_b: str
@@ -148,11 +136,6 @@ class Source(Frozen):
 
 class Sources(Frozen):
     sources: list[Source] = Field(max_length=5)
-
-
-class Decay(Frozen):
-    decay_window: int = Field(ge=1, le=10_000)
-    decay_kernel: Literal["geometric", "linear"] = "geometric"
 
 
 # ---------------------------------------------------------------- engine: stages, overrides, columns

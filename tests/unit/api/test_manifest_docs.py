@@ -143,4 +143,4 @@ def test_reference_keys_agree_with_ours(manifest, repaired):
     events = ["evt_login", "evt_churn"]
     assert [(f["entity"], f["table"]) for f in manifest["event_firings"]] == [(e, t) for e in sampled for t in events]
     assert {k: repaired["noise"][k] for k in ("gaussian_sigma", "outlier_rate", "mcar_rate", "degrees_of_freedom")} == {
-        k: v for k, v in repaired["noise_config"].items() if k != "noise_family"}
+        k: v for k, v in repaired["noise_config"].items() if k not in ("noise_family", "scale_with_trajectory", "per_metric_overrides")}

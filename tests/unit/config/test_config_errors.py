@@ -418,3 +418,59 @@ def test_yaml_file_errors_keep_the_field_path(tmp_path):
     with pytest.raises(ps.ConfigError) as info:
         ps.create_from_yaml(path)
     assert info.value.field == "metrics.1.range"
+
+
+# ---------------------------------------------------------------- signal shapes (issue 15)
+
+
+@pytest.mark.parametrize("key, value", [("blend_weight", 0.5), ("decay_window", 3)])
+def test_a_lag_shape_without_follows(key, value):
+    err = fails(metrics=two_metrics({"name": "b", "type": "score", key: value}))
+    assert err.field == f"metrics.1.{key}" and "needs follows and delay" in err.message
+
+
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("blend_weight", 1.5, "less than or equal to 1"),
+        ("decay_window", 0, "greater than or equal to 1"),
+        ("decay_kernel", "cubic", "'geometric' or 'linear'"),
+    ],
+)
+def test_a_lag_shape_out_of_its_domain(key, value, words):
+    err = fails(metrics=two_metrics({"name": "b", "type": "score", "follows": "a", "delay": 1, "decay_window": 2, key: value}))
+    assert err.field == f"metrics.1.{key}" and words in err.message
+
+
+def test_a_metrics_own_noise_is_checked_like_the_configs():
+    err = fails(metrics=two_metrics({"name": "b", "type": "score", "noise": {"family": "cauchy"}}))
+    assert err.field == "metrics.1.noise.family"
+    err = fails(metrics=two_metrics({"name": "b", "type": "score", "noise": "spotless"}))
+    assert err.field == "metrics.1.noise" and "unknown noise preset" in err.message
+
+
+@pytest.mark.parametrize(
+    "phases, field, words",
+    [
+        ([{"start_period": 0, "end_period": 12, "connections": ["a mirrors b"]}], "connection_phases.0.end_period", "periods 0 to 11"),
+        ([{"start_period": 5, "end_period": 2, "connections": ["a mirrors b"]}], "connection_phases.0.end_period", "before it starts"),
+        (
+            [
+                {"start_period": 0, "end_period": 5, "connections": ["a mirrors b"]},
+                {"start_period": 5, "end_period": 8, "connections": ["a inverts b"]},
+            ],
+            "connection_phases.1",
+            "overlaps phase 0",
+        ),
+        ([{"start_period": 0, "end_period": 5, "connections": ["a mirrors nope"]}], "connection_phases.0.connections.0", "'nope' is not a declared"),
+        (
+            [{"start_period": 0, "end_period": 5, "connections": ["a mirrors b", "b related a"]}],
+            "connection_phases.0.connections.1",
+            "connected twice",
+        ),
+        ([{"start_period": 0, "end_period": 5, "connections": []}], "connection_phases.0.connections", "at least 1"),
+    ],
+)
+def test_connection_phase_errors_name_the_phase(phases, field, words):
+    err = fails(connection_phases=phases)
+    assert err.field == field and words in err.message, (err.field, err.message)

@@ -173,11 +173,11 @@ def test_every_pending_entry_has_a_fixture():
 
 def test_several_pending_features_come_as_one_line():
     data = read(DATA / "pending" / "builder" / "baseline.yaml")
-    data["connection_phases"] = [{"start_period": 0, "end_period": 11, "connections": ["visits mirrors sales"]}]
+    data["segments"][1]["baseline"] = {"visits": "low"}
     data["segments"][1]["treatment"] = {"fraction": 0.5, "lift_log_odds": 0.4}
     data["segments"][1]["arrival"] = {"kind": "uniform"}  # built: not among the refusals
     err = refused(data)
-    assert err.field == "connection_phases.0" and "(and 1 more pending feature(s): segments.0.baseline)" in err.message
+    assert err.field == "segments.0.baseline" and "(and 1 more pending feature(s): segments.1.baseline)" in err.message
 
 
 MALFORMED = [
@@ -192,14 +192,20 @@ MALFORMED = [
     ("builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
     ("../quality/builder_quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
     ("../quality/builder_quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
-    ("builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
+    ("../signals/builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
+    ("../signals/builder/decay_lag.yaml", _at("metrics.1.follows", None), "metrics.1.delay", "needs follows and delay together"),
+    ("../signals/builder/connection_phases.yaml", _at("connection_phases.0.end_period", 30), "connection_phases.0.end_period",
+     "periods 0 to 23"),
+    ("../signals/builder/connection_phases.yaml", _at("connection_phases.0.connections", ["visits mirrors nope"]),
+     "connection_phases.0.connections.0", "'nope' is not a declared metric"),
     ("../built/builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
     ("../built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
     ("../quality/engine_quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table",
      "not a fact or event"),
     ("engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
      "not a declared metric"),
-    ("engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period", "periods 0 to 23"),
+    ("../signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period",
+     "periods 0 to 23"),
     ("../built/engine/variable_fact.yaml", _at("tables.2.row_count_source", "proportional:nope:scale:2"), "tables.2.row_count_source",
      "not a declared metric"),
 ]
@@ -237,3 +243,33 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
         assert spells["entity_id"].nunique() == len(entities) and spells["stage"].nunique() > 1
     else:
         assert entities["treatment_group"].notna().any()
+
+
+# ---------------------------------------------------------------- signal shapes built since (issue 15)
+
+# fixture -> what it must load as in our model
+SIGNALS = {
+    "builder/connection_phases": lambda c: [(p.start_period, p.end_period, [x.word for x in p.connections]) for p in c.connection_phases]
+    == [(0, 11, ["mirrors"])],
+    "builder/decay_lag": lambda c: (c.metrics[1].follows, c.metrics[1].decay_window is not None) == ("visits", True),
+    "builder/heteroscedastic_noise": lambda c: c.noise.scale_with_trajectory,
+    "builder/metric_noise": lambda c: c.metrics[0].noise.gaussian_sigma > 0 and c.metrics[1].noise is None,
+    "engine/blended_lag": lambda c: (c.metrics[1].follows, c.metrics[1].blend_weight) == ("visits", 0.6),
+    "engine/correlation_phases": lambda c: [(p.start_period, p.end_period) for p in c.connection_phases] == [(0, 5)],
+    "engine/decay_lag": lambda c: (c.metrics[1].decay_window, c.metrics[1].decay_kernel, c.metrics[1].delay) == (3, "linear", 1),
+    "engine/heteroscedastic_noise": lambda c: c.noise.scale_with_trajectory and c.noise.gaussian_sigma == 0.05,
+    "engine/noise_override": lambda c: c.metrics[0].noise.gaussian_sigma == 0.1 and c.metrics[1].noise is None,
+}
+SIGNAL_FILES = sorted((DATA / "signals").glob("*/*.yaml"))
+
+
+def test_every_signal_fixture_is_checked():
+    assert {f"{p.parent.name}/{p.stem}" for p in SIGNAL_FILES} == set(SIGNALS)
+
+
+@pytest.mark.parametrize("path", SIGNAL_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in SIGNAL_FILES])
+def test_a_signal_shape_in_the_references_dialect_loads_generates_and_validates(path):
+    config = ps.load_config(path)
+    assert SIGNALS[f"{path.parent.name}/{path.stem}"](config), config
+    tables, _ = ps.generate_tables_with_state(config)
+    assert ps.validate(config, tables).ok

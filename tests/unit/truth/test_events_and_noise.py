@@ -72,11 +72,12 @@ def test_noise_truth_and_manifest_sections():
                     noise={"gaussian_sigma": 0.1, "outlier_rate": 0.02, "family": "laplace"})
     _, state = generate_arrow(cfg)
     assert state.truth["truth_noise"].to_pylist() == [
-        {"family": "laplace", "gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0}]
+        {"family": "laplace", "gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
+         "scale_with_trajectory": False}]
     manifest = ps.build_manifest(cfg)
     assert manifest["noise"] == cfg.noise.model_dump(mode="json")
-    assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0,
-                                        "degrees_of_freedom": 4.0, "noise_family": "laplace"}
+    assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
+                                        "noise_family": "laplace", "scale_with_trajectory": False, "per_metric_overrides": None}
     outliers = [r for r in state.truth["truth_noise_faults"].to_pylist() if r["issue"] == "outlier"]
     listed = [{"entity": f"s_{r['entity_id'] - 1:04d}", "period_index": r["period_index"], "metric": "m"} for r in outliers]
     assert manifest["outlier_injections"] == listed
