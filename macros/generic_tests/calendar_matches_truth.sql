@@ -14,7 +14,7 @@
 {%- set stamp = plotsim_dbt._plotsim_quote(timestamp_column) -%}
 with events as (
     select {{ plotsim_dbt._plotsim_quote(entity_column) }} as entity_id,
-           (isodow({{ stamp }}) - 1) * 24 + hour({{ stamp }}) as slot,
+           {{ plotsim_dbt._plotsim_hour_of_week(stamp) }} as slot,
            count(*) as observed
     from {{ model }}
     where {{ stamp }} is not null

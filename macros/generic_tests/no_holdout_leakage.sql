@@ -25,7 +25,7 @@ expected as (
     select {{ entity }} as entity_id
     {%- for metric in metrics %},
            avg({{ plotsim_dbt._plotsim_quote(metric) }}) as {{ plotsim_dbt._plotsim_quote(metric ~ '_mean') }},
-           arg_max({{ plotsim_dbt._plotsim_quote(metric) }}, {{ date_value }}) filter (where {{ plotsim_dbt._plotsim_quote(metric) }} is not null) as {{ plotsim_dbt._plotsim_quote(metric ~ '_last') }}
+           {{ plotsim_dbt._plotsim_last_value(plotsim_dbt._plotsim_quote(metric), date_value) }} as {{ plotsim_dbt._plotsim_quote(metric ~ '_last') }}
     {%- endfor %}
     from training
     group by {{ entity }}
