@@ -47,7 +47,12 @@ def on_spark(config, table: str, cores: int, partitions: int) -> tuple[int, floa
     from plotsim_dbt.spark import generate
 
     started = time.perf_counter()
-    spark = SparkSession.builder.master(f"local[{cores}]").config("spark.ui.enabled", "false").getOrCreate()
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("ERROR")
     start_seconds = time.perf_counter() - started
     try:

@@ -38,6 +38,7 @@ def spark():
         SparkSession.builder.master("local[2]")
         .appName("plotsim-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
