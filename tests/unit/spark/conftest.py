@@ -24,7 +24,7 @@ def _java() -> bool:
 
 
 @pytest.fixture(scope="session")
-def spark():
+def spark(tmp_path_factory):
     pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'plotsim-dbt[spark]')")
     if not _java():
         pytest.skip("Spark needs Java 17+ (java on PATH or JAVA_HOME)")
@@ -39,6 +39,7 @@ def spark():
         .appName("plotsim-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
