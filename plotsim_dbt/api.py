@@ -21,7 +21,8 @@ from .engine.block import build_block
 from .engine.streams import KEY_BLOCK
 from .features import entity_features
 from .pipeline import FILE_VIEWS, Progress, generate_into, write_views
-from .plan.resolve import Plan, plan_of
+from .plan.resolve import Plan, plan_of, resolve_plan
+from .quality import without_faults
 from .sinks import DirectorySink, MemorySink, directory_sink
 from .truth import TRUTH, block_tables
 from .truth.manifest import TruthSample, dumps, manifest_dict
@@ -51,11 +52,15 @@ def generate_arrow(
     block_size: int | None = None,
     progress: Progress | None = None,
     tables: Collection[str] | None = None,
+    clean: bool = False,
 ) -> tuple[dict[str, pa.Table], GenerationState]:
     """Every table as an Arrow table (dim_date, dimensions, facts, events, bridges, in declared
     order) and the state holding the truth tables. With ``tables``, only those tables (data or
-    truth) are generated and returned, with exactly the rows a full run gives them."""
+    truth) are generated and returned, with exactly the rows a full run gives them. With
+    ``clean``, the config's quality faults are left out: the tables as they were before them."""
     plan = plan_of(config, seed)
+    if clean and plan.config.quality:
+        plan = resolve_plan(without_faults(plan.config), plan.seed)
     unknown = sorted(set(tables or ()) - set(plan.tables) - set(TRUTH))
     if unknown:
         raise KeyError(f"no table named {', '.join(unknown)}; tables: {', '.join([*plan.tables, *TRUTH])}")

@@ -14,6 +14,7 @@ from .engine.runners import block_ranges, default_block_size, runner_for
 from .features import entity_features, split_holdout
 from .plan.resolve import Plan
 from .plan.size import check_fits
+from .quality import split_clean
 from .sinks import Sink
 from .truth import TRUTH, run_tables
 from .truth.manifest import TruthSample, manifest_dict
@@ -82,10 +83,11 @@ def generate_into(
         ranges = []
     sample = TruthSample(plan) if wanted is None else None
     done = 0
-    for (start, stop), batch in zip(ranges, runner_for(workers, len(ranges)).map(plan, ranges, per_block)):
+    for (start, stop), block in zip(ranges, runner_for(workers, len(ranges)).map(plan, ranges, per_block)):
+        batch, clean = split_clean(block)  # the holdout and the features read clean values
         for name, rows in batch.items():
             put(name, rows)
-        write_views(plan, sink, batch if wanted is None else {n: r for n, r in batch.items() if n in wanted}, views)
+        write_views(plan, sink, clean if wanted is None else {n: r for n, r in clean.items() if n in wanted}, views)
         if sample is not None:
             sample.add(batch)
         done += stop - start

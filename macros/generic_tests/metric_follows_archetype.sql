@@ -1,12 +1,15 @@
 {# Per archetype, the per-period mean of the metric must track the planned centre the truth
-   trajectory implies: correlation at least `min_correlation` (so growth rises and decline falls)
-   and a slope of mean on centre within 1 +/- `tolerance` (so the size of the move is right).
-   Archetypes whose centre does not move are skipped. #}
-{% test metric_follows_archetype(model, column_name, entity_column, min_correlation=0.7, tolerance=0.5, date_column='date_key', entities_model=none, centres_model=none) %}
-  {{ return(adapter.dispatch('test_metric_follows_archetype', 'plotsim_dbt')(model, column_name, entity_column, min_correlation, tolerance, date_column, entities_model, centres_model)) }}
+   trajectory implies: the least-squares slope of mean on centre must lie within 1 +/- `tolerance`
+   (so growth rises, decline falls and the size of the move is right), widened by sampling: the
+   slope's standard error (from the residuals of the per-period means) times
+   _plotsim_z(false_alarm_rate) shared over the archetypes judged. A series that no longer follows
+   its centre (shuffled, flattened) has a slope near 0 and fails. Archetypes whose centre does not
+   move, or seen in fewer than 3 periods (no standard error), are skipped; one with no rows fails. #}
+{% test metric_follows_archetype(model, column_name, entity_column, tolerance=0.5, false_alarm_rate=1e-4, date_column='date_key', entities_model=none, centres_model=none) %}
+  {{ return(adapter.dispatch('test_metric_follows_archetype', 'plotsim_dbt')(model, column_name, entity_column, tolerance, false_alarm_rate, date_column, entities_model, centres_model)) }}
 {% endtest %}
 
-{% macro default__test_metric_follows_archetype(model, column_name, entity_column, min_correlation, tolerance, date_column, entities_model, centres_model) %}
+{% macro default__test_metric_follows_archetype(model, column_name, entity_column, tolerance, false_alarm_rate, date_column, entities_model, centres_model) %}
 with observed as (
     select e.archetype, f.{{ plotsim_dbt._plotsim_quote(date_column) }} as date_key, avg(f.{{ plotsim_dbt._plotsim_quote(column_name) }}) as mean_value
     from {{ model }} as f
@@ -22,17 +25,24 @@ expected as (
 ),
 per_archetype as (
     select e.archetype,
-           corr(o.mean_value, e.centre) as correlation,
+           regr_count(o.mean_value, e.centre) as periods_seen,
            regr_slope(o.mean_value, e.centre) as slope,
-           stddev_pop(e.centre) as centre_spread,
-           count(o.mean_value) as periods_seen
+           regr_sxx(o.mean_value, e.centre) as sxx,
+           regr_syy(o.mean_value, e.centre) - regr_sxy(o.mean_value, e.centre) ^ 2 / nullif(regr_sxx(o.mean_value, e.centre), 0) as residual_ss,
+           stddev_pop(e.centre) as centre_spread
     from expected as e
     left join observed as o on o.archetype = e.archetype and o.date_key = e.date_key
     group by 1
+),
+judged as (
+    select archetype, periods_seen, slope,
+           sqrt(greatest(residual_ss, 0) / (periods_seen - 2) / sxx) as standard_error,
+           {{ tolerance }} + {{ plotsim_dbt._plotsim_z(false_alarm_rate, 'count(*) over ()') }}
+               * sqrt(greatest(residual_ss, 0) / (periods_seen - 2) / sxx) - abs(slope - 1) as margin
+    from per_archetype
+    where periods_seen = 0
+       or (periods_seen >= 3 and centre_spread > 1e-9 * (1 + abs(centre_spread)))
 )
-select * from per_archetype
-where periods_seen = 0
-   or (centre_spread > 1e-9 * (1 + abs(centre_spread))
-       and (correlation is null or correlation < {{ min_correlation }}
-            or slope < 1 - {{ tolerance }} or slope > 1 + {{ tolerance }}))
+select * from judged
+where margin is null or margin < 0
 {% endmacro %}

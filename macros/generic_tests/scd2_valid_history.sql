@@ -44,7 +44,7 @@ row_violations as (
     from versions
 ),
 key_violations as (
-    select {{ key_list }}, null as lower_bound, null as upper_bound,
+    select {{ key_list }}, min(lower_bound) as lower_bound, max(upper_bound) as upper_bound,
            count(case when is_current then 1 end) || ' current versions (expected 1)' as violation
     from versions
     group by {{ key_list }}

@@ -9,17 +9,19 @@
 {%- set outside = ('<', '>') if inclusive else ('<=', '>=') -%}
 {%- set explicit = min_value is not none or max_value is not none -%}
 {%- set column, name = plotsim_dbt._plotsim_quote(column_name), plotsim_dbt._plotsim_name(column_name) -%}
+{#- an open bound is a typed NULL: an untyped one in a CTE is text on PostgreSQL -#}
+{%- set open_bound = 'cast(null as ' ~ plotsim_dbt._plotsim_type_double() ~ ')' -%}
 with bounds as (
     {% if explicit %}
-    select {{ min_value if min_value is not none else 'null' }} as lower_bound,
-           {{ max_value if max_value is not none else 'null' }} as upper_bound
+    select {{ min_value if min_value is not none else open_bound }} as lower_bound,
+           {{ max_value if max_value is not none else open_bound }} as upper_bound
     {% else %}
     select min_value as lower_bound, max_value as upper_bound
     from {{ plotsim_dbt._plotsim_truth(truth_model, 'truth_metrics') }}
     where metric = '{{ name }}'
     {% endif %}
 )
-select cast(m.{{ column }} as double) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
+select cast(m.{{ column }} as {{ plotsim_dbt._plotsim_type_double() }}) as value, b.lower_bound, b.upper_bound, 'out of range' as problem
 from {{ model }} as m
 cross join bounds as b
 where m.{{ column }} {{ outside[0] }} b.lower_bound or m.{{ column }} {{ outside[1] }} b.upper_bound

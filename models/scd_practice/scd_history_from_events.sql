@@ -1,74 +1,72 @@
--- Rebuild the version history from the change log.
+-- Rebuild dim_company's version history from the change logs of the truth.
 --
--- truth_scd_events has one row per tier change: the company, the period it happened in
--- (date_key), the old and new label and the old and new dim_row_id. It has no row for a
--- company's first version, because nothing changed then. So the history is:
---   * the first version of every company: it starts at the first period of the window and its
---     label is the old_label of the company's first change; a company that never changed has
---     a single version, the one still current in dim_company;
---   * one version per change, starting on the date of the period the change happened in.
--- Each version then ends where the company's next one starts: lead(valid_from) over the
--- company's versions in date order. The last version has no next one, so valid_to is NULL (the
--- open end) and it is the current version.
+-- A company gets a new version whenever something it is versioned on changes:
+--   * it signs up (truth_entities.start_period): its first version;
+--   * its plan tier changes (truth_scd_events: one row per change, with the old and new label);
+--   * its lifecycle stage changes (truth_lifecycle: one row per spell in a stage);
+--   * it churns (truth_entities.end_period): a last version carrying the churned status.
+-- So the versions start on the distinct dates of those events. Each version's plan tier is the
+-- new label of the latest tier change on or before its start; before the first change it is that
+-- change's old label, and a company that never changed keeps the tier of its current row. Each
+-- version ends where the company's next one starts: lead(valid_from) over the company's versions
+-- in date order; the last has no next one, so valid_to is NULL (the open end) and it is current.
 --
 -- The result must equal dim_company's history: the scd2_matches_truth test in
 -- _scd_practice.yml compares it with truth_scd_versions version by version.
-with changes as (
-    select
-        e.entity_id as company_id,
-        e.period_index,
-        e.old_label,
-        e.new_label,
-        e.old_dim_row_id,
-        e.new_dim_row_id,
-        dd.date as change_date
+with periods as (
+    select period_index, date from {{ ref('dim_date') }}
+),
+
+tier_changes as (
+    select e.entity_id as company_id, p.date as change_date, e.old_label, e.new_label
     from {{ ref('truth_scd_events') }} as e
-    join {{ ref('dim_date') }} as dd
-        on dd.date_key = e.date_key
+    join periods as p on p.period_index = e.period_index
     where e.dim_table = 'dim_company'
 ),
 
-first_changes as (
-    select *
+starts as (
+    select t.entity_id as company_id, p.date as valid_from
+    from {{ ref('truth_entities') }} as t
+    join periods as p on p.period_index = t.start_period
+    union
+    select company_id, change_date from tier_changes
+    union
+    select l.entity_id, p.date
+    from {{ ref('truth_lifecycle') }} as l
+    join periods as p on p.period_index = l.from_period_index
+    union
+    select t.entity_id, p.date
+    from {{ ref('truth_entities') }} as t
+    join periods as p on p.period_index = t.end_period
+),
+
+first_tier as (
+    select company_id, old_label as plan_tier
     from (
-        select
-            changes.*,
-            row_number() over (partition by company_id order by period_index) as change_number
-        from changes
+        select company_id, old_label, row_number() over (partition by company_id order by change_date) as change_number
+        from tier_changes
     ) as numbered
     where change_number = 1
 ),
 
-first_versions as (
-    select
-        c.company_id,
-        coalesce(fc.old_dim_row_id, c.dim_row_id) as dim_row_id,
-        coalesce(fc.old_label, c.plan_tier) as plan_tier,
-        (select min(date) from {{ ref('dim_date') }}) as valid_from
-    from {{ ref('dim_company') }} as c
-    left join first_changes as fc
-        on fc.company_id = c.company_id
-    where c.is_current
-),
-
-later_versions as (
-    select
-        company_id,
-        new_dim_row_id as dim_row_id,
-        new_label as plan_tier,
-        change_date as valid_from
-    from changes
-),
-
 versions as (
-    select * from first_versions
-    union all
-    select * from later_versions
+    select
+        s.company_id,
+        s.valid_from,
+        coalesce(
+            (select c.new_label from tier_changes as c
+             where c.company_id = s.company_id and c.change_date <= s.valid_from
+             order by c.change_date desc limit 1),
+            f.plan_tier,
+            d.plan_tier
+        ) as plan_tier
+    from starts as s
+    left join first_tier as f on f.company_id = s.company_id
+    left join {{ ref('dim_company') }} as d on d.company_id = s.company_id and d.is_current
 )
 
 select
     company_id,
-    dim_row_id,
     plan_tier,
     valid_from,
     lead(valid_from) over (partition by company_id order by valid_from) as valid_to,

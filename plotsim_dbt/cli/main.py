@@ -159,8 +159,34 @@ def cmd_scaffold(args: argparse.Namespace) -> int:
     from ..dbt.scaffold import scaffold
 
     config = _load(args.config)
-    written = scaffold(config, args.source or args.config, args.out)
+    written = scaffold(config, args.source or args.config, args.out, form=args.form)
     print(f"Wrote {len(written)} file(s) to {args.out}/")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from ..load.postgres import load, profile_url
+
+    if (args.url is None) == (args.profile is None):
+        raise ValueError("give either --url postgresql://... or --profile NAME (with --target), not both or neither")
+    url = args.url or profile_url(args.profile, args.target, args.profiles_dir)
+    plan = resolve_plan(_load(args.config), args.seed)
+    note_if_large(plan, args.allow_large_dataset)
+    started = time.perf_counter()
+    loaded = load(
+        plan,
+        url,
+        args.schema,
+        sources=None if args.sources == "-" else args.sources,
+        workers=args.workers,
+        block_size=args.block_size,
+        progress=None if args.quiet else ProgressBar(plan),
+    )
+    if not args.quiet:
+        rows = sum(loaded.row_counts.values())
+        print(f"Loaded {len(loaded.row_counts)} table(s), {rows:,} row(s) into schema {loaded.schema} in {time.perf_counter() - started:.1f} s")
+        if loaded.sources is not None:
+            print(f"Wrote {loaded.sources}; set `vars: {{plotsim_source: plotsim}}` in dbt_project.yml for the truth tests")
     return 0
 
 
@@ -195,8 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plotsim-dbt", description="Synthetic warehouses that tell a story, with ground truth.")
     parser.add_argument("--version", action="version", version=f"plotsim-dbt {__version__}")
     sub = parser.add_subparsers(dest="command")
-    large = {"action": "store_true", "help": "accepted for the reference's scripts: there is no size cap, this only silences "
-                                             "the size note printed above 2,000,000 entity-periods"}
+    large = {
+        "action": "store_true",
+        "help": "accepted for the reference's scripts: there is no size cap, this only silences the size note printed above 2,000,000 entity-periods",
+    }
 
     p = sub.add_parser("run", help="generate a dataset and write it")
     p.add_argument("config", help="config YAML file or bundled template name")
@@ -261,7 +289,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="config YAML file or bundled template name")
     p.add_argument("--out", default="models/plotsim", help="folder for the model files (default models/plotsim)")
     p.add_argument("--source", help="config reference written into the models (default: CONFIG as given)")
+    p.add_argument(
+        "--form",
+        choices=["models", "sources"],
+        default="models",
+        help="models: Python models that generate inside dbt (DuckDB); sources: a sources YAML for tables loaded by `load`",
+    )
     p.set_defaults(func=cmd_scaffold)
+
+    p = sub.add_parser("load", help="generate a warehouse into a PostgreSQL schema (replaced atomically) and write its dbt sources YAML")
+    p.add_argument("config", help="config YAML file or bundled template name")
+    p.add_argument("--url", help="postgresql://user:password@host:port/database")
+    p.add_argument("--profile", help="a dbt profile (of type postgres) to take the connection from")
+    p.add_argument("--target", help="the profile's target (default: its default target)")
+    p.add_argument("--profiles-dir", help="folder of profiles.yml (default: as dbt finds it)")
+    p.add_argument("--schema", default="plotsim", help="schema to load into; it is dropped and replaced whole (default plotsim)")
+    p.add_argument("--sources", default="models/plotsim/_plotsim__sources.yml", help="sources YAML to write ('-' for none)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes; output is identical for any count")
+    p.add_argument("--block-size", type=int, help="entities per batch (a multiple of 1024); output is identical for any size")
+    p.add_argument("-s", "--seed", type=int, help="override the config's seed")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary lines")
+    p.add_argument("--allow-large-dataset", **large)
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("schema", help="print the config JSON Schema")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")

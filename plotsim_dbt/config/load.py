@@ -3,7 +3,6 @@ reference generator (builder or engine-direct YAML), translated first (see diale
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,6 @@ def create(**kwargs: Any) -> Config:
         config = Config.model_validate(translated.data)
     except ValidationError as err:
         raise from_validation_error(err, translated.trail.user_path) from None
-    if config.quality:
-        warnings.warn("quality: fault injection is accepted but not applied in this version", UserWarning, stacklevel=2)
     if translated.dialect == "builder":
         warn_soft(config, stacklevel=3)
     return config

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from .base import Frozen, Identifier
+from .base import DECIMAL_PRECISION, Frozen, Identifier
 
 if TYPE_CHECKING:
     from .models import Config
@@ -104,5 +104,10 @@ def check_scaling(config: Config) -> None:
         unknown = sorted(set(scale.factors) - set(labels))
         if unknown:
             raise ValueError(f"{where}.factors: {', '.join(map(repr, unknown))} is not a label of {scale.column} ({', '.join(labels)})")
+        places = metric.places or 0
+        largest = max(abs(b) for b in metric.bounds) * max(scale.factors.values())
+        if largest >= 10.0 ** (DECIMAL_PRECISION - places):
+            raise ValueError(f"{where}.factors: {metric.name!r} reaches {largest:.3g}, more than DECIMAL({DECIMAL_PRECISION}, {places}) "
+                             "holds; use smaller factors or a smaller range")
         if metric.name in why:
             raise ValueError(f"{where}: {metric.name!r} cannot be scaled: {why[metric.name]}; scale another metric or point that at another")

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..cdc.options import CdcOptions
 from ..columns import CheckContext, Column, words_for
 from ..columns.constants import StaticColumn
 from ..columns.keys import IdColumn, RefColumn
@@ -37,6 +38,8 @@ class Dimension(Frozen):
     )
     description: str | None = None
     columns: list[Column] = Field(min_length=1)
+    cdc: bool | CdcOptions = Field(False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its "
+                                   "truth: true, or the options of docs/snapshots.md.")
 
     @model_validator(mode="before")
     @classmethod
@@ -55,6 +58,8 @@ class Fact(Frozen):
     name: Identifier
     description: str | None = None
     columns: list[Column] = Field(min_length=1)
+    cdc: bool | CdcOptions = Field(False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its "
+                                   "truth: true, or the options of docs/snapshots.md.")
 
 
 class Proportional(Frozen):
@@ -244,6 +249,8 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             raise ValueError(f"dimensions.{d}.count: a {dim.grain} dimension needs count (rows{' per entity' if dim.grain == 'sub_entity' else ''})")
         if dim.grain == "entity" and dim.count is not None:
             raise ValueError(f"dimensions.{d}.count: an entity dimension has one row per entity; remove count")
+        if dim.grain != "entity" and dim.cdc:
+            raise ValueError(f"dimensions.{d}.cdc: a change feed follows the entity dimension or a fact, not a {dim.grain} dimension; remove cdc")
         if dim.grain == "sub_entity" and ref_column(dim, entity.name) is None:
             raise ValueError(f"dimensions.{d}.columns: a sub_entity dimension needs a column of type ref.{entity.name}")
     for f, fact in enumerate(schema.facts):

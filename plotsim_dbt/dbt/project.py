@@ -78,12 +78,14 @@ def package_root() -> Path:
 
 
 def vendor_package(directory: Path) -> Path:
-    """Copy the dbt package (project file and macros; its demo models stay behind) into
-    ``directory``, where a project's packages.yml can point with a relative path."""
+    """Copy the dbt package (project file, macros and the example staging layer, off unless the
+    var plotsim_staging_example turns it on; its demo models stay behind) into ``directory``,
+    where a project's packages.yml can point with a relative path."""
     root = package_root()
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(root / "dbt_project.yml", directory / "dbt_project.yml")
     shutil.copytree(root / "macros", directory / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "models" / "staging_example", directory / "models" / "staging_example")
     return directory
 
 

@@ -6,9 +6,11 @@ references and accepted values) and of the truth registry, plus the ground-truth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from scipy import stats
 
 from ..columns import ColumnPlan
 from ..columns.lifecycle import LifecyclePlan
@@ -18,7 +20,8 @@ from ..features import feature_metrics
 from ..plan.resolve import Plan, plan_of
 from ..plan.scales import MetricScale
 from ..plan.tables import VERSION_KEY, BridgeTable, EntityTable, EventTable, FactTable, TablePlan
-from ..sql import ident, literal
+from ..quality.plan import ARRIVAL_COLUMN, DRIFT_SUFFIX
+from ..sql import ident, literal, needs_quotes
 from ..truth import TRUTH
 from ..truth.treatments import lifted_metrics
 from .runtime import FEATURES_MODEL
@@ -38,6 +41,8 @@ LINEAGE = f'    dbt.ref("{RUN_MODEL}")  # lineage only: every table comes from t
 OVERVIEW_FILE = "_plotsim__overview.md"
 
 PROPERTIES_FILE = "_plotsim__models.yml"
+SOURCES_FILE = "_plotsim__sources.yml"
+SOURCE_NAME = "plotsim"  # the dbt source name of a loaded warehouse
 
 FEATURE_DESCRIPTIONS = {
     "mean": "Mean of {metric} over the training window.",
@@ -47,6 +52,9 @@ FEATURE_DESCRIPTIONS = {
     "last": "Last observed {metric} before the cutoff.",
     "peak_period": "Period index of the highest {metric}.",
 }
+
+ADDED_COLUMNS = {ARRIVAL_COLUMN: "Late arrival: the 0-based period the row arrived in (after its own); null for rows on time."}
+Relation = Callable[[str], str]  # a table name -> how the YAML refers to it: ref('x') or source('plotsim', 'x')
 
 # The bundled demo builds only when this package is the project being run, or when a consumer
 # asks with --vars '{plotsim_build_demo: true}'; installed as a dependency it brings its macros only.
@@ -66,9 +74,13 @@ def _test(name: str, **arguments) -> dict | str:
     return {f"plotsim_dbt.{name}": {"arguments": arguments}} if arguments else f"plotsim_dbt.{name}"
 
 
-def _relationship(to: str, field: str) -> dict:
+def _ref(name: str) -> str:
+    return f"ref('{name}')"
+
+
+def _relationship(relation: Relation, to: str, field: str) -> dict:
     # dbt's relationships test pastes `field` into its SQL as written: it must come quoted.
-    return {"relationships": {"arguments": {"to": f"ref('{to}')", "field": ident(field)}}}
+    return {"relationships": {"arguments": {"to": relation(to), "field": ident(field) if needs_quotes(field) else field}}}
 
 
 def _accepted_values(values: tuple[str, ...]) -> dict:
@@ -81,7 +93,7 @@ def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
     return next((s for s in plan.scales if plan.metrics[s.metric].name == metric), None)
 
 
-def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan) -> dict:
+def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Relation) -> dict:
     """Description and tests of one column, from its plan's constraints."""
     tests: list = []
     if table.primary_key == (column.name,):
@@ -89,7 +101,7 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan) -> dict:
     elif column.not_null:
         tests.append("not_null")
     if column.foreign_key is not None:
-        tests.append(_relationship(*column.foreign_key))
+        tests.append(_relationship(relation, *column.foreign_key))
     if column.accepted_values is not None:
         tests.append(_accepted_values(column.accepted_values))
     if column.metric is not None:
@@ -98,13 +110,17 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan) -> dict:
         if isinstance(table, FactTable) and scale is None:
             tests.append(_test("metric_follows_archetype", entity_column=table.entity_column))
         elif isinstance(table, FactTable):  # the planned centres are per unit: check the factor instead
-            tests.append(_test("metric_scaled_by_dimension", to=f"ref('{plan.entity_table.name}')", label_column=scale.column,
-                               join_column=VERSION_KEY if table.versioned else table.entity_column))
+            tests.append(
+                _test(
+                    "metric_scaled_by_dimension",
+                    to=relation(plan.entity_table.name),
+                    label_column=scale.column,
+                    join_column=VERSION_KEY if table.versioned else table.entity_column,
+                )
+            )
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(
-            _test(
-                "fact_points_to_active_version", to=f"ref('{column.foreign_key[0]}')", natural_key=table.entity_column, date_column=table.date_column
-            )
+            _test("fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column)
         )
     entry: dict = {"name": column.name, "description": column.description}
     if tests:
@@ -169,17 +185,55 @@ def _treatment_checkable(plan: Plan) -> set[str]:
     return {name for name, periods in starts.items() if min(periods) > 0}
 
 
-def _table_model(plan: Plan, table: TablePlan, settings: dict) -> dict:
+def _table_model(plan: Plan, table: TablePlan, settings: dict, relation: Relation = _ref) -> dict:
+    if table.faults:
+        return _faulted_model(table, settings, relation)
     return {
         "name": table.name,
         "description": table.description,
         "config": _model_config(settings),
         "data_tests": _table_tests(plan, table),
-        "columns": [_column_entry(plan, table, c) for c in table.columns],
+        "columns": [_column_entry(plan, table, c, relation) for c in table.columns],
     }
 
 
-def _features_model(plan: Plan, settings: dict) -> dict:
+FALSE_ALARM_RATE = 1e-4  # of archetype_recoverable on a feature that carries no archetype at all
+
+
+def _recoverable(plan: Plan) -> dict[str, float]:
+    """Metric -> the eta squared its slope feature must reach, for the metrics the trajectory moves
+    strongly (loading >= 0.5: the planner lowers a loading to meet a modest correlation, and a
+    slope then carries little of the archetype). The bound is the F test's critical value at
+    FALSE_ALARM_RATE for k archetypes and n entities: a feature with no archetype in it stays
+    below it, one that separates them clears it."""
+    k = len({s.archetype for s in plan.config.segments})
+    n = plan.entity_count
+    if k < 2 or n <= k:
+        return {}
+    f = stats.f.ppf(1 - FALSE_ALARM_RATE, k - 1, n - k)
+    bound = round(float(f * (k - 1) / (f * (k - 1) + n - k)), 4)
+    scaled = {s.metric for s in plan.scales}
+    return {m.name: bound for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
+
+
+def _faulted_model(table: TablePlan, settings: dict, relation: Relation) -> dict:
+    """A table with quality faults, as a raw source: tested only on what faults never touch (its
+    references); the clean-data tests belong on the user's staging model (docs/quality.md)."""
+    kinds = ", ".join(dict.fromkeys(f.kind for f in table.faults))
+    own = {c.name for c in table.columns}
+    return {
+        "name": table.name,
+        "description": f"{table.description} Raw source with quality faults ({kinds}); each is recorded in truth_quality_faults.",
+        "config": _model_config(settings),
+        "columns": [{"name": c.name, "description": c.description,
+                     **({"data_tests": [_relationship(relation, *c.foreign_key)]} if c.foreign_key else {})}
+                    for c in table.columns]
+        + [{"name": name, "description": ADDED_COLUMNS.get(name, "Where schema drift moved the value of {column}.").format(
+            column=name.removesuffix(DRIFT_SUFFIX))} for name in table.schema.names if name not in own],
+    }
+
+
+def _features_model(plan: Plan, settings: dict, relation: Relation = _ref) -> dict:
     """The entity-feature table: aggregates of the training window, with leakage and
     recoverability tests against the truth."""
     config, entity = plan.config, plan.entity_table
@@ -188,23 +242,26 @@ def _features_model(plan: Plan, settings: dict) -> dict:
     target = config.holdout.target if config.holdout is not None else None
     tests = []
     for fact in dict.fromkeys(sources.values()):
+        if plan.tables[fact].faults:  # a raw source: the features come from its clean values, which it does not hold
+            continue
         mine = [m for m, source in sources.items() if source == fact]
         tests.append(
             _test(
                 "no_holdout_leakage",
-                fact=f"ref('{fact}')",
+                fact=relation(fact),
                 metrics=mine,
                 entity_column=key,
                 date_column=plan.tables[fact].date_column,
                 **({"target_metric": target} if target else {}),
             )
         )
-    columns = [{"name": key, "description": f"The {config.unit}.", "data_tests": ["unique", "not_null", _relationship(entity.name, key)]}]
+    columns = [{"name": key, "description": f"The {config.unit}.", "data_tests": ["unique", "not_null", _relationship(relation, entity.name, key)]}]
+    recoverable = _recoverable(plan)
     for metric in sources:
         for suffix, what in FEATURE_DESCRIPTIONS.items():
             entry = {"name": f"{metric}_{suffix}", "description": what.format(metric=metric)}
-            if suffix == "slope":
-                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key)]
+            if suffix == "slope" and metric in recoverable:
+                entry["data_tests"] = [_test("archetype_recoverable", entity_column=key, min_eta_squared=recoverable[metric])]
             columns.append(entry)
     if config.entity_features.include_labels:
         columns += [
@@ -231,18 +288,25 @@ def _truth_model(name: str, settings: dict) -> dict:
     }
 
 
-def model_properties(config: Config | Plan, source: str, demo: bool = False) -> dict:
-    plan = plan_of(config)
-    settings = _settings(source, plan.config.seed)
-    models = [_table_model(plan, table, settings) for table in plan.tables.values()]
+def _entries(plan: Plan, settings: dict, relation: Relation) -> list[dict]:
+    """Description, columns and tests of every table, the entity features and the truth tables."""
+    entries = [_table_model(plan, table, settings, relation) for table in plan.tables.values()]
     if plan.config.entity_features is not None:
-        models.append(_features_model(plan, settings))
-    models += [_truth_model(name, settings) for name in TRUTH]
-    for entry in models:
+        entries.append(_features_model(plan, settings, relation))
+    entries += [_truth_model(name, settings) for name in TRUTH]
+    for entry in entries:
         for column in entry["columns"]:
             # dbt's own tests (unique, not_null, accepted_values) paste column names into SQL as
-            # written; quoted, a column may be named like a keyword (order, group).
-            column["quote"] = True
+            # written; quoted, a column may be named like a keyword (order, group). Only such names
+            # are quoted, so dbt's docs and key inference show plain names.
+            if needs_quotes(column["name"]):
+                column["quote"] = True
+    return entries
+
+
+def model_properties(config: Config | Plan, source: str, demo: bool = False) -> dict:
+    plan = plan_of(config)
+    models = _entries(plan, _settings(source, plan.config.seed), _ref)
     if demo:
         for entry in models:
             entry["config"] = {"enabled": DEMO_ENABLED, **entry["config"]}
@@ -251,6 +315,17 @@ def model_properties(config: Config | Plan, source: str, demo: bool = False) -> 
                 if "data_tests" in holder:
                     holder["data_tests"] = [_guarded(test) for test in holder["data_tests"]]
     return {"version": 2, "models": models}
+
+
+def source_properties(config: Config | Plan, source_name: str = SOURCE_NAME, schema: str | None = None) -> dict:
+    """The sources form: one dbt source holding every table and truth table (as loaded by
+    ``plotsim-dbt load``), with the same descriptions and data tests as the Python models. Truth
+    tests read the truth tables from the source named by the project var ``plotsim_source``."""
+    plan = plan_of(config)
+    tables = _entries(plan, {}, lambda name: f"source('{source_name}', '{name}')")
+    for table in tables:
+        del table["config"]
+    return {"version": 2, "sources": [{"name": source_name, "schema": schema or source_name, "tables": tables}]}
 
 
 def _guarded(test: str | dict) -> dict:
@@ -323,10 +398,13 @@ def model_names(plan: Plan) -> list[str]:
     return [*plan.tables, *features, *TRUTH]
 
 
-def scaffold(config: Config | Plan, source: str, out: str | Path, demo: bool = False) -> list[Path]:
-    """Write one Python model per table and the properties YAML into ``out``; returns the files."""
+def scaffold(config: Config | Plan, source: str, out: str | Path, demo: bool = False, form: str = "models") -> list[Path]:
+    """Write one Python model per table and the properties YAML into ``out``; returns the files.
+    ``form="sources"`` writes the sources YAML instead (tables loaded by ``plotsim-dbt load``)."""
     plan = plan_of(config)
     out = Path(out)
+    if form == "sources":
+        return [write_sources(plan, out / SOURCES_FILE)]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in model_names(plan):
@@ -341,3 +419,15 @@ def scaffold(config: Config | Plan, source: str, out: str | Path, demo: bool = F
     front.write_text(overview(plan, demo), encoding="utf-8")
     written.append(front)
     return written
+
+
+def write_sources(config: Config | Plan, path: str | Path, source_name: str = SOURCE_NAME, schema: str | None = None) -> Path:
+    """Write the sources YAML (``source_properties``) to ``path``; returns it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# Generated by plotsim-dbt from the plotsim config; regenerate rather than edit.\n"
+        f"# The truth tests read the truth tables from this source: set `vars: {{plotsim_source: {source_name}}}` in dbt_project.yml.\n"
+    )
+    path.write_text(header + yaml.safe_dump(source_properties(config, source_name, schema), sort_keys=False, width=120), encoding="utf-8")
+    return path

@@ -8,7 +8,9 @@ from collections.abc import Collection
 
 import pyarrow as pa
 
+from ..cdc import builder as _cdc  # noqa: F401  (registers the change-feed builder)
 from ..plan.resolve import Plan
+from ..quality import clean_name
 from ..truth import block_tables
 from . import bridges, dims, events, facts  # noqa: F401  (register the table builders)
 from .builders import BUILDERS
@@ -16,12 +18,16 @@ from .context import Block
 
 
 def build_block(plan: Plan, start: int, stop: int, names: Collection[str] | None = None) -> dict[str, pa.RecordBatch]:
-    """{table: RecordBatch} for entities [start, stop): data tables in build order, then truth tables."""
+    """{table: RecordBatch} for entities [start, stop): data tables in build order, then truth tables.
+    A table with quality faults comes with its clean rows too, under ``clean_name(table)``, for the
+    views computed from clean values."""
     block = Block(plan, start, stop)
     out = {}
     for table in plan.tables.values():
         if table.per_entity and (names is None or table.name in names):
-            out[table.name] = BUILDERS[type(table)](block, table)
+            out[table.name] = block.table(table)
+            if table.faults:
+                out[clean_name(table.name)] = block.built(table)
     for truth in block_tables():
         if names is None or truth.name in names:
             out[truth.name] = truth.batch(truth.per_block(block))

@@ -28,10 +28,11 @@ def builds(kind: type) -> Callable[[Builder], Builder]:
 
 
 def assemble(block: Block, table: TablePlan, rows: Rows, own: dict[str, pa.Array] | None = None) -> pa.RecordBatch:
-    """The table's batch: each column from ``own`` or from its column plan, cast to the table's schema."""
+    """The table's batch: each column from ``own`` or from its column plan, cast to the table's
+    schema before any quality fault."""
     own = own or {}
     arrays = [own[c.name] if c.name in own else c.values(block, rows) for c in table.columns]
-    return pa.RecordBatch.from_arrays(arrays, schema=table.schema)
+    return pa.RecordBatch.from_arrays(arrays, schema=table.clean_schema)
 
 
 def version_in_force(block: Block, rows: Rows) -> pa.Array:

@@ -12,8 +12,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
+from ..quality.inject import Injected, inject
 from .bridges import links
+from .builders import BUILDERS
 from .calendar import Placement, mixtures
 from .cells import metric_cells
 from .endings import Endings, enders, endings
@@ -23,7 +26,7 @@ from .trajectories import Paths, entity_centres, entity_effective, entity_paths
 
 if TYPE_CHECKING:
     from ..plan.resolve import Plan
-    from ..plan.tables import SubEntityTable
+    from ..plan.tables import SubEntityTable, TablePlan
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Block:
         self.stop = stop
         self._links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._sub_starts: dict[str, np.ndarray] = {}
+        self._built: dict[str, pa.RecordBatch] = {}
+        self._injected: dict[str, Injected] = {}
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -167,6 +172,22 @@ class Block:
         if bridge not in self._links:
             self._links[bridge] = links(self, self.plan.tables[bridge])
         return self._links[bridge]
+
+    def built(self, table: TablePlan) -> pa.RecordBatch:
+        """The table's rows as generated, before any quality fault (made once)."""
+        if table.name not in self._built:
+            self._built[table.name] = BUILDERS[type(table)](self, table)
+        return self._built[table.name]
+
+    def injected(self, table: TablePlan) -> Injected:
+        """The table's rows with its quality faults, and the faults' truth records (made once)."""
+        if table.name not in self._injected:
+            self._injected[table.name] = inject(self.plan.seed, self.start, self.stop, table, self.built(table), self.plan.axis.date_keys)
+        return self._injected[table.name]
+
+    def table(self, table: TablePlan) -> pa.RecordBatch:
+        """The table's rows as written."""
+        return self.injected(table).batch if table.faults else self.built(table)
 
     def uniforms(self, rows: Rows, sub_key: tuple[str, ...], width: int = 1) -> np.ndarray:
         """Uniforms (rows, width) keyed by a table/column name, per key block."""

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from ..config.models import Config, rounded_inward
 from ..config.vocabulary import FAMILY_PARAMS
 from ..engine.families import PoissonGrid
+from ..quality.plan import attach_faults
 from .archetypes import trajectory
 from .calendar import CalendarPlan, resolve_calendar
 from .centres import Lift, MetricPlan, centre_field, effective_positions
@@ -199,7 +200,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     seed = config.seed if seed is None else int(seed)
     axis = period_axis(config.window.start, config.window.end, config.window.every)
     metrics = _metric_plans(config)
-    tables = resolve_tables(config, tuple(metrics))  # first: it checks the column names
+    tables = attach_faults(config, resolve_tables(config, tuple(metrics)), axis.count)  # first: it checks the column names
     order = _topological(metrics)
     population = resolve_population(config, seed, axis.count)
     positions = np.stack([trajectory(segment.phases) for segment in population])

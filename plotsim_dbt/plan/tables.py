@@ -4,6 +4,7 @@ declared ones and those the engine adds), its Arrow schema, keys, references and
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +17,9 @@ from ..config.errors import ConfigError
 from ..config.models import Config
 from ..config.schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, key_column, ref_column, reference_rows, table_path
 from .centres import MetricPlan
+
+if TYPE_CHECKING:
+    from ..quality.plan import FaultPlan
 
 VERSION_KEY = "dim_row_id"
 
@@ -40,9 +44,17 @@ class TablePlan:
     columns: tuple[ColumnPlan, ...]  # every column in output order, engine-added ones included
     primary_key: tuple[str, ...]
     per_entity: bool = True  # made block by block (it grows with the entities)
+    faults: tuple[FaultPlan, ...] = ()  # quality faults injected into the table (facts and events), in the order they apply
+    raw_schema: pa.Schema | None = None  # the schema as written when the table has faults
 
     @property
     def schema(self) -> pa.Schema:
+        """The table as written: with its quality faults' text columns and added columns."""
+        return self.raw_schema if self.raw_schema is not None else self.clean_schema
+
+    @property
+    def clean_schema(self) -> pa.Schema:
+        """The table as generated, before any quality fault."""
         return pa.schema([(c.name, c.type) for c in self.columns])
 
     def column(self, name: str) -> ColumnPlan:
@@ -361,6 +373,9 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) for f in schema.facts]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
+    from ..cdc.plan import change_tables  # the cdc package builds on these plans
+
+    tables += change_tables(config, {t.name: t for t in tables})
     for table in tables:
         _check_column_names(config, table)
     return {t.name: t for t in tables}

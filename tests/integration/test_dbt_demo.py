@@ -98,8 +98,9 @@ FAULTS = {
         "delete from fct_revenue where company_id <= 3",
     ),
     "values_within_range": Fault(
-        "values_within_range", "fct_revenue", "values_within_range_fct_revenue__mrr_.",
-        "update fct_revenue set mrr = 999999 where company_id = 1 and date_key = 20230101",
+        "values_within_range", "fct_revenue", "values_within_range_fct_revenue_mrr.",
+        "update fct_revenue set mrr = 999999 where company_id = 1 "
+        "and date_key = (select min(date_key) from fct_revenue where company_id = 1)",
     ),
     "unique_combination_of_columns": Fault(
         "unique_combination_of_columns", "fct_revenue", "unique_combination_of_columns_fct_revenue_date_key__company_id.",
@@ -118,11 +119,11 @@ FAULTS = {
         "(partition by company_id order by date_key), support_tickets) as support_tickets) from fct_support",
     ),
     "metric_follows_archetype": Fault(
-        "metric_follows_archetype", "fct_revenue", "metric_follows_archetype_fct_revenue__mrr___company_id.",
-        "create or replace table fct_revenue as select f.* replace (s.mrr as mrr) from "
-        "(select *, row_number() over (order by company_id, date_key) as rn from fct_revenue) f join "
-        "(select mrr, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
-        "from fct_revenue) s using (rn)",
+        "metric_follows_archetype", "fct_engagement", "metric_follows_archetype_fct_engagement_engagement__company_id.",
+        "create or replace table fct_engagement as select f.* replace (s.engagement as engagement) from "
+        "(select *, row_number() over (order by company_id, date_key) as rn from fct_engagement) f join "
+        "(select engagement, row_number() over (order by hash(date_key::bigint * 7919 + company_id)) as rn "
+        "from fct_engagement) s using (rn)",
     ),
     # one company's old version runs a month into its next one
     "scd2_valid_history-overlap": Fault(
@@ -147,14 +148,14 @@ FAULTS = {
     ),
     # one revenue row points at a version of another company (in force at its date)
     "fact_points_to_active_version-other_company": Fault(
-        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue__dim_row_id___",
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
         "update fct_revenue set dim_row_id = (select min(dim_row_id) from dim_company where company_id = 2) "
         "where company_id = 1 and date_key = (select min(date_key) from fct_revenue where company_id = 1)",
         violation="version belongs to another key",
     ),
     # the rows of a company's current version point at its previous version instead
     "fact_points_to_active_version-previous_version": Fault(
-        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue__dim_row_id___",
+        "fact_points_to_active_version", "fct_revenue", "fact_points_to_active_version_fct_revenue_dim_row_id__",
         f"update fct_revenue set dim_row_id = (select max(dim_row_id) from dim_company "
         f"where company_id = {CHANGED} and not is_current) "
         f"where dim_row_id = (select dim_row_id from dim_company where company_id = {CHANGED} and is_current)",
@@ -174,10 +175,10 @@ FAULTS = {
     ),
     # the slope feature shuffled across companies: it no longer tells the archetypes apart
     "archetype_recoverable": Fault(
-        "archetype_recoverable", "entity_features", "archetype_recoverable_entity_features__engagement_slope___company_id.",
-        "create or replace table entity_features as select f.* replace (s.engagement_slope as engagement_slope) from "
+        "archetype_recoverable", "entity_features", "archetype_recoverable_entity_features_nps_slope__company_id__",
+        "create or replace table entity_features as select f.* replace (s.nps_slope as nps_slope) from "
         "(select *, row_number() over (order by company_id) as rn from entity_features) f join "
-        "(select engagement_slope, row_number() over (order by hash(company_id * 7919)) as rn from entity_features) s using (rn)",
+        "(select nps_slope, row_number() over (order by hash(company_id * 7919)) as rn from entity_features) s using (rn)",
     ),
     # engagement_mean computed over the whole window, holdout periods included
     "no_holdout_leakage": Fault(

@@ -102,7 +102,7 @@ def test_the_site_in_headless_chromium(site, tmp_path):
         server.shutdown()
     overview = texts["overview"]
     assert "The story" in overview and "The truth" in overview and "How to use it" in overview
-    assert "rapid_adopter 120 growth" in overview and "| segment |" not in overview  # the markdown table is rendered
+    assert "rapid_adopter 120 sigmoid(low=0.45, high=0.95, steepness=6)" in overview and "| segment |" not in overview  # rendered table
     model = texts["model"]
     assert "One row per company and plan version (SCD2)" in model
     assert "it repeats on each of its SCD2 versions (the key is dim_row_id)" in model

@@ -32,8 +32,8 @@ def test_keyword_names_and_apostrophes_build_green_from_another_folder(tmp_path)
     assert {"model.analytics.order", "model.analytics.group", "model.analytics.limit", "model.analytics.from"} <= set(statuses)
     tests = [k for k in statuses if k.startswith("test.")]
     for kind in (
-        "accepted_values_order__health_",
-        "relationships_group__order_id_",
+        "accepted_values_order_health_",
+        "relationships_group_order_id_",
         "values_within_range_group__group_",
         "lag_recovered",
         "correlation_near_target",
@@ -42,11 +42,11 @@ def test_keyword_names_and_apostrophes_build_green_from_another_folder(tmp_path)
         "bridge_matches_truth",
     ):
         assert any(kind in k for k in tests), kind
-    health = next(sql for k, sql in compiled(work).items() if "accepted_values_order__health_" in k)
+    health = next(sql for k, sql in compiled(work).items() if "accepted_values_order_health_" in k)
     assert "'don''t'" in health and "'o''brien'" in health
 
     faulty = copy_database(database, tmp_path / "faulty.duckdb", """update "order" set health = 'dont' where order_id = 1""")
     retest = dbt(["test", "--select", "order"], project, work, faulty, cwd=elsewhere)
     assert retest.returncode == 1
     failed = {k for k, status in results(work).items() if status == "fail"}
-    assert failed and all("accepted_values_order__health_" in k for k in failed), failed
+    assert failed and all("accepted_values_order_health_" in k for k in failed), failed

@@ -5,9 +5,7 @@ on the clean warehouse and fail on the faults they guard against."""
 from __future__ import annotations
 
 import pytest
-from dbt_helpers import copy_database, dbt, results
-
-from plotsim_dbt.cli.main import main
+from dbt_helpers import copy_database, dbt, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -41,15 +39,7 @@ TESTS = ("metric_scaled_by_dimension", "scd2_matches_truth")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiers")
-    (root / "plans.yaml").write_text(CONFIG, encoding="utf-8")
-    project = root / "plans"
-    assert main(["init", str(project), "--config", str(root / "plans.yaml")]) == 0
-    work, database = root / "work", root / "plans.duckdb"
-    assert dbt(["deps"], project, work, database).returncode == 0
-    done = dbt(["build"], project, work, database)
-    assert done.returncode == 0, done.stdout[-4000:]
-    return project, work, database
+    return init_and_build(tmp_path_factory.mktemp("tiers"), "plans", CONFIG)
 
 
 def statuses(project, database, tmp_path) -> dict[str, str]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from dbt_helpers import compiled, copy_database, dbt, results
-
-from plotsim_dbt.cli.main import main
+from dbt_helpers import compiled, copy_database, dbt, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -32,15 +30,7 @@ START = "(select start_date_key from truth_treatments where metric = 'activity')
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("treated")
-    (root / "trial.yaml").write_text(CONFIG, encoding="utf-8")
-    project = root / "trial"
-    assert main(["init", str(project), "--config", str(root / "trial.yaml")]) == 0
-    work, database = root / "work", root / "trial.duckdb"
-    assert dbt(["deps"], project, work, database).returncode == 0
-    done = dbt(["build"], project, work, database)
-    assert done.returncode == 0, done.stdout[-4000:]
-    return project, work, database
+    return init_and_build(tmp_path_factory.mktemp("treated"), "trial", CONFIG)
 
 
 def run_test(project, database, tmp_path) -> tuple[dict[str, str], list[tuple]]:

@@ -31,23 +31,23 @@ from ..errors import ConfigError
 from ..models import Noise
 from . import shapes
 from .builder_tables import translate_schema
-from .common import Context, check_manifest, declared, join, reference_params, translate_locale, translate_noise, translate_output
+from .common import Context, check_manifest, declared, join, listed, reference_params, translate_locale, translate_noise, translate_output
 
 
 def translate_builder(data: dict, ctx: Context) -> dict:
     if "domain" in data:
         raise ConfigError("domain", "a config with about is builder YAML, where domain is unknown; engine YAML has domain and no about")
     out = dict(data)
-    metrics = [m.get("name") for m in data.get("metrics") or [] if isinstance(m, dict)]
+    metrics = [m.get("name") for m in listed(data.get("metrics")) if isinstance(m, dict)]
     if "stages" in out:  # the reference's alias of lifecycle
         if out.get("lifecycle") is not None:
             raise ConfigError("stages", "stages is another name for lifecycle; give one of them")
         out["lifecycle"] = out.pop("stages")
         ctx.trail.note("lifecycle", "stages")
-    for i, phase in enumerate(out.pop("connection_phases", None) or []):
+    for i, phase in enumerate(listed(out.pop("connection_phases", None))):
         shapes.check(shapes.ConnectionPhase, phase, join("connection_phases", i))
         ctx.pending.refuse(join("connection_phases", i), "connection_phases")
-    sources = out.pop("sources", None) or []
+    sources = listed(out.pop("sources", None))
     if sources:
         shapes.check(shapes.Sources, {"sources": sources}, "")
         ctx.pending.refuse("sources", "multi_source")
@@ -60,13 +60,6 @@ def translate_builder(data: dict, ctx: Context) -> dict:
         out["noise"] = translate_noise(out["noise"], "noise", ctx)
     if out.get("output") is not None:
         out["output"] = translate_output(out["output"], "output", ctx)
-    tables = {t.get("name") for group in ("facts", "events") for t in data.get(group) or [] if isinstance(t, dict)}
-    for i, issue in enumerate(out.get("quality") or []):
-        if isinstance(issue, dict) and "issue" in issue:  # the reference's spelling ({type: ...} is ours)
-            checked = shapes.check(shapes.QualityIssue, issue, join("quality", i))
-            if checked.table not in tables:
-                raise ConfigError(join("quality", i, "table"), f"{checked.table!r} is not a declared fact or event table")
-            ctx.pending.refuse(join("quality", i), "quality")
     if isinstance(out.get("metrics"), list):
         out["metrics"] = [_metric(m, join("metrics", i), ctx) for i, m in enumerate(out["metrics"])]
     if isinstance(out.get("segments"), list):

@@ -8,7 +8,7 @@ from typing import Any
 from ...columns import KINDS
 from ..errors import ConfigError
 from . import shapes
-from .common import REALISTIC, Context, declared, join
+from .common import REALISTIC, Context, declared, join, listed
 from .dates import check_date_dimension
 
 # Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
@@ -19,7 +19,7 @@ DATE_WORDS = ("date", "int", "string", "float")
 
 def translate_schema(out: dict, data: dict, ctx: Context, metrics: list) -> None:
     """Rewrite the schema groups of ``out`` (a copy of the user's ``data``) in place."""
-    facts = {f.get("name") for f in data.get("facts") or [] if isinstance(f, dict)}
+    facts = {f.get("name") for f in listed(data.get("facts")) if isinstance(f, dict)}
     if isinstance(out.get("dimensions"), list):
         out["dimensions"] = _dimensions(out["dimensions"], ctx, facts)
     for group, translate in (("facts", _fact), ("events", _event), ("bridges", _bridge)):
@@ -51,11 +51,11 @@ def _dimensions(dims: list, ctx: Context, facts: set) -> list:
             if d.get("name") != "dim_date":
                 ctx.pending.refuse(join(path, "per"), "per_period_dim")
             else:
-                check_date_dimension([_long(c) for c in d.get("columns") or []], path, ctx, _date_column)
+                check_date_dimension([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
             continue
         d = _with_columns(d, path, ctx, facts, ours)
-        columns = [c for c in d.get("columns") or [] if isinstance(c, dict)]
-        for j, column in enumerate(d.get("columns") or []):
+        columns = [c for c in listed(d.get("columns")) if isinstance(c, dict)]
+        for j, column in enumerate(listed(d.get("columns"))):
             target = _ref_target(column) if isinstance(column, dict) else None
             if target is not None and target not in (*names, *facts, "dim_date"):
                 raise ConfigError(join(path, "columns", j, "type"), f"{target!r} is not a declared dimension (or dim_date)")
@@ -148,11 +148,9 @@ def _fact(fact: Any, path: str, ctx: Context, metrics: list, facts: set) -> Any:
     if not isinstance(fact, dict):
         return fact
     f = dict(fact)
-    listed = f.pop("metrics", [])
-    if not isinstance(listed, list):
+    metric_names = f.pop("metrics", [])
+    if not isinstance(metric_names, list):
         raise ConfigError(join(path, "metrics"), "metrics lists metric names")
-    if f.pop("cdc", False):
-        ctx.pending.refuse(join(path, "cdc"), "cdc")
     driver, scale = f.pop("row_count_driver", None), f.pop("row_count_scale", None)
     if driver is not None or scale is not None:
         if driver is None or scale is None or not isinstance(scale, (int, float)) or scale <= 0:

@@ -38,6 +38,12 @@ class Context:
     pending: Pending = field(default_factory=Pending)
 
 
+def listed(value: Any) -> list:
+    """A list the translation walks; anything else walks as empty and is left for the config model
+    to refuse with its field (a number where a list belongs is the user's to fix, not a crash)."""
+    return value if isinstance(value, list) else []
+
+
 def join(*parts: object) -> str:
     return ".".join(str(p) for p in parts if p != "")
 

@@ -27,7 +27,7 @@ from typing import Any
 from ...plan.curves import curve_parameters
 from ...plan.periods import period_axis
 from ..errors import ConfigError
-from ..models import Noise
+from ..models import COLUMN_ISSUES, Noise
 from . import engine_shapes as E
 from . import shapes
 from .common import Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output
@@ -104,7 +104,28 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         ctx.trail.note("holdout.periods", "holdout.holdout_periods")
     if cfg.entity_features is not None and cfg.entity_features.enabled:
         out["entity_features"] = {"metrics": cfg.entity_features.metrics, "include_labels": cfg.entity_features.include_labels}
+    if cfg.quality is not None:
+        out["quality"] = _quality(shapes.check(shapes.EngineQuality, cfg.quality, "quality"), cfg, ctx)
     _pending_blocks(cfg, ctx, names, periods)
+    return out
+
+
+def _quality(quality: shapes.EngineQuality, cfg: E.EngineConfig, ctx: Context) -> list[dict]:
+    """The engine's issues in our form, one per target column (``*`` stays ``*``: every unprotected column)."""
+    tables = {t.name for t in cfg.tables if t.type in ("fact", "event")}
+    out = []
+    for i, issue in enumerate(quality.quality_issues):
+        path = join("quality.quality_issues", i)
+        if issue.target_table not in tables:
+            raise ConfigError(join(path, "target_table"), f"{issue.target_table!r} is not a fact or event table")
+        columns = issue.target_columns if issue.type in COLUMN_ISSUES else [None]
+        for column in columns:
+            ctx.trail.note(join("quality", len(out)), path, whole=True)
+            out.append({"issue": issue.type, "table": issue.target_table, "rate": issue.rate, "seed_offset": issue.seed_offset,
+                        **({"column": column} if column is not None else {}),
+                        **({"mode": issue.mode} if issue.mode is not None else {}),
+                        **({"period": issue.target_period} if issue.target_period is not None else {}),
+                        **({"periods": issue.target_periods} if issue.target_periods is not None else {})})
     return out
 
 
@@ -125,14 +146,6 @@ def _lifecycle(stages: shapes.StageSequence, names: list[str]) -> dict:
 
 
 def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:
-    if cfg.quality is not None:
-        quality = shapes.check(shapes.EngineQuality, cfg.quality, "quality")
-        tables = {t.name for t in cfg.tables if t.type in ("fact", "event")}
-        for i, issue in enumerate(quality.quality_issues):
-            if issue.target_table not in tables:
-                raise ConfigError(join("quality.quality_issues", i, "target_table"), f"{issue.target_table!r} is not a fact or event table")
-        if quality.quality_issues:
-            ctx.pending.refuse("quality.quality_issues", "quality")
     for i, phase in enumerate(cfg.correlation_phases):
         checked = shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i))
         if checked.end_period >= periods:

@@ -72,6 +72,8 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
         ]
         if table.type == "event":
             declared.update(_event_rule(table, path, ours, ctx, metrics))
+        if table.cdc:
+            declared["cdc"] = True
         out[group].append(declared)
     for b, bridge in enumerate(cfg.bridges):
         out["bridges"].append(_bridge(bridge, join("bridges", b), ctx, tables))
@@ -88,10 +90,8 @@ def _check_fields(table: E.Table, path: str, ctx: Context, tables: Tables) -> No
         parent, _, column = fk.partition(".")
         if not column or (parent != "dim_date" and parent not in tables.by_name):
             raise ConfigError(join(path, "foreign_keys", k), f"write a foreign key as <declared table>.<column>, got {fk!r}")
-    if table.cdc:
-        if table.type != "fact":
-            raise ConfigError(join(path, "cdc"), "cdc applies to facts")
-        ctx.pending.refuse(join(path, "cdc"), "cdc")
+    if table.cdc and table.type != "fact":
+        raise ConfigError(join(path, "cdc"), "cdc applies to facts")
     logs = [key for key in ("log_format", "log_filename") if getattr(table, key) is not None]
     if logs and table.type != "event":
         raise ConfigError(join(path, logs[0]), f"{logs[0]} applies to events")

@@ -31,8 +31,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "cross_dim_fks": (12, "a pinned foreign key (cross_dim_fks)", None),
     "entity_variation": (12, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
     "entity_sizes": (12, "per-entity sizes (a variable dimension multiplies by size: {detail})", "give every entity the same size"),
-    "quality": (13, "quality injection", None),
-    "cdc": (13, "CDC (audit columns)", "set it to false or remove it"),
     "variable_fact": (15, "a variable-grain fact", None),
     "child_fact": (15, "a child fact", None),
     "sibling_fact": (15, "a sibling fact (a reference to another fact)", None),

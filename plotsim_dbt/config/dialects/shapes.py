@@ -11,9 +11,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..base import Frozen
 from ..errors import ConfigError, from_validation_error
-
-QUALITY_ISSUES = ("null_injection", "duplicate_rows", "type_mismatch", "late_arrival", "schema_drift", "volume_anomaly")
-COLUMN_ISSUES = ("null_injection", "type_mismatch", "schema_drift")
+from ..models import QUALITY_ISSUES
 
 
 def check(model: type[Frozen], data: Any, path: str) -> Frozen:
@@ -99,29 +97,7 @@ class BaselineShape(Frozen):
     baseline: Baseline
 
 
-# ---------------------------------------------------------------- builder: quality, phases, sources
-
-
-class QualityIssue(Frozen):
-    table: str = Field(min_length=1)
-    issue: Literal[QUALITY_ISSUES]
-    rate: float = Field(ge=0.0, le=1.0)
-    column: str | None = None
-    seed_offset: int = Field(0, ge=0)
-    mode: Literal["spike", "drop"] | None = None
-    period: int | None = Field(None, ge=0)
-    periods: list[Annotated[int, Field(ge=0)]] | None = None
-
-    @model_validator(mode="after")
-    def _fields_of_the_issue(self) -> QualityIssue:
-        if self.issue in COLUMN_ISSUES and not self.column:
-            raise ValueError(f"column: {self.issue} needs the column to corrupt")
-        volume = self.issue == "volume_anomaly"
-        if volume and (self.mode is None or (self.period is None) == (self.periods is None) or self.column is not None):
-            raise ValueError("mode: volume_anomaly needs mode (spike or drop) and exactly one of period or periods, and no column")
-        if not volume and (self.mode is not None or self.period is not None or self.periods is not None):
-            raise ValueError("mode: mode, period and periods belong to volume_anomaly only")
-        return self
+# ---------------------------------------------------------------- engine quality; builder phases, sources
 
 
 class EngineQualityIssue(Frozen):

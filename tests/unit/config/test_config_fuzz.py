@@ -3,9 +3,7 @@
 generated names; keys dropped or added). Every mutant either loads and generates valid output (the
 validation passes, no NaN outside declared missing values, row counts as declared) or raises one
 ConfigError line naming the field. Any other exception fails. Derandomized and bounded in time.
-
-Mutations keep a value's shape (a mapping or list stays one): a list replaced by a number still
-crashes the reference-dialect translation (config/dialects) with a TypeError, not yet mended."""
+A mapping or a list may also become a number or a name (a wrongly shaped value)."""
 
 from __future__ import annotations
 
@@ -119,7 +117,7 @@ def mutate(data: dict, draw) -> dict:
             parent = parent[key]
         key = path[-1]
         if isinstance(value, (dict, list)):
-            choice = draw(st.sampled_from(["drop", "extra", "copy"]))
+            choice = draw(st.sampled_from(["drop", "extra", "copy", "name", "number"]))
         elif isinstance(value, bool) or draw(st.integers(0, 4)) == 0:
             choice = draw(st.sampled_from(["drop", "name", "number"]))
         elif isinstance(value, (int, float)):

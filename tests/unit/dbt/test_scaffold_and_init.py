@@ -49,7 +49,8 @@ def test_init_writes_a_relocatable_committable_project(tmp_path):
     assert (vendored / "dbt_project.yml").read_text() == (package_root() / "dbt_project.yml").read_text()
     shipped = sorted(p.relative_to(package_root() / "macros") for p in (package_root() / "macros").rglob("*.sql"))
     assert sorted(p.relative_to(vendored / "macros") for p in (vendored / "macros").rglob("*.sql")) == shipped
-    assert not (vendored / "models").exists()  # the demo stays behind
+    # the demo stays behind; only the example staging layer comes (off unless plotsim_staging_example)
+    assert [p.name for p in (vendored / "models").iterdir()] == ["staging_example"]
     assert {"target/", "dbt_packages/", "logs/", "*.duckdb"} <= set((project / ".gitignore").read_text().split())
     for path in project.rglob("*"):
         if path.is_file():

@@ -104,7 +104,8 @@ def test_scaled_values_do_not_depend_on_the_block_size():
     ({**BILLED, "scaled_by": {"column": "tier", "factors": {"free": 0, "starter": 49}}}, "metrics.4.scaled_by.factors", "no factor for 'pro'"),
     ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "gold": 9}}}, "metrics.4.scaled_by.factors", "not a label"),
     ({**BILLED, "scaled_by": {"column": "employees", "factors": {"1": 1}}}, "metrics.4.scaled_by.column", "fixed set of labels"),
-    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": float("nan")}}}, "metrics.4.scaled_by.factors", "finite"),
+    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": float("nan")}}}, "metrics.4.scaled_by.factors.pro", "finite"),
+    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": 1.25e17}}}, "metrics.4.scaled_by.factors", "DECIMAL"),
     ({**METRICS[1], "scaled_by": {"column": "tier", "factors": PRICES}}, "metrics.1.scaled_by", "scd column tier reads it"),
 ])
 def test_bad_ties_are_one_error_naming_the_field(metric, field, words):

@@ -1,5 +1,5 @@
-"""The Spark forms of the engine-specific SQL helpers (macros/spark/) compute what the DuckDB
-defaults (macros/_helpers/_plotsim_sql.sql, _plotsim_date_key.sql) compute, on the same rows."""
+"""The Spark forms of the engine-specific SQL helpers (macros/_helpers/_plotsim_portable.sql)
+compute what their DuckDB defaults compute, on the same rows."""
 
 from __future__ import annotations
 
@@ -11,21 +11,20 @@ import jinja2
 import pyarrow as pa
 import pytest
 
-MACROS = Path(__file__).resolve().parents[3] / "macros"
+PORTABLE = Path(__file__).resolve().parents[3] / "macros" / "_helpers" / "_plotsim_portable.sql"
 
 
-def render(file: str, macro: str, *args: str) -> str:
-    """One macro body rendered with plain Jinja (these helpers use no dbt context)."""
-    module = jinja2.Environment().from_string((MACROS / file).read_text()).module
+def render(macro: str, *args: str) -> str:
+    """One engine form of a helper rendered with plain Jinja (the forms use no dbt context)."""
+    module = jinja2.Environment().from_string(PORTABLE.read_text()).module
     return str(getattr(module, macro)(*args)).strip()
 
 
 def both(spark, table: pa.Table, sql: str, helper: str, *args: str) -> tuple[list, list]:
     """Rows of ``sql`` over ``table`` (view t) with {} replaced by the helper's Spark form on Spark
     and its default on DuckDB."""
-    default = "_helpers/_plotsim_date_key.sql" if helper == "_plotsim_date_key" else "_helpers/_plotsim_sql.sql"
-    spark_sql = sql.replace("{}", render("spark/_plotsim_sql.sql", f"spark__{helper}", *args))
-    duckdb_sql = sql.replace("{}", render(default, f"default__{helper}", *args))
+    spark_sql = sql.replace("{}", render(f"spark__{helper}", *args))
+    duckdb_sql = sql.replace("{}", render(f"default__{helper}", *args))
     spark.createDataFrame(table).createOrReplaceTempView("t")
     got = [tuple(r) for r in spark.sql(spark_sql).collect()]
     con = duckdb.connect()
@@ -62,5 +61,5 @@ def test_last_value_skips_nulls(spark, with_nulls):
 def test_text_type_casts_labels_alike(spark):
     table = pa.table({"label": pa.array([1, 2, None], pa.int64()), "name": ["pro", "free", None]})
     sql = "select cast(label as {}) as a, cast(name as {}) as b from t"
-    got, want = both(spark, table, sql, "_plotsim_text_type")
+    got, want = both(spark, table, sql, "_plotsim_type_text")
     assert got == want
