@@ -10,7 +10,7 @@
 {% macro default__plotsim_calendar_wide(relation, id_column, timestamp_column, min_events) %}
 with slotted as (
     select {{ id_column }} as calendar_id,
-           cast((extract(isodow from {{ timestamp_column }}) - 1) * 24 + extract(hour from {{ timestamp_column }}) as integer) as slot
+           cast({{ plotsim_dbt._plotsim_hour_of_week(timestamp_column) }} as integer) as slot
     from {{ relation }}
     where {{ timestamp_column }} is not null
 )

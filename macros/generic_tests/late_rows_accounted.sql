@@ -13,7 +13,7 @@ with late as (
 ),
 keyed as (
     select {{ plotsim_dbt._plotsim_row_key(key_columns) }} as row_key,
-           cast({{ plotsim_dbt._plotsim_quote(date_column) }} as {{ dbt.type_string() }}) as landed_in
+           cast({{ plotsim_dbt._plotsim_quote(date_column) }} as {{ plotsim_dbt._plotsim_type_text() }}) as landed_in
     from {{ model }}
 )
 select late.row_key, late.belongs_to, keyed.landed_in

@@ -28,7 +28,7 @@ per_archetype as (
            regr_count(o.mean_value, e.centre) as periods_seen,
            regr_slope(o.mean_value, e.centre) as slope,
            regr_sxx(o.mean_value, e.centre) as sxx,
-           regr_syy(o.mean_value, e.centre) - regr_sxy(o.mean_value, e.centre) ^ 2 / nullif(regr_sxx(o.mean_value, e.centre), 0) as residual_ss,
+           regr_syy(o.mean_value, e.centre) - power(regr_sxy(o.mean_value, e.centre), 2) / nullif(regr_sxx(o.mean_value, e.centre), 0) as residual_ss,
            stddev_pop(e.centre) as centre_spread
     from expected as e
     left join observed as o on o.archetype = e.archetype and o.date_key = e.date_key

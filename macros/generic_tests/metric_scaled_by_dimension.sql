@@ -12,7 +12,7 @@
 {%- set join = plotsim_dbt._plotsim_quote(join_column) -%}
 with labelled as (
     select distinct f.{{ join }} as joined_on, cast(f.{{ column }} as {{ plotsim_dbt._plotsim_type_double() }}) as value,
-           cast(d.{{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label
+           cast(d.{{ plotsim_dbt._plotsim_quote(label_column) }} as {{ plotsim_dbt._plotsim_type_text() }}) as label
     from {{ model }} as f
     left join {{ to }} as d on f.{{ join }} = d.{{ join }}
     where f.{{ column }} is not null

@@ -11,7 +11,7 @@ with keyed as (
     select {{ plotsim_dbt._plotsim_row_key(key_columns) }} as row_key from {{ model }}
 ),
 repeated as (
-    select row_key, 'held ' || cast(count(*) as {{ dbt.type_string() }}) || ' times' as problem
+    select row_key, 'held ' || cast(count(*) as {{ plotsim_dbt._plotsim_type_text() }}) || ' times' as problem
     from keyed group by row_key having count(*) > 1
 ),
 lost as (

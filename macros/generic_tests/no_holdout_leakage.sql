@@ -24,7 +24,7 @@ training as (
 expected as (
     select {{ entity }} as entity_id
     {%- for metric in metrics %},
-           avg({{ plotsim_dbt._plotsim_quote(metric) }}) as {{ plotsim_dbt._plotsim_quote(metric ~ '_mean') }},
+           avg(cast({{ plotsim_dbt._plotsim_quote(metric) }} as {{ plotsim_dbt._plotsim_type_double() }})) as {{ plotsim_dbt._plotsim_quote(metric ~ '_mean') }},
            {{ plotsim_dbt._plotsim_last_value(plotsim_dbt._plotsim_quote(metric), date_value) }} as {{ plotsim_dbt._plotsim_quote(metric ~ '_last') }}
     {%- endfor %}
     from training

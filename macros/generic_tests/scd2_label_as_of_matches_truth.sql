@@ -14,7 +14,7 @@
 {%- set as_date = plotsim_dbt._plotsim_date_key(date_value) if date_is_key else date_value -%}
 with answer as (
     select {{ plotsim_dbt._plotsim_quote(natural_key) }} as entity_id, {{ date_value }} as date_value, {{ as_date }} as as_of,
-           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label
+           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as {{ plotsim_dbt._plotsim_type_text() }}) as label
     from {{ model }}
 ),
 versions as (

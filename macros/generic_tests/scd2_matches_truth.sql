@@ -15,7 +15,7 @@
 with actual as (
     select {{ plotsim_dbt._plotsim_quote(natural_key) }} as entity_id,
            {{ plotsim_dbt._plotsim_quote(version_key) if version_key is not none else 'null' }} as dim_row_id,
-           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as varchar) as label,
+           cast({{ plotsim_dbt._plotsim_quote(label_column) }} as {{ plotsim_dbt._plotsim_type_text() }}) as label,
            cast({{ plotsim_dbt._plotsim_quote(lower_bound_column) }} as date) as valid_from,
            nullif(cast({{ plotsim_dbt._plotsim_quote(upper_bound_column) }} as date), date '9999-12-31') as valid_to
     from {{ model }}

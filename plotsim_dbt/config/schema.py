@@ -343,7 +343,7 @@ def check_date_columns(columns: list) -> None:
         if column.name.lower() in taken:
             raise ValueError(f"{where}.name: {column.name!r} is {taken[column.name.lower()]}; rename it")
         taken[column.name.lower()] = "declared twice (SQL names ignore case)"
-        column.check(CheckContext(path=where, table="dim_date", role="date", dimensions={}, entity_table="", metrics=(), periods=0,
+        column.check(CheckContext(path=where, table="dim_date", role="date", dimensions={}, facts={}, entity_table="", metrics=(), periods=0,
                                   attributes=frozenset(), entities=0))
 
 
