@@ -50,7 +50,7 @@ class Entities:
             target = entity.treatment_target_metric
             if target is not None and target not in metrics:
                 raise ConfigError(join(path, "treatment_target_metric"), f"{target!r} is not a declared metric")
-            refuse(join(path, given[0]), "treatment")
+            refuse(join(path, given[0]), "treatment", ", ".join(given))
         if entity.overrides is not None:
             overrides = shapes.check(shapes.EntityOverrides, entity.overrides, join(path, "overrides"))
             if overrides.inflection_month is not None:

@@ -1,14 +1,17 @@
-"""The one table of reference features that load parses and validates but does not build yet.
+"""The one table of reference features that load parses and validates but does not build: those
+an open issue builds, and those we do not build by design (with what to write instead).
 
-Each entry names the open issue that builds it; when that issue lands, its lines go and the
-translators map the feature instead (a removed key makes the translator's ``refuse(..., key)``
+Each pending entry names the open issue that builds it; when that issue lands, its lines go and
+the translators map the feature instead (a removed key makes the translator's ``refuse(..., key)``
 call fail at once, pointing at the code to replace). A refusal is one line naming the field as
 the user wrote it::
 
-    segments.0.arrival: arrival is not built yet (issue 12, "Stories that hold together");
-    remove it to generate without arrival
+    sources: multi-source output (sources) is not built yet (issue 15, "Breadth of the
+    warehouse"); remove it to generate without multi-source output (sources)
+    entities.0.cross_dim_fks: a pinned foreign key (cross_dim_fks) is not supported; foreign keys
+    follow the entity's trajectory; remove cross_dim_fks
 
-Translation collects every pending feature of a config, then raises once: the first refusal,
+Translation collects every refused feature of a config, then raises once: the first refusal,
 plus how many more there are and where (so a template can be trimmed in one pass).
 """
 
@@ -17,20 +20,29 @@ from __future__ import annotations
 from ..errors import ConfigError
 
 ISSUES = {
-    12: "Stories that hold together",
-    13: "Sources as a pipeline sees them",
+    14: "The reference's configs run unchanged",
     15: "Breadth of the warehouse",
 }
 
 # key -> (issue, what the user asked for, the fix; default "remove it to generate without <what>").
-PENDING: dict[str, tuple[int, str, str | None]] = {
-    "treatment": (12, "treatment", None),
-    "baseline": (12, "a per-segment baseline", None),
-    "metric_overrides": (12, "a per-archetype metric override", None),
-    "entity_overrides": (12, "a per-entity override", None),
-    "cross_dim_fks": (12, "a pinned foreign key (cross_dim_fks)", None),
-    "entity_variation": (12, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
-    "entity_sizes": (12, "per-entity sizes (a variable dimension multiplies by size: {detail})", "give every entity the same size"),
+# Issue None: a reference feature we do not build, by design; the fix says what to write instead.
+PENDING: dict[str, tuple[int | None, str, str | None]] = {
+    "treatment": (
+        None,
+        "per-entity treatment ({detail})",
+        "treatment arms are drawn per segment: write segments.N.treatment {fraction, lift_log_odds, start_period, target_metric} "
+        "in builder YAML, or remove the treatment fields",
+    ),
+    "baseline": (14, "a per-segment baseline", None),
+    "metric_overrides": (14, "a per-archetype metric override", None),
+    "entity_overrides": (
+        None,
+        "a per-entity inflection_month",
+        "every entity of an archetype follows its curve (with the config's variation): give the entity an archetype of its own, or remove overrides",
+    ),
+    "cross_dim_fks": (None, "a pinned foreign key (cross_dim_fks)", "foreign keys follow the entity's trajectory; remove cross_dim_fks"),
+    "entity_variation": (None, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
+    "entity_sizes": (None, "per-entity sizes (a variable dimension multiplies by size: {detail})", "give every entity the same size"),
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "multi_source": (15, "multi-source output (sources)", None),
     "faker": (15, "the Faker method {detail}", "use name, first_name, last_name, email, company, city or country, or remove the column"),
@@ -46,6 +58,8 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
 def refusal(path: str, key: str, detail: str = "") -> ConfigError:
     issue, what, fix = PENDING[key]
     what = what.format(detail=detail)
+    if issue is None:
+        return ConfigError(path, f"{what} is not supported; {fix}")
     fix = fix or f"remove it to generate without {what}"
     return ConfigError(path, f'{what} is not built yet (issue {issue}, "{ISSUES[issue]}"); {fix}')
 

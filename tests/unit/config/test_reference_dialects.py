@@ -397,4 +397,5 @@ def test_cli_validates_engine_yaml_and_refuses_pending_in_one_line(capsys):
     assert main(["validate", str(DATA / "pending" / "engine" / "treatment.yaml")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("INVALID: ") and len(out) == 2  # the reference's two lines: verdict, then the one-line reason
-    assert out[1].strip().startswith("entities.0.treatment_group: treatment is not built yet (issue 12,")
+    assert out[1].strip().startswith("entities.0.treatment_group: per-entity treatment (treatment_group")
+    assert "is not supported; treatment arms are drawn per segment" in out[1]
