@@ -49,12 +49,13 @@ def metric_cells(
         z = z @ plan.copula.cholesky.T
     keep("correlated_draw", z)
     values = np.empty_like(centres)
+    ranges = plan.ranges[plan.entity_segment[start:stop]]  # [E, M, 2]: the families' spans are the segment's range
     for metric in plan.metrics:
         m = metric.index
         if metric.family == "poisson":
             values[:, :, m] = np.where(np.isnan(centres[:, :, m]), np.nan, poisson_quantiles(centres[:, :, m], z[:, :, m], plan.poisson_grids.get(m)))
         else:
-            values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
+            values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], ranges[:, None, m, 0], ranges[:, None, m, 1])
     keep("drawn_value", values)
     if noise.gaussian_sigma > 0:
         eps = _noise(plan, draw(plan.seed, Purpose.NOISE, start, stop, (periods, m_count)))

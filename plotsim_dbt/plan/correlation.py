@@ -46,15 +46,16 @@ def _rule(discrete: bool) -> tuple[np.ndarray, np.ndarray]:
     return (density[:-1] - density[1:]) * _BINS, np.full(_BINS, 1.0 / _BINS)
 
 
-def expected_values(metric: MetricPlan, centres: np.ndarray) -> np.ndarray:
-    """E[value | centre] of a metric's cells before noise and outliers: the family's quantile map
-    integrated over the draw and clamped as the engine clamps. A count's mean is its centre (its
-    clamp, [0, inf), never binds), which is exact where binned quadrature of the step map is not."""
+def expected_values(metric: MetricPlan, centres: np.ndarray, low: float, high: float) -> np.ndarray:
+    """E[value | centre] of a metric's cells before noise and outliers, in a segment whose range of
+    the metric is [low, high]: the family's quantile map integrated over the draw and clamped as the
+    engine clamps. A count's mean is its centre (its clamp, [0, inf), never binds), which is exact
+    where binned quadrature of the step map is not."""
     if metric.family == "poisson":
         return np.maximum(centres, 0.0)
     nodes, weights = _rule(False)
     flat = centres.reshape(-1, 1)
-    grid = quantile(metric.family, metric.params, np.broadcast_to(flat, (flat.shape[0], nodes.size)), nodes[None, :], metric.low, metric.high)
+    grid = quantile(metric.family, metric.params, np.broadcast_to(flat, (flat.shape[0], nodes.size)), nodes[None, :], low, high)
     return (np.clip(grid, metric.clamp_low, metric.clamp_high) @ weights).reshape(centres.shape)
 
 
@@ -93,10 +94,12 @@ class _Moments:
     """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
     Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
 
-    def __init__(self, effective, lift, metrics, weights, noise_var):
+    def __init__(self, effective, lift, ranges, metrics, weights, noise_var):
         keep = weights > 0
         self.effective = effective.reshape(-1, effective.shape[-1])[keep]  # [G, M]
         self.lift = lift.reshape(-1, lift.shape[-1])[keep]
+        # each group's [low, high] per metric: its unit's, repeated over the unit's periods
+        self.low, self.high = (np.repeat(ranges[..., i], effective.shape[1], axis=0)[keep] for i in (0, 1))
         self.metrics = metrics
         self.weights = weights[keep] / weights[keep].sum()  # [G], sums to 1
         self.noise_var = noise_var  # per metric: noise variance as a multiple of E[x^2]
@@ -106,8 +109,9 @@ class _Moments:
 
     def values(self, m: int, loadings: np.ndarray, z: np.ndarray) -> np.ndarray:
         metric = self.metrics[m]
-        centres = metric_centre(metric, self.effective[:, m], self.lift[:, m], loadings[m]).reshape(-1, 1)
-        grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], metric.low, metric.high)
+        low, high = self.low[:, m, None], self.high[:, m, None]
+        centres = metric_centre(metric, self.effective[:, m], self.lift[:, m], loadings[m], low[:, 0], high[:, 0]).reshape(-1, 1)
+        grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], low, high)
         return np.clip(grid, metric.clamp_low, metric.clamp_high)
 
     def marginal(self, m: int, loadings: np.ndarray, discrete: bool) -> np.ndarray:
@@ -192,16 +196,17 @@ def coarsen_periods(effective: np.ndarray, lift: np.ndarray, weights: np.ndarray
     return effective[rows, picked], np.asarray(lift)[rows, picked], total
 
 
-def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise_var) -> CopulaPlan:
+def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, ranges, noise_var) -> CopulaPlan:
     """Solve copula correlations (and, where needed, loadings) for the declared connections.
-    ``effective`` and ``lift`` are [units, periods, metrics] fields of (pseudo-)entities and
-    ``weights`` [units, periods] how many fact cells each stands for (0 where it is not alive)."""
+    ``effective`` and ``lift`` are [units, periods, metrics] fields of (pseudo-)entities,
+    ``weights`` [units, periods] how many fact cells each stands for (0 where it is not alive) and
+    ``ranges`` [units, metrics, 2] the [low, high] of each unit's segment."""
     m_count = len(metrics)
     loadings = np.ones(m_count)
     if not connections:
         return CopulaPlan(None, None, (), loadings, False, 0.0)
     effective, lift, weights = coarsen_periods(effective, lift, weights)
-    moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
+    moments = _Moments(np.nan_to_num(effective, nan=0.5), lift, ranges, metrics, np.asarray(weights, dtype=np.float64).reshape(-1), noise_var)
     index = {m.name: m.index for m in metrics}
     pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
     try:

@@ -25,8 +25,6 @@ ISSUES = {
 # key -> (issue, what the user asked for, the fix; default "remove it to generate without <what>").
 PENDING: dict[str, tuple[int, str, str | None]] = {
     "treatment": (12, "treatment", None),
-    "baseline": (12, "a per-segment baseline", None),
-    "metric_overrides": (12, "a per-archetype metric override", None),
     "entity_overrides": (12, "a per-entity override", None),
     "cross_dim_fks": (12, "a pinned foreign key (cross_dim_fks)", None),
     "entity_variation": (12, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
