@@ -84,16 +84,19 @@ def test_builder_and_our_spelling_of_a_baseline_give_the_same_data():
     assert by_word["first"]["level"].equals(by_range["first"]["level"])
 
 
-@pytest.mark.parametrize("segment, field, words", [
-    ({"ranges": {"nope": [1, 2]}}, "segments.0.ranges.nope", "not a declared metric"),
-    ({"baseline": {"nope": "high"}}, "segments.0.baseline.nope", "not a declared metric"),
-    ({"ranges": {"level": [50, 120]}}, "segments.0.ranges.level", "inside the range [0.0, 100.0]"),
-    ({"ranges": {"level": [60, 40]}}, "segments.0.ranges.level", "low < high"),
-    ({"ranges": {"visits": [1, 3]}}, "segments.0.ranges.visits", "no range to narrow"),
-    ({"baseline": {"visits": "high"}}, "segments.0.baseline.visits", "no range to narrow"),
-    ({"baseline": {"level": "top"}}, "segments.0.baseline.level", "'high', 'mid' or 'low'"),
-    ({"baseline": {"level": "high"}, "ranges": {"level": [1, 2]}}, "segments.0.baseline.level", "both a range and a baseline"),
-])
+@pytest.mark.parametrize(
+    "segment, field, words",
+    [
+        ({"ranges": {"nope": [1, 2]}}, "segments.0.ranges.nope", "not a declared metric"),
+        ({"baseline": {"nope": "high"}}, "segments.0.baseline.nope", "not a declared metric"),
+        ({"ranges": {"level": [50, 120]}}, "segments.0.ranges.level", "inside the range [0.0, 100.0]"),
+        ({"ranges": {"level": [60, 40]}}, "segments.0.ranges.level", "low < high"),
+        ({"ranges": {"visits": [1, 3]}}, "segments.0.ranges.visits", "no range to narrow"),
+        ({"baseline": {"visits": "high"}}, "segments.0.baseline.visits", "no range to narrow"),
+        ({"baseline": {"level": "top"}}, "segments.0.baseline.level", "'high', 'mid' or 'low'"),
+        ({"baseline": {"level": "high"}, "ranges": {"level": [1, 2]}}, "segments.0.baseline.level", "both a range and a baseline"),
+    ],
+)
 def test_a_bad_segment_range_is_one_error_naming_the_field(segment, field, words):
     metrics = [{"name": "score", "type": "score"}, {"name": "level", "type": "score", "range": [0, 100]}, {"name": "visits", "type": "count"}]
     with pytest.raises(ps.ConfigError) as info:
