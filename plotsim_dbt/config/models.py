@@ -252,6 +252,12 @@ class Segment(Frozen):
         None, ge=0.0, le=1.0, description="How far each entity's own trajectory strays from the archetype; default the config's variation."
     )
     treatment: Treatment | None = Field(None, description="An A/B split with a known lift on a metric.")
+    ranges: dict[Identifier, tuple[float, float]] = Field(
+        default_factory=dict, description="Per metric, [low, high] inside the metric's range: the range this segment's centre moves across."
+    )
+    baseline: dict[Identifier, Literal["high", "mid", "low"]] = Field(
+        default_factory=dict, description="Per metric, the top, middle or bottom third of the metric's range as this segment's range."
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -260,6 +266,39 @@ class Segment(Frozen):
             if isinstance(item, list) and not item:
                 raise ValueError(f"attribute {key!r} has an empty list; give at least one value")
         return value
+
+    def range_of(self, metric: Metric) -> tuple[float, float]:
+        """The range this segment's centre of ``metric`` moves across: its own, a third of the metric's, or the metric's."""
+        if metric.name in self.ranges:
+            return self.ranges[metric.name]
+        low, high = metric.bounds
+        third = BASELINE_THIRDS.get(self.baseline.get(metric.name, ""))
+        if third is None:
+            return low, high
+        span = high - low
+        return low + span * third / 3.0, low + span * (third + 1) / 3.0
+
+
+BASELINE_THIRDS = {"low": 0, "mid": 1, "high": 2}  # which third of the metric's range a baseline word picks
+
+
+def _check_segment_ranges(segment: Segment, i: int, metrics: dict[str, Metric]) -> None:
+    for key, names in (("ranges", segment.ranges), ("baseline", segment.baseline)):
+        for name in names:
+            where = f"segments.{i}.{key}.{name}"
+            if name not in metrics:
+                raise ValueError(f"{where}: {name!r} is not a declared metric")
+            metric = metrics[name]
+            if metric.range is None and metric.type != "score":  # a score's range is [0, 1]; a count's mean has no range
+                raise ValueError(f"{where}: metric {name!r} has no range to narrow; give it a range (range: [low, high])")
+    both = sorted(segment.ranges.keys() & segment.baseline.keys())
+    if both:
+        raise ValueError(f"segments.{i}.baseline.{both[0]}: {both[0]!r} has both a range and a baseline; keep one")
+    for name, (low, high) in segment.ranges.items():
+        top, bottom = metrics[name].bounds[1], metrics[name].bounds[0]
+        if not bottom <= low < high <= top:
+            raise ValueError(f"segments.{i}.ranges.{name}: [{low}, {high}] must have low < high and lie inside the range "
+                             f"[{bottom}, {top}] of {name!r}")
 
 
 class Connection(Frozen):
@@ -486,7 +525,9 @@ class Config(Frozen):
                              f"from it (dim_{{unit}}, fct_{{unit}}_holdout) fit the {MAX_IDENTIFIER}-character identifiers of DuckDB and Postgres")
         _check_locales(self.locale)
         periods = self.window.periods
+        by_name = {m.name: m for m in self.metrics}
         for i, segment in enumerate(self.segments):
+            _check_segment_ranges(segment, i, by_name)
             try:
                 parse_archetype(segment.archetype, periods)
             except ValueError as err:

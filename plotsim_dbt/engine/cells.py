@@ -75,12 +75,13 @@ def metric_cells(
                 z[:, first : last + 1] = z[:, first : last + 1] @ copula.cholesky.T
     keep("correlated_draw", z)
     values = np.empty_like(centres)
+    ranges = plan.ranges[plan.entity_segment[start:stop]]  # [E, M, 2]: the families' spans are the segment's range
     for metric in plan.metrics:
         m = metric.index
         if metric.family == "poisson":
             values[:, :, m] = np.where(np.isnan(centres[:, :, m]), np.nan, poisson_quantiles(centres[:, :, m], z[:, :, m], plan.poisson_grids.get(m)))
         else:
-            values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], metric.low, metric.high)
+            values[:, :, m] = quantile(metric.family, metric.params, centres[:, :, m], z[:, :, m], ranges[:, None, m, 0], ranges[:, None, m, 1])
     keep("drawn_value", values)
     if any(n.gaussian_sigma > 0 for n in noises):
         values = _noised(plan, start, stop, values, effective)

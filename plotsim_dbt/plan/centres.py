@@ -97,19 +97,28 @@ def _lagged(driver: np.ndarray, delay: int, first: np.ndarray | None) -> np.ndar
     return np.where(t[None, :] < first[:, None], np.nan, value)
 
 
-def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float) -> np.ndarray:
-    """One metric's centres. ``loading`` scales how far the trajectory moves the metric around
+def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float, low: np.ndarray,
+                  high: np.ndarray) -> np.ndarray:
+    """One metric's centres, moving across [low, high] (the segment's range of the metric, broadcast
+    against ``effective``). ``loading`` scales how far the trajectory moves the metric around
     mid-range; the planner lowers it only when a declared connection cannot be met otherwise."""
     q = 1.0 - effective if metric.negative else effective
     q = 0.5 + loading * (q - 0.5)
-    centre = (metric.low + (metric.high - metric.low) * q) * (1.0 + lift)
+    centre = (low + (high - low) * q) * (1.0 + lift)
     return np.clip(centre, metric.clamp_low, metric.clamp_high)
 
 
-def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray) -> np.ndarray:
-    """[..., M] centres of every metric."""
+def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray,
+                 ranges: np.ndarray) -> np.ndarray:
+    """[U, P, M] centres of every metric; ``ranges`` [U, M, 2] is each unit's (segment's) [low, high] per metric."""
     out = np.empty_like(effective)
     for metric in metrics:
         m = metric.index
-        out[..., m] = metric_centre(metric, effective[..., m], lift[..., m], loadings[m])
+        out[..., m] = metric_centre(metric, effective[..., m], lift[..., m], loadings[m], ranges[:, None, m, 0], ranges[:, None, m, 1])
     return out
+
+
+def segment_ranges(segments, config_metrics) -> np.ndarray:
+    """[S, M, 2] the [low, high] each segment's centre of each metric moves across (baseline and
+    ranges narrow it; otherwise the metric's own range)."""
+    return np.array([[segment.range_of(metric) for metric in config_metrics] for segment in segments], dtype=np.float64)

@@ -46,15 +46,16 @@ def _rule(discrete: bool) -> tuple[np.ndarray, np.ndarray]:
     return (density[:-1] - density[1:]) * _BINS, np.full(_BINS, 1.0 / _BINS)
 
 
-def expected_values(metric: MetricPlan, centres: np.ndarray) -> np.ndarray:
-    """E[value | centre] of a metric's cells before noise and outliers: the family's quantile map
-    integrated over the draw and clamped as the engine clamps. A count's mean is its centre (its
-    clamp, [0, inf), never binds), which is exact where binned quadrature of the step map is not."""
+def expected_values(metric: MetricPlan, centres: np.ndarray, low: float, high: float) -> np.ndarray:
+    """E[value | centre] of a metric's cells before noise and outliers, in a segment whose range of
+    the metric is [low, high]: the family's quantile map integrated over the draw and clamped as the
+    engine clamps. A count's mean is its centre (its clamp, [0, inf), never binds), which is exact
+    where binned quadrature of the step map is not."""
     if metric.family == "poisson":
         return np.maximum(centres, 0.0)
     nodes, weights = _rule(False)
     flat = centres.reshape(-1, 1)
-    grid = quantile(metric.family, metric.params, np.broadcast_to(flat, (flat.shape[0], nodes.size)), nodes[None, :], metric.low, metric.high)
+    grid = quantile(metric.family, metric.params, np.broadcast_to(flat, (flat.shape[0], nodes.size)), nodes[None, :], low, high)
     return (np.clip(grid, metric.clamp_low, metric.clamp_high) @ weights).reshape(centres.shape)
 
 
@@ -118,10 +119,12 @@ class _Moments:
     """Conditional moments of each metric per group (a pseudo-entity's period), for given loadings.
     Groups standing for no cell are dropped; a metric's marginal values are kept per loading."""
 
-    def __init__(self, effective, lift, metrics, weights, noise: NoiseVariance):
+    def __init__(self, effective, lift, ranges, metrics, weights, noise: NoiseVariance):
         keep = weights > 0
         self.effective = effective.reshape(-1, effective.shape[-1])[keep]  # [G, M]
         self.lift = lift.reshape(-1, lift.shape[-1])[keep]
+        # each group's [low, high] per metric: its unit's, repeated over the unit's periods
+        self.low, self.high = (np.repeat(ranges[..., i], effective.shape[1], axis=0)[keep] for i in (0, 1))
         self.metrics = metrics
         self.weights = weights[keep] / weights[keep].sum()  # [G], sums to 1
         self.noise = noise
@@ -131,8 +134,9 @@ class _Moments:
 
     def values(self, m: int, loadings: np.ndarray, z: np.ndarray) -> np.ndarray:
         metric = self.metrics[m]
-        centres = metric_centre(metric, self.effective[:, m], self.lift[:, m], loadings[m]).reshape(-1, 1)
-        grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], metric.low, metric.high)
+        low, high = self.low[:, m, None], self.high[:, m, None]
+        centres = metric_centre(metric, self.effective[:, m], self.lift[:, m], loadings[m], low[:, 0], high[:, 0]).reshape(-1, 1)
+        grid = quantile(metric.family, metric.params, np.broadcast_to(centres, (centres.shape[0], z.size)), z[None, :], low, high)
         return np.clip(grid, metric.clamp_low, metric.clamp_high)
 
     def marginal(self, m: int, loadings: np.ndarray, discrete: bool) -> np.ndarray:
@@ -217,12 +221,13 @@ def coarsen_periods(effective: np.ndarray, lift: np.ndarray, weights: np.ndarray
     return effective[rows, picked], np.asarray(lift)[rows, picked], total
 
 
-def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, noise: NoiseVariance,
+def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, ranges, noise: NoiseVariance,
                 phases=()) -> tuple[CopulaPlan, tuple[PhasePlan, ...]]:
     """Solve copula correlations (and, where needed, loadings) for the declared connections and
     for each connection phase. ``effective`` and ``lift`` are [units, periods, metrics] fields of
-    (pseudo-)entities and ``weights`` [units, periods] how many fact cells each stands for (0
-    where it is not alive). Each phase is planned on its own periods, the base connections on the
+    (pseudo-)entities, ``weights`` [units, periods] how many fact cells each stands for (0 where
+    it is not alive) and ``ranges`` [units, metrics, 2] the [low, high] of each unit's segment.
+    Each phase is planned on its own periods, the base connections on the
     periods outside every phase (on all periods when the phases cover the window). A centre has
     one loading for the whole run, so every phase is solved with the lowest loading any of them
     needs."""
@@ -236,7 +241,7 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
         within = np.zeros_like(outside)
         within[phase.start_period : phase.end_period + 1] = True
         windows.append((f"connection_phases.{k}.connections", phase.connections, weights * within))
-    solvers = [_Window(path, conns, metrics, effective, lift, w, noise) for path, conns, w in windows]
+    solvers = [_Window(path, conns, metrics, effective, lift, w, ranges, noise) for path, conns, w in windows]
     loadings = np.min([s.loadings() for s in solvers], axis=0) if len(solvers) > 1 else solvers[0].loadings()
     base, *planned = [s.solve(loadings) for s in solvers]
     return base, tuple(PhasePlan(p.start_period, p.end_period, c) for p, c in zip(phases, planned))
@@ -245,11 +250,11 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
 class _Window:
     """The connections of one span of periods and the moments of the cells in it."""
 
-    def __init__(self, path: str, connections, metrics, effective, lift, weights, noise: NoiseVariance):
+    def __init__(self, path: str, connections, metrics, effective, lift, weights, ranges, noise: NoiseVariance):
         self.path, self.connections, self.m_count = path, connections, len(metrics)
         if connections and weights.sum() > 0:
             eff, lif, w = coarsen_periods(effective, lift, weights)
-            self.moments = _Moments(np.nan_to_num(eff, nan=0.5), lif, metrics, np.asarray(w, dtype=np.float64).reshape(-1), noise)
+            self.moments = _Moments(np.nan_to_num(eff, nan=0.5), lif, ranges, metrics, np.asarray(w, dtype=np.float64).reshape(-1), noise)
             index = {m.name: m.index for m in metrics}
             self.pairs = [(index[c.metric_a], index[c.metric_b], c) for c in connections]
 

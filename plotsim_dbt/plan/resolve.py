@@ -18,7 +18,7 @@ from ..engine.families import PoissonGrid
 from ..quality.plan import attach_faults
 from .archetypes import trajectory
 from .calendar import CalendarPlan, resolve_calendar
-from .centres import Lift, MetricPlan, centre_field, decay_kernel, effective_positions
+from .centres import Lift, MetricPlan, centre_field, decay_kernel, effective_positions, segment_ranges
 from .correlation import CopulaPlan, NoiseVariance, PhasePlan, plan_copula
 from .periods import PeriodAxis, period_axis
 from .population import SegmentPopulation, representatives, resolve_population
@@ -44,6 +44,7 @@ class Plan:
     effective: np.ndarray  # [S, P, M] after lags
     period_lift: np.ndarray  # [P] seasonal lift of each period before sensitivities
     seasonal_lift: np.ndarray  # [S, P, M] relative lift of the centre
+    ranges: np.ndarray  # [S, M, 2] the [low, high] each segment's centre of each metric moves across
     centres: np.ndarray  # [S, P, M]
     copula: CopulaPlan  # the base connections (every period outside the connection phases)
     phases: tuple[PhasePlan, ...]  # one copula per connection phase
@@ -202,10 +203,11 @@ def _largest_mean(metric: MetricPlan, lift: np.ndarray) -> float:
     return metric.high * (1.0 + max(0.0, float(lift[:, :, metric.index].max(initial=0.0))))
 
 
-def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(effective [U, P, M], seasonal lift [U, P, M], weights [U, P]) of representative
-    pseudo-entities of every segment, for the correlation planner."""
-    effective, lifts, weights = [], [], []
+def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray,
+                     ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(effective [U, P, M], seasonal lift [U, P, M], weights [U, P], ranges [U, M, 2]) of
+    representative pseudo-entities of every segment, for the correlation planner."""
+    effective, lifts, weights, unit_ranges = [], [], [], []
     for s, segment in enumerate(population):
         positions, first, arm = representatives(segment, periods)
         treatment = segment.treatment
@@ -217,7 +219,8 @@ def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray)
         effective.append(effective_positions(positions, metrics, order, first, treated_lift))
         lifts.append(np.broadcast_to(lift[s], (len(first), *lift[s].shape)))
         weights.append(np.where(np.isnan(positions), 0.0, segment.count / len(first)))
-    return np.concatenate(effective), np.concatenate(lifts), np.concatenate(weights)
+        unit_ranges.append(np.broadcast_to(ranges[s], (len(first), *ranges[s].shape)))
+    return np.concatenate(effective), np.concatenate(lifts), np.concatenate(weights), np.concatenate(unit_ranges)
 
 
 def resolve_plan(config: Config, seed: int | None = None) -> Plan:
@@ -239,9 +242,10 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     lift = segment_sens[:, None, None] * period_lift[None, :, None] * metric_sens[None, None, :]
 
     counts = np.array([s.count for s in config.segments], dtype=np.int64)
-    sample = _planning_sample(population, axis.count, metrics, order, lift)
+    ranges = segment_ranges(config.segments, config.metrics)
+    sample = _planning_sample(population, axis.count, metrics, order, lift, ranges)
     copula, phases = plan_copula(config.connections, metrics, *sample, _noise_variance(metrics), config.connection_phases)
-    centres = centre_field(effective, lift, metrics, copula.loadings)
+    centres = centre_field(effective, lift, metrics, copula.loadings, ranges)
     plan = Plan(
         config=config,
         seed=seed,
@@ -253,6 +257,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         effective=effective,
         period_lift=period_lift,
         seasonal_lift=lift,
+        ranges=ranges,
         centres=centres,
         copula=copula,
         phases=phases,

@@ -19,8 +19,8 @@ def _location(values: pd.core.groupby.SeriesGroupBy, family: str) -> pd.Series:
 
 
 def centres(data: ReportData) -> pd.DataFrame:
-    """truth_centres with each metric's range, loading, polarity and family beside it."""
-    metrics = data.truth["truth_metrics"][["metric", "family", "polarity", "centre_low", "centre_high", "trajectory_loading", "follows"]]
+    """truth_centres (each segment's range of the metric included) with each metric's loading, polarity and family beside it."""
+    metrics = data.truth["truth_metrics"][["metric", "family", "polarity", "trajectory_loading", "follows"]]
     return data.truth["truth_centres"].merge(metrics, on="metric")
 
 

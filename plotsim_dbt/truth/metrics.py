@@ -1,4 +1,4 @@
-"""Truth about metrics: the planned centre of every (segment, period, metric) cell, each metric's
+"""Truth about metrics: the planned centre of every (segment, period, metric) cell and its segment's range, each metric's
 family and bounds, declared and delivered correlations, lags and the seasonal lift per period."""
 
 from __future__ import annotations
@@ -28,13 +28,15 @@ def _centres(plan, row_counts) -> dict:
         "effective_position": plan.effective.reshape(-1),
         "seasonal_lift": plan.seasonal_lift.reshape(-1),
         "centre": plan.centres.reshape(-1),
+        "centre_low": plan.ranges[seg, met, 0],
+        "centre_high": plan.ranges[seg, met, 1],
     }
 
 
 declare(
     "truth_centres",
     "Ground truth: per segment, period and metric, the effective position after lags, the seasonal lift and the planned "
-    "centre of the cell distribution.",
+    "centre of the cell distribution, with the range the segment's centre moves across.",
     [
         ("segment", pa.string(), "Segment."),
         ("archetype", pa.string(), "The segment's archetype."),
@@ -45,6 +47,9 @@ declare(
         ("effective_position", pa.float64(), "The position the metric reads after its lag (the driver's position delay periods earlier)."),
         ("seasonal_lift", pa.float64(), "Relative lift of the centre this period (segment x metric sensitivity included)."),
         ("centre", pa.float64(), "Centre of the cell distribution, lift included."),
+        ("centre_low", pa.float64(), "Low end of the range this segment's centre moves across: the metric's (truth_metrics.centre_low) "
+                                     "unless the segment narrows it (ranges, or a baseline third)."),
+        ("centre_high", pa.float64(), "High end of that range."),
     ],
     per_run=_centres,
 )

@@ -62,13 +62,14 @@ def _effects(plan: Plan, s: int, treatment: TreatmentPlan, metrics: list[int]) -
         if not keep.any():
             continue
         unlifted = effective_positions(paths.positions[keep], list(plan.metrics), list(plan.order), paths.first[keep])
-        season = plan.seasonal_lift[np.full(int(keep.sum()), s)]
-        with_lift = centre_field(block.effective[keep], season, list(plan.metrics), plan.copula.loadings)[:, start:]
-        without = centre_field(unlifted, season, list(plan.metrics), plan.copula.loadings)[:, start:]
+        season, ranges = plan.seasonal_lift[np.full(int(keep.sum()), s)], plan.ranges[np.full(int(keep.sum()), s)]
+        with_lift = centre_field(block.effective[keep], season, list(plan.metrics), plan.copula.loadings, ranges)[:, start:]
+        without = centre_field(unlifted, season, list(plan.metrics), plan.copula.loadings, ranges)[:, start:]
         lived, periods = post[keep], post[keep].sum(axis=1)
         for j, m in enumerate(metrics):
             metric = plan.metrics[m]
-            gap = expected_values(metric, with_lift[..., m]) - expected_values(metric, without[..., m])
+            low, high = plan.ranges[s, m]
+            gap = expected_values(metric, with_lift[..., m], low, high) - expected_values(metric, without[..., m], low, high)
             sums[j] += (np.where(lived, gap, 0.0).sum(axis=1) / periods).sum()
             centre_sums[j] += (np.where(lived, with_lift[..., m] - without[..., m], 0.0).sum(axis=1) / periods).sum()
         entities += int(keep.sum())

@@ -64,7 +64,7 @@ def translate_builder(data: dict, ctx: Context) -> dict:
     if isinstance(out.get("metrics"), list):
         out["metrics"] = [_metric(m, join("metrics", i), ctx) for i, m in enumerate(out["metrics"])]
     if isinstance(out.get("segments"), list):
-        out["segments"] = [_segment(s, join("segments", i), ctx, metrics) for i, s in enumerate(out["segments"])]
+        out["segments"] = [_segment(s, join("segments", i), metrics) for i, s in enumerate(out["segments"])]
     translate_schema(out, data, ctx, metrics)
     return out
 
@@ -91,15 +91,15 @@ def _metric(metric: Any, path: str, ctx: Context) -> Any:
     return m
 
 
-def _segment(segment: Any, path: str, ctx: Context, metrics: list) -> Any:
+def _segment(segment: Any, path: str, metrics: list) -> Any:
     if not isinstance(segment, dict):
         return segment
     s = dict(segment)
-    baseline = s.pop("baseline", None)
-    if baseline:
-        shapes.check(shapes.BaselineShape, {"baseline": baseline}, path)
-        for metric in baseline:
+    if s.get("baseline"):
+        shapes.check(shapes.BaselineShape, {"baseline": s["baseline"]}, path)
+        for metric in s["baseline"]:
             declared(metric, metrics, join(path, "baseline", metric))
-        ctx.pending.refuse(join(path, "baseline"), "baseline")
-    # arrival and treatment are written as ours: they pass through to the segment.
+    elif "baseline" in s:
+        del s["baseline"]  # the reference's templates write an empty or null baseline
+    # baseline, arrival and treatment are written as ours: they pass through to the segment.
     return s

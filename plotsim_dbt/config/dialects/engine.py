@@ -58,13 +58,7 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     if cfg.seed is not None:
         out["seed"] = cfg.seed
     specs = {a.name: _archetype(a, join("archetypes", k), periods) for k, a in enumerate(cfg.archetypes)}
-    for k, archetype in enumerate(cfg.archetypes):
-        if archetype.metric_overrides:
-            shapes.check(shapes.MetricOverrides, {"metric_overrides": archetype.metric_overrides}, join("archetypes", k))
-            for metric in archetype.metric_overrides:
-                if metric not in names:
-                    raise ConfigError(join("archetypes", k, "metric_overrides", metric), f"{metric!r} is not a declared metric")
-            ctx.pending.refuse(join("archetypes", k, "metric_overrides"), "metric_overrides")
+    ranges = {a.name: _override_ranges(cfg, k, out["metrics"]) for k, a in enumerate(cfg.archetypes)}
     entities = Entities(cfg, ctx, names)
     out["segments"] = [
         {"name": a.name, "count": len(members), "archetype": specs[a.name], "seasonal_sensitivity": members[0][1].seasonal_sensitivity,
@@ -79,6 +73,10 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         ctx.trail.note(join("segments", g), join("entities", members[0][0]))
         ctx.trail.note(join("segments", g, "name"), join("archetypes", k, "name"))
         ctx.trail.note(join("segments", g, "archetype"), join("archetypes", k, "curve_segments"), whole=True)
+        if ranges[a.name]:
+            out["segments"][g]["ranges"] = ranges[a.name]
+            for metric in ranges[a.name]:
+                ctx.trail.note(join("segments", g, "ranges", metric), join("archetypes", k, "metric_overrides", metric, "value_range"), whole=True)
     out.update(translate_tables(cfg, ctx, entities, names))
     for segment, attributes in zip(out["segments"], entities.attributes):
         if attributes:
@@ -152,6 +150,32 @@ def _lifecycle(stages: shapes.StageSequence, names: list[str]) -> dict:
         "stages": [{"name": s.name, "threshold": s.threshold_enter,
                     **({"exit": s.threshold_exit} if any(hysteresis) and i > 0 else {})} for i, s in enumerate(stages.sequence)],
     }
+
+
+def _override_ranges(cfg: E.EngineConfig, k: int, metrics: list[dict]) -> dict[str, list[float]]:
+    """An archetype's ``metric_overrides`` as its segment's ranges: ``value_range`` (a missing end is
+    the metric's own). A segment draws a metric from the metric's one family, so an override's
+    ``distribution`` or ``params`` is accepted only when it repeats the metric's own."""
+    overrides = cfg.archetypes[k].metric_overrides
+    if not overrides:
+        return {}
+    path = join("archetypes", k, "metric_overrides")
+    checked = shapes.check(shapes.MetricOverrides, {"metric_overrides": overrides}, join("archetypes", k)).metric_overrides
+    declared = {m.name: (i, m) for i, m in enumerate(cfg.metrics)}
+    ranges = {}
+    for name, override in checked.items():
+        if name not in declared:
+            raise ConfigError(join(path, name), f"{name!r} is not a declared metric")
+        i, metric = declared[name]
+        for key, own in (("distribution", metric.distribution), ("params", metric.params)):
+            if getattr(override, key) is not None and getattr(override, key) != own:
+                raise ConfigError(join(path, name, key), f"a per-archetype {key} is not supported: every segment draws {name!r} "
+                                  f"with the metric's own ({join('metrics', i, key)}); remove it (value_range narrows the segment)")
+        if override.value_range is not None:
+            low, high = metrics[i]["range"]
+            given = override.value_range
+            ranges[name] = [low if given.min is None else given.min, high if given.max is None else given.max]
+    return ranges
 
 
 def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from ..errors import ConfigError
 
 ISSUES = {
-    14: "The reference's configs run unchanged",
     15: "Breadth of the warehouse",
 }
 
@@ -33,8 +32,6 @@ PENDING: dict[str, tuple[int | None, str, str | None]] = {
         "treatment arms are drawn per segment: write segments.N.treatment {fraction, lift_log_odds, start_period, target_metric} "
         "in builder YAML, or remove the treatment fields",
     ),
-    "baseline": (14, "a per-segment baseline", None),
-    "metric_overrides": (14, "a per-archetype metric override", None),
     "entity_overrides": (
         None,
         "a per-entity inflection_month",

@@ -176,12 +176,13 @@ def test_every_pending_entry_has_a_fixture():
 
 
 def test_several_pending_features_come_as_one_line():
-    data = read(DATA / "pending" / "builder" / "baseline.yaml")
-    data["segments"][1]["baseline"] = {"visits": "low"}
+    data = read(DATA / "pending" / "builder" / "faker_method.yaml")
+    data["dimensions"][0]["columns"].append({"name": "founded_on", "type": "faker.date_of_birth"})
     data["segments"][1]["treatment"] = {"fraction": 0.5, "lift_log_odds": 0.4}
     data["segments"][1]["arrival"] = {"kind": "uniform"}  # built: not among the refusals
+    data["segments"][1]["baseline"] = {"visits": "low"}  # nor is the baseline
     err = refused(data)
-    assert err.field == "segments.0.baseline" and "(and 1 more pending feature(s): segments.1.baseline)" in err.message
+    assert err.field == "dimensions.0.columns.1.type" and "(and 1 more pending feature(s): dimensions.0.columns.2.type)" in err.message
 
 
 MALFORMED = [
@@ -193,7 +194,7 @@ MALFORMED = [
      "not a declared metric"),
     ("../built/builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
     ("../built/builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
-    ("builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
+    ("../built/builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
     ("../quality/builder_quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
     ("../quality/builder_quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
     ("../signals/builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
@@ -206,7 +207,7 @@ MALFORMED = [
     ("../built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
     ("../quality/engine_quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table",
      "not a fact or event"),
-    ("engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
+    ("../built/engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
      "not a declared metric"),
     ("../signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period",
      "periods 0 to 23"),
@@ -230,7 +231,9 @@ BUILT_FILES = sorted((DATA / "built").glob("*/*.yaml"))
 def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates(path):
     config = ps.load_config(path)
     grained = [f for f in config.facts if f.grain != "entity_period"]
-    assert grained or config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments), path.name
+    ranged = any(s.ranges or s.baseline for s in config.segments)
+    story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
+    assert grained or ranged or story, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
@@ -245,6 +248,13 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     elif config.lifecycle is not None:
         spells = state.truth["truth_lifecycle"].to_pandas()
         assert spells["entity_id"].nunique() == len(entities) and spells["stage"].nunique() > 1
+    elif any(s.ranges or s.baseline for s in config.segments):
+        centres = state.truth["truth_centres"].to_pandas()
+        metrics = state.truth["truth_metrics"].to_pandas().set_index("metric")
+        narrowed = (centres["centre_low"] > centres["metric"].map(metrics["centre_low"])) | (
+            centres["centre_high"] < centres["metric"].map(metrics["centre_high"]))
+        assert narrowed.any() and not narrowed.all()
+        assert centres["centre"].between(centres["centre_low"], centres["centre_high"]).all()
     else:
         assert entities["treatment_group"].notna().any()
 
@@ -277,3 +287,47 @@ def test_a_signal_shape_in_the_references_dialect_loads_generates_and_validates(
     assert SIGNALS[f"{path.parent.name}/{path.stem}"](config), config
     tables, _ = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
+
+
+def _segment_range(truth, segment: str, metric: str) -> list[float]:
+    centres = truth["truth_centres"].to_pandas()
+    rows = centres[(centres["segment"] == segment) & (centres["metric"] == metric)]
+    return [*rows["centre_low"].unique(), *rows["centre_high"].unique()]
+
+
+def test_a_builder_baseline_narrows_that_segment_to_a_third_of_the_range():
+    config = ps.load_config(DATA / "built" / "builder" / "baseline.yaml")  # rising: visits high, sales low
+    tables, state = ps.generate_tables_with_state(config)
+    assert _segment_range(state.truth, "rising", "visits") == pytest.approx([2 / 3, 1.0])
+    assert _segment_range(state.truth, "rising", "sales") == pytest.approx([10.0, 10.0 + 490 / 3])
+    assert _segment_range(state.truth, "falling", "sales") == [10.0, 500.0]
+    fact = tables["fct_shop"]
+    rising = fact[fact["shop_id"] <= 4]  # the first segment's four entities; both metrics are bounded families
+    assert rising["visits"].between(2 / 3, 1.0).all() and rising["sales"].between(10.0, 10.0 + 490 / 3).all()
+
+
+def test_an_engine_metric_override_range_narrows_its_archetypes_segment():
+    config = ps.load_config(DATA / "built" / "engine" / "metric_overrides.yaml")  # up: visits in [0.5, 1.0]
+    tables, state = ps.generate_tables_with_state(config)
+    assert _segment_range(state.truth, "up", "visits") == [0.5, 1.0]
+    assert _segment_range(state.truth, "down", "visits") == [0.0, 1.0]
+    fact = tables["fct_shop"]
+    assert fact.loc[fact["shop_id"] <= 2, "visits"].between(0.5, 1.0).all()  # beta is bounded by the segment's range
+
+
+@pytest.mark.parametrize("override, field, words", [
+    ({"value_range": {"min": 0.5, "max": 1.5}}, "archetypes.0.metric_overrides.visits.value_range", "inside the range [0.0, 1.0]"),
+    ({"distribution": "gamma"}, "archetypes.0.metric_overrides.visits.distribution", "per-archetype distribution is not supported"),
+    ({"params": {"alpha": 3.0, "beta": 5.0}}, "archetypes.0.metric_overrides.visits.params", "per-archetype params is not supported"),
+])
+def test_a_metric_override_the_segment_cannot_take_is_one_error_naming_it(override, field, words):
+    data = read(DATA / "built" / "engine" / "metric_overrides.yaml")
+    data["archetypes"][0]["metric_overrides"]["visits"] = override
+    err = refused(data)
+    assert err.field == field and words in err.message, (err.field, err.message)
+
+
+def test_a_metric_override_repeating_the_metrics_own_family_is_accepted():
+    data = read(DATA / "built" / "engine" / "metric_overrides.yaml")
+    data["archetypes"][0]["metric_overrides"]["visits"].update(distribution="beta", params={"alpha": 2.0, "beta": 5.0})
+    assert ps.create(**data).segments[0].ranges == {"visits": (0.5, 1.0)}

@@ -32,8 +32,8 @@ def test_a_ten_year_daily_window_plans_its_moments_on_bounded_groups(monkeypatch
     seen = []
     original = correlation._Moments.__init__
 
-    def record(self, effective, lift, metrics, weights, noise_var):
-        original(self, effective, lift, metrics, weights, noise_var)
+    def record(self, effective, lift, ranges, metrics, weights, noise_var):
+        original(self, effective, lift, ranges, metrics, weights, noise_var)
         seen.append(len(self.weights))
 
     monkeypatch.setattr(correlation._Moments, "__init__", record)
