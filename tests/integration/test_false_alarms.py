@@ -25,7 +25,7 @@ def _bench():
     return module
 
 
-@pytest.mark.parametrize("config", ["saas", "hr", "retail", "readme"])
+@pytest.mark.parametrize("config", ["saas", "hr", "retail", "banking", "health", "readme"])
 def test_clean_data_passes_every_statistical_test_of_error_severity(config, tmp_path):
     tallies = _bench().sweep(config, SEEDS, tmp_path)
     assert tallies, "no statistical test was scaffolded"
