@@ -7,6 +7,7 @@ project with its truth tests."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from dbt_helpers import dbt, green, results
 
@@ -91,3 +92,7 @@ def test_init_and_dbt_build_green(tmp_path, name):
     assert stage_checks, "the lifecycle stage is checked against truth_scd_versions.stage"
     if "geo" in shown:
         assert any("accepted_values" in k and "dim_" in k for k in statuses), "geo columns get accepted_values"
+    if "nested" in shown:  # DuckDB holds struct and array columns natively, not as JSON text
+        with duckdb.connect(str(project / "w.duckdb"), read_only=True) as con:
+            kinds = {t for (t,) in con.execute("select data_type from information_schema.columns").fetchall()}
+        assert any(k.startswith("STRUCT(") for k in kinds) and any(k.endswith("[]") for k in kinds), kinds

@@ -1,7 +1,7 @@
 """A small run of bench/false_alarms.py: the scaffolded statistical tests, compiled by dbt, pass on
-clean data for 20 seeds of each bundled template and of the README's example (seeds 200..219,
-beyond the 0..199 recorded in docs/dbt.md). The fault proofs are in test_dbt_demo.py and
-test_treatment_effect.py."""
+clean data for 20 seeds of the saas, hr, retail, banking and health templates and of the README's
+example (seeds 200..219, beyond the 0..199 recorded in docs/dbt.md). The fault proofs are in
+test_dbt_demo.py and test_treatment_effect.py."""
 
 from __future__ import annotations
 
