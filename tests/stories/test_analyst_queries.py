@@ -31,7 +31,13 @@ def one(con, sql: str):
 STORIES = {
     "saas": ("dim_company", "company_id", "evt_churn", "churned_at", ["fct_revenue", "fct_engagement", "fct_support", "evt_login"]),
     "hr": ("dim_employee", "employee_id", "evt_attrition", "left_at", ["fct_performance", "fct_compensation", "evt_training_completion"]),
-    "retail": ("dim_customer", "customer_id", "evt_lapse", "lapsed_at", ["fct_customer_activity", "evt_order"]),
+    "retail": (
+        "dim_customer",
+        "customer_id",
+        "evt_lapse",
+        "lapsed_at",
+        ["fct_customer_activity", "fct_orders", "fct_order_items", "fct_returns", "evt_session"],
+    ),
 }
 
 
@@ -43,18 +49,23 @@ def test_an_entity_that_ended_has_no_rows_afterwards(warehouse):
         after = one(con, f"select count(*) from {table} t join {ending} e using ({key}) where t.date_key > e.date_key")
         assert after == 0, f"{table}: {after} rows after the {name} entity ended"
     # the dimension agrees: its (last) row says how the entity ended, and when
-    unrecorded = one(con, f"""select count(*) from {ending} e where not exists (
+    unrecorded = one(
+        con,
+        f"""select count(*) from {ending} e where not exists (
                                   select 1 from {dim} d where d.{key} = e.{key} and d.status <> 'active'
-                                  and strftime(d.ended_on, '%Y%m%d')::int = e.date_key)""")
+                                  and strftime(d.ended_on, '%Y%m%d')::int = e.date_key)""",
+    )
     assert unrecorded == 0
 
 
 def test_endings_fall_on_the_segments_headed_down(warehouse):
     name, con = warehouse
     _, key, ending, _, _ = STORIES[name]
-    rates = dict(con.execute(f"""select t.segment, avg((e.{key} is not null)::int)
+    rates = dict(
+        con.execute(f"""select t.segment, avg((e.{key} is not null)::int)
                                  from truth_entities t left join {ending} e on e.{key} = t.entity_id
-                                 group by 1""").fetchall())
+                                 group by 1""").fetchall()
+    )
     headed_down = {"saas": ["churning", "at_risk"], "hr": ["burning_out", "disengaging"], "retail": ["lapsing"]}[name]
     growing = {"saas": ["rapid_adopter", "enterprise"], "hr": ["rising_star"], "retail": ["loyalist"]}[name]
     assert min(rates[s] for s in headed_down) > 0.5, rates
@@ -68,8 +79,11 @@ def test_entities_arrive_over_the_window_and_nothing_precedes_arrival(warehouse)
     months = one(con, f"select count(distinct date_trunc('month', {created})) from {dim}")
     assert months >= 12, f"arrivals fall in {months} months"
     for table in tables:
-        early = one(con, f"""select count(*) from {table} t join (select distinct {key}, {created} from {dim}) d using ({key})
-                             where t.date_key < strftime(date_trunc('month', d.{created}), '%Y%m%d')::int""")
+        early = one(
+            con,
+            f"""select count(*) from {table} t join (select distinct {key}, {created} from {dim}) d using ({key})
+                             where t.date_key < strftime(date_trunc('month', d.{created}), '%Y%m%d')::int""",
+        )
         assert early == 0, f"{table}: {early} rows before the entity arrived"
 
 
@@ -87,8 +101,9 @@ def test_money_has_cents_and_codes_hide_the_segment(warehouse):
     name, con = warehouse
     dim = STORIES[name][0]
     code = {"saas": "company_code", "hr": "employee_code", "retail": "customer_code"}[name]
-    leaking = one(con, f"select count(*) from {dim} d join truth_entities t on t.entity_id = d.{STORIES[name][1]} "
-                       f"where contains(d.{code}, t.segment)")
+    leaking = one(
+        con, f"select count(*) from {dim} d join truth_entities t on t.entity_id = d.{STORIES[name][1]} where contains(d.{code}, t.segment)"
+    )
     assert leaking == 0
     money = {"saas": ("fct_revenue", "mrr"), "hr": ("fct_compensation", "salary"), "retail": ("fct_customer_activity", "basket_value")}[name]
     kind = one(con, f"select typeof({money[1]}) from {money[0]} limit 1")
@@ -107,14 +122,19 @@ def saas():
 
 def test_mrr_follows_the_price_of_the_plan_in_force(saas):
     con = saas
-    by_tier = dict(con.execute("""
-        select d.plan_tier, avg(f.mrr) from fct_revenue f join dim_company d using (dim_row_id) group by 1""").fetchall())
+    by_tier = dict(
+        con.execute("""
+        select d.plan_tier, avg(f.mrr) from fct_revenue f join dim_company d using (dim_row_id) group by 1""").fetchall()
+    )
     assert by_tier["free"] == 0 < by_tier["starter"] < by_tier["pro"] < by_tier["enterprise"]
     # every month's MRR is a whole number of seats at the price list's price for the plan in force
-    off_price = one(con, """
+    off_price = one(
+        con,
+        """
         select count(*) from fct_revenue f join dim_company d using (dim_row_id) join dim_plan p on p.plan_name = d.plan_tier
         where (p.monthly_price = 0 and f.mrr <> 0)
-           or (p.monthly_price > 0 and (f.mrr % p.monthly_price <> 0 or f.mrr / p.monthly_price not between 1 and 10))""")
+           or (p.monthly_price > 0 and (f.mrr % p.monthly_price <> 0 or f.mrr / p.monthly_price not between 1 and 10))""",
+    )
     assert off_price == 0
     # an upgrade raises the bill in the month it happens
     upgrades = con.execute("""
