@@ -17,6 +17,7 @@ from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
+from .sources import MAX_SOURCES, MIN_SOURCES, Source
 from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
 from .vocabulary import (
     CONNECTION_WORDS,
@@ -379,6 +380,10 @@ class Config(Frozen):
     lifecycle: Lifecycle | None = Field(
         None, description="Stages entities pass through as a tracked metric crosses thresholds (an SCD2 attribute of the entity dimension)."
     )
+    sources: list[Source] = Field(
+        default_factory=list, max_length=MAX_SOURCES,
+        description="Source systems (2-5) that each keep their own copy of the entity dimension, keyed and drifted their own way.",
+    )
     variation: float = Field(
         DEFAULT_VARIATION, ge=0.0, le=1.0,
         description="How far each entity's trajectory strays from its archetype (timing, amplitude, level, wiggle): 0 = every entity "
@@ -390,9 +395,9 @@ class Config(Frozen):
     def _features_off(cls, value: Any) -> Any:
         return None if value is False else value
 
-    @field_validator("seasonality", mode="before")
+    @field_validator("seasonality", "sources", mode="before")
     @classmethod
-    def _seasonality_none(cls, value: Any) -> Any:
+    def _list_none(cls, value: Any) -> Any:
         return [] if value is None else value
 
     @model_validator(mode="after")
@@ -400,6 +405,9 @@ class Config(Frozen):
         names = [m.name for m in self.metrics]
         _check_unique("metrics", names)
         _check_unique("segments", [s.name for s in self.segments])
+        if len(self.sources) == 1:
+            raise ValueError(f"sources: one source gives nothing to resolve; give {MIN_SOURCES} to {MAX_SOURCES}, or none")
+        _check_unique("sources", [s.name for s in self.sources])
         if self.entity_count > MAX_ENTITIES:
             raise ValueError(f"segments: {self.entity_count:,} entities is more than one run holds ({MAX_ENTITIES:,}, 2^31); "
                              "lower the counts, or generate the dataset as several runs with different seeds")

@@ -47,10 +47,6 @@ def translate_builder(data: dict, ctx: Context) -> dict:
     for i, phase in enumerate(listed(out.pop("connection_phases", None))):
         shapes.check(shapes.ConnectionPhase, phase, join("connection_phases", i))
         ctx.pending.refuse(join("connection_phases", i), "connection_phases")
-    sources = listed(out.pop("sources", None))
-    if sources:
-        shapes.check(shapes.Sources, {"sources": sources}, "")
-        ctx.pending.refuse("sources", "multi_source")
     check_manifest(out.pop("manifest", None), "manifest")
     if "locale" in out:
         out["locale"] = translate_locale(out["locale"], "locale", ctx)

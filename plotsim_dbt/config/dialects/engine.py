@@ -106,6 +106,9 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         out["entity_features"] = {"metrics": cfg.entity_features.metrics, "include_labels": cfg.entity_features.include_labels}
     if cfg.quality is not None:
         out["quality"] = _quality(shapes.check(shapes.EngineQuality, cfg.quality, "quality"), cfg, ctx)
+    if cfg.multi_source is not None:  # the same source entries as ours, one level down
+        out["sources"] = [source.model_dump() for source in shapes.check(shapes.Sources, cfg.multi_source, "multi_source").sources]
+        ctx.trail.note("sources", "multi_source.sources")
     _pending_blocks(cfg, ctx, names, periods)
     return out
 
@@ -151,10 +154,6 @@ def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods
         if checked.end_period >= periods:
             raise ConfigError(join("correlation_phases", i, "end_period"), f"the window has periods 0 to {periods - 1}")
         ctx.pending.refuse(join("correlation_phases", i), "connection_phases")
-    if cfg.multi_source is not None:
-        sources = shapes.check(shapes.Sources, cfg.multi_source, "multi_source")
-        if sources.sources:
-            ctx.pending.refuse("multi_source", "multi_source")
 
 
 def _metric(m: E.Metric, path: str, ctx: Context) -> dict:

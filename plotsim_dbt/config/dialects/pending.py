@@ -39,7 +39,6 @@ PENDING: dict[str, tuple[int, str, str | None]] = {
     "nested": (15, "a nested (struct/array) column", None),
     "date_columns": (15, "a custom dim_date column ({detail})", None),
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
-    "multi_source": (15, "multi-source output (sources)", None),
     "denormalized": (15, "denormalised output (wide tables)", "set it to false or remove it"),
     "output_format": (15, "{detail} output", "use csv, parquet or duckdb"),
     "partition_by": (15, "partitioned Parquet (partition_by)", None),
