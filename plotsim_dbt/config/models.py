@@ -17,8 +17,8 @@ from .calendar import Calendar
 from .entities import DEFAULT_VARIATION, Arrival, Treatment, check_arrival
 from .lifecycle import Lifecycle
 from .scaling import ScaledBy, check_scaling
-from .sources import MAX_SOURCES, MIN_SOURCES, Source
 from .schema import ACTIVE_STATUS, Bridge, Dimension, Event, Fact, Schema, automatic_schema, check_schema, check_table_names, table_path
+from .sources import MAX_SOURCES, MIN_SOURCES, Source
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,

@@ -70,8 +70,6 @@ def source_table(block, table: SourceTable) -> pa.RecordBatch:
             continue
         hit, kind, where = (u[:, 1 + DRAWS_PER_COLUMN * i + k] for k in range(DRAWS_PER_COLUMN))
         values = rows.column(column).to_pylist()
-        own[column] = pa.array(
-            [drifted(v, kind[r], where[r]) if v is not None and hit[r] < rate else v for r, v in enumerate(values)], pa.string()
-        )
+        own[column] = pa.array([drifted(v, kind[r], where[r]) if v is not None and hit[r] < rate else v for r, v in enumerate(values)], pa.string())
     arrays = [own[c.name] if c.name in own else pc.cast(rows.column(c.name), c.type) for c in table.columns]
     return pa.RecordBatch.from_arrays(arrays, schema=table.clean_schema)

@@ -68,20 +68,37 @@ def source_tables(config, tables: dict[str, TablePlan]) -> list[SourceTable]:
         drifts = {name_column: source.name_drift_rate} | dict.fromkeys(text, source.attribute_drift_rate)
         columns = (ColumnPlan(KEY, pa.string(), f"Primary key: {source.name}'s own key for the {unit} ({source.key_scheme}).", not_null=True),)
         columns += tuple(_copy(c, source.name, drifts.get(c.name, 0.0)) for c in copied)
-        out.append(SourceTable(
-            name=name, role="source", primary_key=(KEY,), source=source.name, entity_table=entity.name, entity_key=entity.key,
-            scheme=source.key_scheme, name_column=name_column, text_columns=text, name_rate=source.name_drift_rate,
-            attribute_rate=source.attribute_drift_rate, coverage=source.coverage,
-            description=f"The {unit}s as source system {source.name} holds them: its own keys, "
-            f"{source.coverage:.0%} of the {unit}s, names and text attributes drifted "
-            f"(truth_entity_resolution maps each {KEY} to its {unit}).",
-            columns=columns, **_key_parameters(config.seed, source.name, source.key_scheme, config.entity_count),
-        ))
+        out.append(
+            SourceTable(
+                name=name,
+                role="source",
+                primary_key=(KEY,),
+                source=source.name,
+                entity_table=entity.name,
+                entity_key=entity.key,
+                scheme=source.key_scheme,
+                name_column=name_column,
+                text_columns=text,
+                name_rate=source.name_drift_rate,
+                attribute_rate=source.attribute_drift_rate,
+                coverage=source.coverage,
+                description=f"The {unit}s as source system {source.name} holds them: its own keys, "
+                f"{source.coverage:.0%} of the {unit}s, names and text attributes drifted "
+                f"(truth_entity_resolution maps each {KEY} to its {unit}).",
+                columns=columns,
+                **_key_parameters(config.seed, source.name, source.key_scheme, config.entity_count),
+            )
+        )
     return out
 
 
 def _copy(column: ColumnPlan, source: str, rate: float) -> ColumnPlan:
     drift = f" In {rate:.0%} of rows it is misspelt, abbreviated, re-cased or re-spaced." if rate else ""
     # A source's copy is not the warehouse's: drifted text leaves the accepted values, and it references nothing.
-    return ColumnPlan(column.name, column.type, f"As {source} holds it: {column.description}{drift}",
-                      accepted_values=None if rate else column.accepted_values, not_null=column.not_null)
+    return ColumnPlan(
+        column.name,
+        column.type,
+        f"As {source} holds it: {column.description}{drift}",
+        accepted_values=None if rate else column.accepted_values,
+        not_null=column.not_null,
+    )
