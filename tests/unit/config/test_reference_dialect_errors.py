@@ -219,7 +219,9 @@ BUILT_FILES = sorted((DATA / "built").glob("*/*.yaml"))
 @pytest.mark.parametrize("path", BUILT_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in BUILT_FILES])
 def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates(path):
     config = ps.load_config(path)
-    assert config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments), path.name
+    assert config.lifecycle is not None or config.sources or any(s.arrival is not None or s.treatment is not None for s in config.segments), (
+        path.name
+    )
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     entities = state.truth["truth_entities"].to_pandas()
@@ -231,5 +233,10 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     elif config.lifecycle is not None:
         spells = state.truth["truth_lifecycle"].to_pandas()
         assert spells["entity_id"].nunique() == len(entities) and spells["stage"].nunique() > 1
+    elif config.sources:
+        resolution = state.truth["truth_entity_resolution"].to_pandas()
+        assert set(resolution["source"]) == {s.name for s in config.sources}
+        for table, rows in resolution.groupby("source_table"):
+            assert len(tables[table]) == len(rows) and set(tables[table]["source_key"]) == set(rows["source_key"])
     else:
         assert entities["treatment_group"].notna().any()
