@@ -7,8 +7,7 @@
    With min_precision / min_recall: fails when pairwise precision or recall falls below them
    (one row with both), and on keys the truth does not know. `sources` limits the check to those
    sources (default: every source in the truth). #}
-{% test entity_resolution_matches_truth(model, source_column='source', key_column='source_key', match_column='entity_id',
-                                        min_precision=none, min_recall=none, sources=none, truth_model=none) %}
+{% test entity_resolution_matches_truth(model, source_column='source', key_column='source_key', match_column='entity_id', min_precision=none, min_recall=none, sources=none, truth_model=none) %}
   {{ return(adapter.dispatch('test_entity_resolution_matches_truth', 'plotsim_dbt')(model, source_column, key_column, match_column,
                                                                                     min_precision, min_recall, sources, truth_model)) }}
 {% endtest %}

@@ -7,6 +7,7 @@ import math
 from difflib import SequenceMatcher
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import plotsim_dbt as ps
@@ -120,10 +121,14 @@ def test_a_source_key_depends_on_the_seed_source_and_entity_only():
     assert (reseeded["source_key"].head(50).to_numpy() != first["source_key"].head(50).to_numpy()).mean() > 0.9
 
 
-def test_the_warehouse_with_sources_validates(run):
+def test_the_warehouse_with_sources_validates_and_a_repeated_source_key_does_not(run):
     cfg, _, _ = run
     tables, _ = generate_arrow(cfg)
     assert ps.validate(cfg, tables).ok
+    crm = tables["dim_company_crm"]
+    tables["dim_company_crm"] = pa.concat_tables([crm, crm.slice(0, 2)])  # two rows delivered twice
+    errors = ps.validate(cfg, tables).errors
+    assert [(e.check, e.table, e.details["duplicates"]) for e in errors] == [("pk_uniqueness", "dim_company_crm", 2)]
 
 
 @pytest.mark.parametrize(
