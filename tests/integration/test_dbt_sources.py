@@ -1,6 +1,7 @@
 """A dbt build of a config with three source systems: the source tables build with their keys,
 and entity_resolution_matches_truth passes on a matching model that is the truth itself and fails
-on a swapped match, a missed match, a dropped row and low pairwise scores."""
+on a swapped match, a missed match, a dropped row and low pairwise scores (and, limited to two
+sources, ignores the third)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ models:
       - plotsim_dbt.entity_resolution_matches_truth:
           name: er_scores
           arguments: {min_precision: 0.9, min_recall: 0.9}
+      - plotsim_dbt.entity_resolution_matches_truth:
+          name: er_no_web
+          arguments: {sources: [crm, erp]}
 """
 # A company in every source, and the rows of two such companies.
 SHARED = "(select entity_id from er_match group by 1 having count(*) = 3 order by 1 limit {n})"
@@ -71,11 +75,11 @@ def test_the_source_tables_and_the_truth_build_with_their_tests(built):
     for source in ("crm", "erp", "web"):
         assert found[f"model.systems.dim_company_{source}"] == "success"
         assert [s for n, s in found.items() if n.startswith(f"test.systems.unique_dim_company_{source}_source_key")] == ["pass"]
-    assert checks_on(found) == {"exact": "pass", "scores": "pass"}
+    assert checks_on(found) == {"exact": "pass", "scores": "pass", "no_web": "pass"}
 
 
 def checks_on(found: dict[str, str]) -> dict[str, str]:
-    return {n.split(".")[2].removeprefix("er_"): s for n, s in found.items() if n.split(".")[2] in ("er_exact", "er_scores")}
+    return {n.split(".")[2].removeprefix("er_"): s for n, s in found.items() if n.split(".")[2] in ("er_exact", "er_scores", "er_no_web")}
 
 
 @pytest.mark.parametrize(
@@ -84,14 +88,14 @@ def checks_on(found: dict[str, str]) -> dict[str, str]:
         # two companies' crm rows swapped: two wrong and two missed pairs each way; the scores stay high
         ("swapped", f"update er_match set entity_id = case entity_id when (select min(entity_id) from {SHARED.format(n=2)}) "
                     f"then (select max(entity_id) from {SHARED.format(n=2)}) else (select min(entity_id) from {SHARED.format(n=2)}) end "
-                    f"where source = 'crm' and entity_id in {SHARED.format(n=2)}", {"exact": "fail", "scores": "pass"}),
+                    f"where source = 'crm' and entity_id in {SHARED.format(n=2)}", {"exact": "fail", "scores": "pass", "no_web": "fail"}),
         # one company's erp row matched to nothing: its two pairs are missed
         ("missed", f"update er_match set entity_id = null where source = 'erp' and entity_id in {SHARED.format(n=1)}",
-         {"exact": "fail", "scores": "pass"}),
-        # a source row left out of the model
-        ("dropped", f"delete from er_match where source = 'web' and entity_id in {SHARED.format(n=1)}", {"exact": "fail", "scores": "pass"}),
+         {"exact": "fail", "scores": "pass", "no_web": "fail"}),
+        # a web row left out of the model: the check limited to crm and erp does not miss it
+        ("dropped", f"delete from er_match where source = 'web' and entity_id in {SHARED.format(n=1)}", {"exact": "fail", "scores": "pass", "no_web": "pass"}),
         # every row its own cluster: nothing matched, recall 0
-        ("unmatched", "update er_match set entity_id = null", {"exact": "fail", "scores": "fail"}),
+        ("unmatched", "update er_match set entity_id = null", {"exact": "fail", "scores": "fail", "no_web": "fail"}),
     ],
 )
 def test_the_resolution_test_fails_on_wrong_matches(built, tmp_path, name, fault, expected):
