@@ -5,8 +5,9 @@ sources, ignores the third)."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
-from dbt_helpers import copy_database, dbt, init_and_build, results
+from dbt_helpers import compiled, copy_database, dbt, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -63,10 +64,17 @@ def built(tmp_path_factory):
     return init_and_build(tmp_path_factory.mktemp("sources"), "systems", CONFIG, files)
 
 
-def checks(project, database, tmp_path) -> dict[str, str]:
+def checks(project, database, tmp_path) -> tuple[dict[str, str], dict[str, int]]:
+    """Status of each check, and the exact check's failing rows counted by violation."""
     work = tmp_path / "work"
     dbt(["test", "--select", "er_match"], project, work, database)
-    return checks_on(results(work))
+    sql = next(code for node, code in compiled(work).items() if node.split(".")[2] == "er_exact")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        violations = dict(con.execute(f"select violation, count(*) from ({sql}) group by 1").fetchall())
+    finally:
+        con.close()
+    return checks_on(results(work)), violations
 
 
 def test_the_source_tables_and_the_truth_build_with_their_tests(built):
@@ -83,21 +91,40 @@ def checks_on(found: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "name, fault, expected",
+    "name, fault, expected, violations",
     [
         # two companies' crm rows swapped: two wrong and two missed pairs each way; the scores stay high
-        ("swapped", f"update er_match set entity_id = case entity_id when (select min(entity_id) from {SHARED.format(n=2)}) "
-                    f"then (select max(entity_id) from {SHARED.format(n=2)}) else (select min(entity_id) from {SHARED.format(n=2)}) end "
-                    f"where source = 'crm' and entity_id in {SHARED.format(n=2)}", {"exact": "fail", "scores": "pass", "no_web": "fail"}),
+        (
+            "swapped",
+            f"update er_match set entity_id = case entity_id when (select min(entity_id) from {SHARED.format(n=2)}) "
+            f"then (select max(entity_id) from {SHARED.format(n=2)}) else (select min(entity_id) from {SHARED.format(n=2)}) end "
+            f"where source = 'crm' and entity_id in {SHARED.format(n=2)}",
+            {"exact": "fail", "scores": "pass", "no_web": "fail"},
+            {"wrong match": 4, "missed match": 4},
+        ),
         # one company's erp row matched to nothing: its two pairs are missed
-        ("missed", f"update er_match set entity_id = null where source = 'erp' and entity_id in {SHARED.format(n=1)}",
-         {"exact": "fail", "scores": "pass", "no_web": "fail"}),
+        (
+            "missed",
+            f"update er_match set entity_id = null where source = 'erp' and entity_id in {SHARED.format(n=1)}",
+            {"exact": "fail", "scores": "pass", "no_web": "fail"},
+            {"missed match": 2},
+        ),
         # a web row left out of the model: the check limited to crm and erp does not miss it
-        ("dropped", f"delete from er_match where source = 'web' and entity_id in {SHARED.format(n=1)}", {"exact": "fail", "scores": "pass", "no_web": "pass"}),
+        (
+            "dropped",
+            f"delete from er_match where source = 'web' and entity_id in {SHARED.format(n=1)}",
+            {"exact": "fail", "scores": "pass", "no_web": "pass"},
+            {"missed match": 2, "source row missing from the model": 1},
+        ),
         # every row its own cluster: nothing matched, recall 0
-        ("unmatched", "update er_match set entity_id = null", {"exact": "fail", "scores": "fail", "no_web": "fail"}),
+        ("unmatched", "update er_match set entity_id = null", {"exact": "fail", "scores": "fail", "no_web": "fail"}, None),
     ],
 )
-def test_the_resolution_test_fails_on_wrong_matches(built, tmp_path, name, fault, expected):
+def test_the_resolution_test_fails_on_wrong_matches(built, tmp_path, name, fault, expected, violations):
     project, _, database = built
-    assert checks(project, copy_database(database, tmp_path / f"{name}.duckdb", fault), tmp_path) == expected
+    statuses, found = checks(project, copy_database(database, tmp_path / f"{name}.duckdb", fault), tmp_path)
+    assert statuses == expected
+    if violations is None:  # every true pair missed, and nothing else
+        assert set(found) == {"missed match"} and found["missed match"] > 100
+    else:
+        assert found == violations

@@ -32,14 +32,22 @@ def config(sources=SOURCES, **changes):
         "window": {"start": "2024-01", "end": "2024-06"},
         "seed": 3,
         "metrics": [{"name": "engagement", "type": "score"}],
-        "segments": [{"name": "up", "count": ENTITIES // 2, "archetype": "growth"},
-                     {"name": "down", "count": ENTITIES // 2, "archetype": "decline"}],
-        "dimensions": [{"name": "dim_company", "columns": [
-            {"company_id": "id"}, {"company_name": "company"}, {"city": "city"}, {"segment": "segment"},
-            {"name": "plan", "type": "scd", "tracks": "engagement", "tiers": ["free", "pro"], "at": [0.5]},
-        ]}],
-        "facts": [{"name": "fct_company", "columns": [{"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"},
-                                                      {"engagement": "metric.engagement"}]}],
+        "segments": [{"name": "up", "count": ENTITIES // 2, "archetype": "growth"}, {"name": "down", "count": ENTITIES // 2, "archetype": "decline"}],
+        "dimensions": [
+            {
+                "name": "dim_company",
+                "columns": [
+                    {"company_id": "id"},
+                    {"company_name": "company"},
+                    {"city": "city"},
+                    {"segment": "segment"},
+                    {"name": "plan", "type": "scd", "tracks": "engagement", "tiers": ["free", "pro"], "at": [0.5]},
+                ],
+            }
+        ],
+        "facts": [
+            {"name": "fct_company", "columns": [{"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}, {"engagement": "metric.engagement"}]}
+        ],
         "sources": sources,
     }
     return create(**(base | changes))
@@ -148,8 +156,10 @@ def test_bad_sources_are_one_clear_error(sources, field, words):
 
 
 def test_a_source_table_named_like_another_table_is_refused():
-    dims = [*config([]).model_dump()["dimensions"], {"name": "dim_company_crm", "grain": "reference",
-                                                     "columns": [{"crm_id": "id"}, {"crm_plan": "static.a,b"}]}]
+    dims = [
+        *config([]).model_dump()["dimensions"],
+        {"name": "dim_company_crm", "grain": "reference", "columns": [{"crm_id": "id"}, {"crm_plan": "static.a,b"}]},
+    ]
     with pytest.raises(ConfigError) as caught:
         generate_arrow(config([{"name": "crm"}, {"name": "erp"}], dimensions=dims), tables=["dim_date"])
     assert caught.value.field == "sources.0.name" and "is taken by another table; rename the source" in caught.value.message
