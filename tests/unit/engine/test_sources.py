@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import math
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+import yaml
 
 import plotsim_dbt as ps
 from plotsim_dbt import create
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.config.errors import ConfigError
+from plotsim_dbt.config.load import read_yaml
 from plotsim_dbt.sources.drift import drifted
 
+REFERENCE_ENGINE = Path(__file__).resolve().parents[2] / "data" / "reference_dialect" / "built" / "engine" / "multi_source.yaml"
 ENTITIES = 1500
 SOURCES = [
     {"name": "crm", "key_scheme": "prefix_padded", "name_drift_rate": 0.3, "attribute_drift_rate": 0.1},
@@ -163,3 +167,19 @@ def test_a_source_table_named_like_another_table_is_refused():
     with pytest.raises(ConfigError) as caught:
         generate_arrow(config([{"name": "crm"}, {"name": "erp"}], dimensions=dims), tables=["dim_date"])
     assert caught.value.field == "sources.0.name" and "is taken by another table; rename the source" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "sources, field, words",
+    [
+        ([{"name": "crm-x"}, {"name": "erp"}], "multi_source.sources.0.name", "not a valid name"),
+        ([{"name": "crm"}], "multi_source.sources", "give 2 to 5"),
+    ],
+)
+def test_errors_in_the_reference_engine_form_name_its_fields(tmp_path, sources, field, words):
+    data = read_yaml(REFERENCE_ENGINE)
+    data["multi_source"]["sources"] = sources
+    (tmp_path / "engine.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError) as caught:
+        ps.load_config(tmp_path / "engine.yaml")
+    assert caught.value.field == field and words in caught.value.message, caught.value
