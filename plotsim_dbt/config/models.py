@@ -33,6 +33,7 @@ from .schema import (
     check_table_names,
     table_path,
 )
+from .sources import MAX_SOURCES, MIN_SOURCES, Source
 from .vocabulary import (
     CONNECTION_WORDS,
     DEFAULT_FAMILY,
@@ -491,6 +492,10 @@ class Config(Frozen):
     lifecycle: Lifecycle | None = Field(
         None, description="Stages entities pass through as a tracked metric crosses thresholds (an SCD2 attribute of the entity dimension)."
     )
+    sources: list[Source] = Field(
+        default_factory=list, max_length=MAX_SOURCES,
+        description="Source systems (2-5) that each keep their own copy of the entity dimension, keyed and drifted their own way.",
+    )
     variation: float = Field(
         DEFAULT_VARIATION, ge=0.0, le=1.0,
         description="How far each entity's trajectory strays from its archetype (timing, amplitude, level, wiggle): 0 = every entity "
@@ -502,9 +507,9 @@ class Config(Frozen):
     def _features_off(cls, value: Any) -> Any:
         return None if value is False else value
 
-    @field_validator("seasonality", mode="before")
+    @field_validator("seasonality", "sources", mode="before")
     @classmethod
-    def _seasonality_none(cls, value: Any) -> Any:
+    def _list_none(cls, value: Any) -> Any:
         return [] if value is None else value
 
     @property
@@ -517,6 +522,9 @@ class Config(Frozen):
         names = [m.name for m in self.metrics]
         _check_unique("metrics", names)
         _check_unique("segments", [s.name for s in self.segments])
+        if len(self.sources) == 1:
+            raise ValueError(f"sources: one source gives nothing to resolve; give {MIN_SOURCES} to {MAX_SOURCES}, or none")
+        _check_unique("sources", [s.name for s in self.sources])
         if self.entity_count > MAX_ENTITIES:
             raise ValueError(f"segments: {self.entity_count:,} entities is more than one run holds ({MAX_ENTITIES:,}, 2^31); "
                              "lower the counts, or generate the dataset as several runs with different seeds")

@@ -11,6 +11,7 @@ import pyarrow as pa
 from ..cdc import builder as _cdc  # noqa: F401  (registers the change-feed builder)
 from ..plan.resolve import Plan
 from ..quality import clean_name
+from ..sources import builder as _sources  # noqa: F401  (registers the source-table builder)
 from ..truth import block_tables
 from . import bridges, dims, events, facts, grains  # noqa: F401  (register the table builders)
 from .builders import BUILDERS

@@ -32,6 +32,7 @@ class Purpose(IntEnum):
     TREATMENT = 12  # per segment (the key block slot holds the segment index)
     CODES = 13  # per code column (key block 0, keyed by the column name)
     QUALITY = 14  # per fault table row (keyed by table, issue index and seed offset)
+    SOURCES = 15  # multi-source copies of the entity dimension (keyed by the source's name)
 
 
 def name_key(*names: str) -> tuple[int, ...]:

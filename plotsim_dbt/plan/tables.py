@@ -395,6 +395,9 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     from ..cdc.plan import change_tables  # the cdc package builds on these plans
 
     tables += change_tables(config, {t.name: t for t in tables})
+    from ..sources.plan import source_tables  # the sources package builds on these plans
+
+    tables += source_tables(config, {t.name: t for t in tables})
     for table in tables:
         _check_column_names(config, table)
     return {t.name: t for t in tables}

@@ -54,6 +54,9 @@ bridges:
 calendar:
   components: [{name: days, days: [0, 5], hours: [9, 17]}, {name: nights, days: [0, 7], hours: [21, 3]}]
   concentration: 1.5
+sources:
+  - {name: crm, name_drift_rate: 0.2, attribute_drift_rate: 0.1, coverage: 0.9}
+  - {name: billing, key_scheme: uuid_short, attribute_drift_rate: 0.2}
 """
 
 
@@ -104,7 +107,8 @@ def test_block_size_and_worker_count_do_not_change_a_byte(config_file, tmp_path,
         digests[workers, block_size] = digest(result.directory)
     assert result.row_counts["fct_account"] == 5200 * 12
     (first, *others) = digests.values()
-    assert {"manifest.json", "config.yaml", "validation_report.txt", f"fct_account.{fmt}", f"truth/truth_trajectory.{fmt}"} <= set(first)
+    assert {"manifest.json", "config.yaml", "validation_report.txt", f"fct_account.{fmt}", f"truth/truth_trajectory.{fmt}",
+            f"dim_account_crm.{fmt}", f"dim_account_billing.{fmt}", f"truth/truth_entity_resolution.{fmt}"} <= set(first)
     for label, other in zip(list(digests)[1:], others):
         assert other == first, label
 

@@ -91,14 +91,17 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def init_and_build(root: Path, name: str, config: str) -> tuple[Path, Path, Path]:
-    """`plotsim-dbt init --config` a project for the YAML text ``config`` under ``root``, then
-    `dbt deps` and `dbt build` it green: (project, work folder, DuckDB file)."""
+def init_and_build(root: Path, name: str, config: str, files: dict[str, str] | None = None) -> tuple[Path, Path, Path]:
+    """`plotsim-dbt init --config` a project for the YAML text ``config`` under ``root``, add the
+    user's ``files`` (path in the project -> text), then `dbt deps` and `dbt build` it green:
+    (project, work folder, DuckDB file)."""
     from plotsim_dbt.cli.main import main
 
     (root / f"{name}.yaml").write_text(config, encoding="utf-8")
     project = root / name
     assert main(["init", str(project), "--config", str(root / f"{name}.yaml")]) == 0
+    for path, text in (files or {}).items():
+        (project / path).write_text(text, encoding="utf-8")
     work, database = root / "work", root / f"{name}.duckdb"
     assert dbt(["deps"], project, work, database).returncode == 0
     done = dbt(["build"], project, work, database)

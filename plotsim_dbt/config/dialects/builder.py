@@ -48,10 +48,6 @@ def translate_builder(data: dict, ctx: Context) -> dict:
         ctx.trail.note("lifecycle", "stages")
     if out.get("connection_phases") is None:
         out.pop("connection_phases", None)
-    sources = listed(out.pop("sources", None))
-    if sources:
-        shapes.check(shapes.Sources, {"sources": sources}, "")
-        ctx.pending.refuse("sources", "multi_source")
     check_manifest(out.pop("manifest", None), "manifest")
     if "locale" in out:
         out["locale"] = translate_locale(out["locale"], "locale", ctx)

@@ -113,7 +113,9 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         out["entity_features"] = {"metrics": cfg.entity_features.metrics, "include_labels": cfg.entity_features.include_labels}
     if cfg.quality is not None:
         out["quality"] = _quality(shapes.check(shapes.EngineQuality, cfg.quality, "quality"), cfg, ctx)
-    _pending_blocks(cfg, ctx, names, periods)
+    if cfg.multi_source is not None:  # the same source entries as ours, one level down
+        out["sources"] = [source.model_dump() for source in shapes.check(shapes.Sources, cfg.multi_source, "multi_source").sources]
+        ctx.trail.note("sources", "multi_source.sources")
     return out
 
 
@@ -176,13 +178,6 @@ def _override_ranges(cfg: E.EngineConfig, k: int, metrics: list[dict]) -> dict[s
             given = override.value_range
             ranges[name] = [low if given.min is None else given.min, high if given.max is None else given.max]
     return ranges
-
-
-def _pending_blocks(cfg: E.EngineConfig, ctx: Context, names: list[str], periods: int) -> None:
-    if cfg.multi_source is not None:
-        sources = shapes.check(shapes.Sources, cfg.multi_source, "multi_source")
-        if sources.sources:
-            ctx.pending.refuse("multi_source", "multi_source")
 
 
 def _metric(m: E.Metric, path: str, ctx: Context) -> dict:

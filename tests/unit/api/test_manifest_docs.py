@@ -18,6 +18,7 @@ RECORD_LISTS = {
     "segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
     "seasonal_factors", "scd_events", "bridge_associations", "calendar.components", "calendar.entity_mixtures",
     "event_firings", "causal_graph", "correlation_adjustments", "treatment_cohorts", "quality_injections", "outlier_injections",
+    "source_entity_mappings",
 }
 OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar", "noise_config"}
 
@@ -30,7 +31,7 @@ def build() -> dict:
 
 def build_repaired() -> dict:
     """Connections no correlation matrix can hold (so the repair moves them), student_t noise with
-    outliers, a treatment and a quality fault: the sections the saas template leaves null or empty."""
+    outliers, a treatment, a quality fault and two sources: the sections the saas template leaves null or empty."""
     cfg = ps.create(
         about="repair", unit="account", window=("2024-01", "2024-06"),
         metrics=[{"name": n, "type": "score"} for n in "abc"],
@@ -39,6 +40,7 @@ def build_repaired() -> dict:
                    "treatment": {"fraction": 0.5, "lift_log_odds": 0.5, "start_period": 2, "target_metric": "a"}}],
         noise={"gaussian_sigma": 0.05, "family": "student_t", "degrees_of_freedom": 5, "outlier_rate": 0.05},
         quality=[{"issue": "null_injection", "table": "fct_account", "column": "b", "rate": 0.1}],
+        sources=[{"name": "crm", "attribute_drift_rate": 0.5}, {"name": "erp", "key_scheme": "numeric"}],
     )
     return ps.build_manifest(cfg)
 
@@ -100,6 +102,7 @@ def test_every_section_is_populated(manifest, repaired):
     assert manifest["treatment_cohorts"] == [] and [c["metric"] for c in repaired["treatment_cohorts"]] == ["a"]
     assert manifest["quality_injections"] == [] and manifest["outlier_injections"] is None
     assert repaired["quality_injections"][0]["issue_type"] == "null_injection" and repaired["outlier_injections"]
+    assert manifest["source_entity_mappings"] is None and {m["source"] for m in repaired["source_entity_mappings"]} == {"crm", "erp"}
 
 
 def test_every_top_level_key_is_documented(manifest, doc):

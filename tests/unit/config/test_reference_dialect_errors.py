@@ -233,7 +233,7 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     grained = [f for f in config.facts if f.grain != "entity_period"]
     ranged = any(s.ranges or s.baseline for s in config.segments)
     story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
-    assert grained or ranged or story, path.name
+    assert grained or ranged or story or config.sources, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
@@ -255,6 +255,11 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
             centres["centre_high"] < centres["metric"].map(metrics["centre_high"]))
         assert narrowed.any() and not narrowed.all()
         assert centres["centre"].between(centres["centre_low"], centres["centre_high"]).all()
+    elif config.sources:
+        resolution = state.truth["truth_entity_resolution"].to_pandas()
+        assert set(resolution["source"]) == {s.name for s in config.sources}
+        for table, rows in resolution.groupby("source_table"):
+            assert len(tables[table]) == len(rows) and set(tables[table]["source_key"]) == set(rows["source_key"])
     else:
         assert entities["treatment_group"].notna().any()
 
