@@ -18,7 +18,7 @@ CATALOGUE = ["saas", "hr", "marketing", "retail", "banking", "health"]
 FEATURES = {  # what the reference's template of each domain shows, as built here
     "hr": {"geo", "narrative"},
     "marketing": {"treatment"},
-    "retail": {"geo", "multi_locale", "narrative", "nested", "variable", "child", "sibling"},
+    "retail": {"geo", "multi_locale", "narrative", "nested", "variable", "child", "sibling", "multi_source"},
     "banking": {"treatment", "student_t", "holdout", "geo", "narrative", "variable", "child"},
     "health": {"treatment", "heteroscedastic", "holdout", "geo", "narrative", "variable", "child", "sibling"},
     "saas": {"holdout"},
@@ -40,6 +40,7 @@ def features_shown(cfg: ps.Config) -> set[str]:
     shown |= {"multi_locale"} if len(cfg.locales) > 1 else set()
     shown |= {"narrative"} & kinds
     shown |= {"nested"} if kinds & {"struct", "array"} else set()
+    shown |= {"multi_source"} if cfg.sources else set()
     shown |= {f.grain for f in schema.facts} - {"entity_period"}
     return shown | ({"sibling"} if any(to in facts and to != f.parent for f, to in fact_refs) else set())
 
@@ -90,6 +91,8 @@ def test_init_and_dbt_build_green(tmp_path, name):
         assert any(f"plotsim_dbt_{generic}_" in k or f"plotsim_dbt.{generic}" in k for k in statuses), generic
     stage_checks = [k for k in statuses if "scd2_matches_truth" in k and "stage" in k]
     assert stage_checks, "the lifecycle stage is checked against truth_scd_versions.stage"
+    if "multi_source" in shown:  # each source table is a model with its key tested
+        assert all(any(f"unique_{cfg.schema.entity_dimension.name}_{s.name}_source_key" in k for k in statuses) for s in cfg.sources)
     if "geo" in shown:
         assert any("accepted_values" in k and "dim_" in k for k in statuses), "geo columns get accepted_values"
     if "nested" in shown:  # DuckDB holds struct and array columns natively, not as JSON text
