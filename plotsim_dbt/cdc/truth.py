@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from ..truth.registry import declare
 from .feed import DELETE, changes_of
-from .history import STRATEGIES, versions
+from .history import STRATEGIES, row_keys, versions
 from .plan import OPS, ChangeTable
 
 MICROS = 1_000_000
@@ -21,7 +21,7 @@ def _feeds(block) -> list[ChangeTable]:
 
 def _superseded(found) -> np.ndarray:
     """Change time of the same key's next change, -1 for its last."""
-    key = found.entity * (found.row_period.max(initial=0) + 2) + found.row_period + 1
+    key, _ = row_keys(found)
     order = np.lexsort((found.seq, key))
     nxt = np.full(len(key), -1)
     same = key[order][1:] == key[order][:-1]
@@ -59,21 +59,25 @@ def _changes(block) -> dict:
 
 def _snapshots(block) -> dict:
     parts = []
+    date_keys = block.plan.axis.date_keys
     for table in _feeds(block):
-        if table.source != block.plan.entity_table.name:
-            continue  # snapshot truth follows the entity dimension (one row per key)
         found = changes_of(block, table)
+        key, keys = row_keys(found)
         for strategy in STRATEGIES:
-            v = versions(block.plan, table, found, len(block), strategy)
-            nxt = v["closed_change"]
+            v = versions(block.plan, table, found, key, keys, strategy)
+            change, nxt = v["change"], v["closed_change"]
+            period = found.row_period[change]
             parts.append(
                 pa.table(
                     {
-                        "cdc_table": pa.array([table.name] * len(v["entity"]), pa.string()),
-                        "entity_id": block.start + v["entity"] + 1,
-                        "strategy": pa.array([strategy] * len(v["entity"]), pa.string()),
-                        "seq": found.seq[v["change"]],
-                        "valid_from": _ts(found.at[v["change"]]),
+                        "cdc_table": pa.array([table.name] * len(change), pa.string()),
+                        "entity_id": block.start + found.entity[change] + 1,
+                        "period_index": pa.array(period, pa.int32(), mask=period < 0),
+                        "date_key": pa.array(date_keys[np.maximum(period, 0)], pa.int32(), mask=period < 0),
+                        "strategy": pa.array([strategy] * len(change), pa.string()),
+                        "is_deleted": v["deleted"],
+                        "seq": found.seq[change],
+                        "valid_from": _ts(np.where(v["deleted"], -1, found.at[change])),
                         "valid_to": _ts(np.where(nxt >= 0, found.at[np.maximum(nxt, 0)], -1)),
                         "first_batch": pa.array(v["first_batch"], pa.int32()),
                         "closed_batch": pa.array(v["closed_batch"], pa.int32(), mask=v["closed_batch"] < 0),
@@ -81,7 +85,7 @@ def _snapshots(block) -> dict:
                     }
                 )
             )
-    return _columns(parts, SNAPSHOTS, ["entity_id", "cdc_table", "strategy", "first_batch"])
+    return _columns(parts, SNAPSHOTS, ["entity_id", "cdc_table", "strategy", "period_index", "first_batch", "is_deleted"])
 
 
 def _columns(parts: list[pa.Table], truth, order: list[str]) -> dict:
@@ -114,21 +118,35 @@ CHANGES = declare(
 
 SNAPSHOTS = declare(
     "truth_snapshot_versions",
-    "Ground truth: the SCD2 versions a correct dbt snapshot of the entity dimension's change feed holds, run once per batch "
-    "(var plotsim_batch) with the timestamp or the check strategy; after batch N keep the rows with first_batch <= N.",
+    "Ground truth: the SCD2 versions a correct dbt snapshot of each change feed's extract holds (the entity dimension's: "
+    "one row per entity; a fact's: one per entity and period), run once per batch (var plotsim_batch) with the timestamp "
+    "or the check strategy; after batch N keep the rows with first_batch <= N (and is_deleted only with hard_deletes new_record).",
     [
         ("cdc_table", pa.string(), "The change feed the snapshot reads (its extract)."),
-        ("entity_id", pa.int64(), "The snapshot's unique key."),
+        ("entity_id", pa.int64(), "The entity: the snapshot's unique key, with date_key for a fact."),
+        ("period_index", pa.int32(), "Facts: the row's period (0 = the window's first); NULL for the dimension."),
+        ("date_key", pa.int32(), "Facts: the row's date_key (YYYYMMDD), the other half of the snapshot's unique key; NULL for the dimension."),
         ("strategy", pa.string(), "timestamp, or check (check_cols: the columns that change, updated_at set)."),
-        ("seq", pa.int64(), "_seq of the change whose row the version holds."),
-        ("valid_from", pa.timestamp("us"), "dbt_valid_from: the updated_at (_changed_at) of that change."),
+        (
+            "is_deleted",
+            pa.bool_(),
+            "A deletion record: the row hard_deletes new_record adds (dbt_is_deleted) in the run that finds the key gone; "
+            "a snapshot with ignore or invalidate has none.",
+        ),
+        ("seq", pa.int64(), "_seq of the change whose row the version holds (a deletion record: of the delete)."),
+        (
+            "valid_from",
+            pa.timestamp("us"),
+            "dbt_valid_from: the updated_at (_changed_at) of that change; NULL for a deletion record (dbt stamps it with the run's clock).",
+        ),
         ("valid_to", pa.timestamp("us"), "dbt_valid_to once the next version opens (its updated_at); NULL otherwise."),
         ("first_batch", pa.int32(), "The batch whose snapshot run opens the version."),
-        ("closed_batch", pa.int32(), "The batch whose run closes it; NULL while open at the last batch."),
+        ("closed_batch", pa.int32(), "The batch whose run closes it; NULL while open at the last batch (a deletion record stays open)."),
         (
             "closed_by",
             pa.string(),
-            "update (the next version), delete (key left the extract: closed only with hard_deletes invalidate, at the run's time), NULL while open.",
+            "update (the next version), delete (key left the extract: closed only with hard_deletes invalidate or new_record, "
+            "at the run's time), NULL while open.",
         ),
     ],
     per_block=_snapshots,

@@ -10,68 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import yaml
+from cdc_config import config
 
 from plotsim_dbt import create_from_yaml
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.config import ConfigError
-
-RATES = {"late_rate": 0.1, "duplicate_rate": 0.05, "out_of_order_rate": 0.2, "out_of_order_window": 48}
-
-
-def config(tmp_path, entities: int = 400, periods: int = 12, dim_cdc=None, fact_cdc=None):
-    doc = {
-        "about": "cdc",
-        "unit": "company",
-        "seed": 11,
-        "window": {"start": "2023-01", "end": f"2023-{periods:02d}", "every": "monthly"},
-        "metrics": [
-            {"name": "engagement", "type": "score", "polarity": "positive"},
-            {"name": "mrr", "type": "amount", "polarity": "positive", "range": [1, 100], "decimals": 0},
-            {"name": "churn_risk", "type": "score", "polarity": "negative"},
-        ],
-        "segments": [
-            {"name": "a", "count": entities // 2, "archetype": "decline", "arrival": {"kind": "uniform"}},
-            {"name": "b", "count": entities - entities // 2, "archetype": "growth"},
-        ],
-        "dimensions": [
-            {
-                "name": "dim_company",
-                "cdc": dim_cdc or {**RATES, "batch_every": 3},
-                "columns": [
-                    {"name": "company_id", "type": "id"},
-                    {"name": "company_name", "type": "entity_name"},
-                    {"name": "tier", "type": "scd", "tracks": "engagement", "tiers": ["low", "mid", "high"], "at": [0.33, 0.66]},
-                ],
-            }
-        ],
-        "facts": [
-            {
-                "name": "fct_usage",
-                "cdc": fact_cdc or {"update_rate": 0.2, "delete_rate": 0.05, **RATES},
-                "columns": [
-                    {"name": "date_key", "type": "ref.dim_date"},
-                    {"name": "company_id", "type": "ref.dim_company"},
-                    {"name": "engagement", "type": "metric.engagement"},
-                    {"name": "mrr", "type": "metric.mrr"},
-                ],
-            }
-        ],
-        "events": [
-            {
-                "name": "evt_churn",
-                "threshold": {"metric": "churn_risk", "above": 0.8, "for": 2},
-                "ends_entity": True,
-                "columns": [
-                    {"name": "churn_id", "type": "id"},
-                    {"name": "company_id", "type": "ref.dim_company"},
-                    {"name": "date_key", "type": "ref.dim_date"},
-                ],
-            }
-        ],
-    }
-    path = tmp_path / "cdc.yaml"
-    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    return create_from_yaml(path)
 
 
 @pytest.fixture(scope="module")
