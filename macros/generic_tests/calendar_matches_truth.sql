@@ -78,12 +78,15 @@ distance as (
 ),
 bounded as (
     select grp, total_variation, events, support,
-           0.5 * sqrt(greatest(support, 1) / events)
-               + sqrt(ln(count(*) over () / {{ false_alarm_rate }}) / (2 * events)) as bound
+           0.5 * sqrt(greatest(support, 1) * 1.0 / events)
+               + sqrt(ln(count(*) over () / {{ false_alarm_rate }}) / (2.0 * events)) as bound
     from distance
     where events >= {{ min_events }}
+),
+judged as (
+    select grp as {{ 'pooled' if pooled else 'entity_id' }}, total_variation, events, support, bound, bound - total_variation as margin
+    from bounded
 )
-select grp as {{ 'pooled' if pooled else 'entity_id' }}, total_variation, events, support, bound, bound - total_variation as margin
-from bounded
+select * from judged
 where margin is null or margin < 0
 {% endmacro %}
