@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from grains_tables import ITEMS, ORDERS, RETURNS, company_fact
+
 import plotsim_dbt as ps
 
 CONFIG = dict(
@@ -25,44 +27,10 @@ CONFIG = dict(
     ],
     dimensions=[{"name": "dim_company", "columns": [{"company_id": "id"}]}],
     facts=[
-        {
-            "name": "fct_company",
-            "columns": [
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"engagement": "metric.engagement"},
-                {"order_value": "metric.order_value"},
-                {"returns_rate": "metric.returns_rate"},
-            ],
-        },
-        {
-            "name": "fct_orders",
-            "proportional": {"driver": "engagement", "scale": 3},
-            "columns": [
-                {"order_id": "id"},
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"order_value": "metric.order_value"},
-                {"ordered_at": "timestamp"},
-            ],
-        },
-        {
-            "name": "fct_items",
-            "parent": "fct_orders",
-            "children_per_row": [1, 4],
-            "columns": [
-                {"item_id": "id"},
-                {"order_id": "ref.fct_orders"},
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"line_amount": "share.order_value"},
-            ],
-        },
-        {
-            "name": "fct_returns",
-            "proportional": {"driver": "returns_rate", "scale": 1},
-            "columns": [{"return_id": "id"}, {"order_id": "ref.fct_orders"}, {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}],
-        },
+        company_fact("engagement", "order_value", "returns_rate"),
+        ORDERS,
+        ITEMS,
+        RETURNS,
     ],
 )
 TABLES = ("fct_orders", "fct_items", "fct_returns")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 import pytest
+from grains_tables import ITEMS, ORDERS, RETURNS, company_fact
 
 import plotsim_dbt as ps
 from plotsim_dbt.columns.grains import split_units
@@ -33,40 +34,9 @@ CONFIG = dict(
     ],
     dimensions=[{"name": "dim_company", "columns": [{"company_id": "id"}]}],
     facts=[
-        {
-            "name": "fct_company",
-            "columns": [
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"engagement": "metric.engagement"},
-                {"order_value": "metric.order_value"},
-                {"visits": "metric.visits"},
-                {"returns_rate": "metric.returns_rate"},
-            ],
-        },
-        {
-            "name": "fct_orders",
-            "proportional": {"driver": "engagement", "scale": 3},
-            "columns": [
-                {"order_id": "id"},
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"order_value": "metric.order_value"},
-                {"ordered_at": "timestamp"},
-            ],
-        },
-        {
-            "name": "fct_items",
-            "parent": "fct_orders",
-            "children_per_row": [1, 4],
-            "columns": [
-                {"item_id": "id"},
-                {"order_id": "ref.fct_orders"},
-                {"date_key": "ref.dim_date"},
-                {"company_id": "ref.dim_company"},
-                {"line_amount": "share.order_value"},
-            ],
-        },
+        company_fact("engagement", "order_value", "visits", "returns_rate"),
+        ORDERS,
+        ITEMS,
         {
             "name": "fct_parts",
             "parent": "fct_items",
@@ -85,11 +55,7 @@ CONFIG = dict(
             "children_per_row": [1, 3],
             "columns": [{"session_id": "id"}, {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}, {"session_visits": "share.visits"}],
         },
-        {
-            "name": "fct_returns",
-            "proportional": {"driver": "returns_rate", "scale": 1},
-            "columns": [{"return_id": "id"}, {"order_id": "ref.fct_orders"}, {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}],
-        },
+        RETURNS,
     ],
 )
 
