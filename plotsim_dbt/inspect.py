@@ -113,7 +113,7 @@ def trace_metric_cell(
         lag_delay=metric.delay,
         effective_position=float(block.effective[cell]),
         polarity="negative" if metric.negative else "positive",
-        trajectory_loading=float(plan.copula.loadings[metric.index]),
+        trajectory_loading=float(plan.loadings[period_index, metric.index]),
         seasonal_factor=1.0 + float(plan.seasonal_lift[segment, period_index, metric.index]),
         distribution_center=float(block.centres[cell]),
         independent_draw=step("independent_draw", np.nan),

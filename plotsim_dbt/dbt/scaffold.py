@@ -236,7 +236,7 @@ def _recoverable(plan: Plan) -> set[str]:
     if len({s.archetype for s in plan.config.segments}) < 2:
         return set()
     scaled = {s.metric for s in plan.scales}
-    return {m.name for m in plan.metrics if plan.copula.loadings[m.index] >= 0.5 and m.index not in scaled}
+    return {m.name for m in plan.metrics if plan.loadings[:, m.index].min() >= 0.5 and m.index not in scaled}
 
 
 def _faulted_model(table: TablePlan, settings: dict, relation: Relation) -> dict:

@@ -67,7 +67,7 @@ def entity_effective(plan: Plan, paths: Paths, start: int) -> np.ndarray:
 def entity_centres(plan: Plan, effective: np.ndarray, start: int) -> np.ndarray:
     """[E, P, M] centre of every metric cell (NaN where the entity does not exist)."""
     segment = plan.entity_segment[start : start + len(effective)]
-    return centre_field(effective, plan.seasonal_lift[segment], list(plan.metrics), plan.copula.loadings, plan.ranges[segment])
+    return centre_field(effective, plan.seasonal_lift[segment], list(plan.metrics), plan.loadings, plan.ranges[segment])
 
 
 def positions_of(plan: Plan, index: np.ndarray) -> np.ndarray:

@@ -97,11 +97,12 @@ def _lagged(driver: np.ndarray, delay: int, first: np.ndarray | None) -> np.ndar
     return np.where(t[None, :] < first[:, None], np.nan, value)
 
 
-def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float, low: np.ndarray,
+def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float | np.ndarray, low: np.ndarray,
                   high: np.ndarray) -> np.ndarray:
     """One metric's centres, moving across [low, high] (the segment's range of the metric, broadcast
-    against ``effective``). ``loading`` scales how far the trajectory moves the metric around
-    mid-range; the planner lowers it only when a declared connection cannot be met otherwise."""
+    against ``effective``). ``loading`` (one, or one per period) scales how far the trajectory moves
+    the metric around mid-range; the planner lowers it only when a declared connection cannot be
+    met otherwise."""
     q = 1.0 - effective if metric.negative else effective
     q = 0.5 + loading * (q - 0.5)
     centre = (low + (high - low) * q) * (1.0 + lift)
@@ -110,11 +111,12 @@ def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, l
 
 def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray,
                  ranges: np.ndarray) -> np.ndarray:
-    """[U, P, M] centres of every metric; ``ranges`` [U, M, 2] is each unit's (segment's) [low, high] per metric."""
+    """[U, P, M] centres of every metric; ``loadings`` [P, M] is each period's trajectory loading and
+    ``ranges`` [U, M, 2] each unit's (segment's) [low, high] per metric."""
     out = np.empty_like(effective)
     for metric in metrics:
         m = metric.index
-        out[..., m] = metric_centre(metric, effective[..., m], lift[..., m], loadings[m], ranges[:, None, m, 0], ranges[:, None, m, 1])
+        out[..., m] = metric_centre(metric, effective[..., m], lift[..., m], loadings[:, m], ranges[:, None, m, 0], ranges[:, None, m, 1])
     return out
 
 

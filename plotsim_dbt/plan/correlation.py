@@ -228,9 +228,9 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
     (pseudo-)entities, ``weights`` [units, periods] how many fact cells each stands for (0 where
     it is not alive) and ``ranges`` [units, metrics, 2] the [low, high] of each unit's segment.
     Each phase is planned on its own periods, the base connections on the
-    periods outside every phase (on all periods when the phases cover the window). A centre has
-    one loading for the whole run, so every phase is solved with the lowest loading any of them
-    needs."""
+    periods outside every phase (on all periods when the phases cover the window), each with the
+    loadings it needs: a phase that must flatten the trajectory to meet a contrary connection
+    flattens it over its own periods only (``period_loadings``)."""
     weights = np.asarray(weights, dtype=np.float64)
     outside = np.ones(weights.shape[1], dtype=bool)
     for phase in phases:
@@ -242,9 +242,17 @@ def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights
         within[phase.start_period : phase.end_period + 1] = True
         windows.append((f"connection_phases.{k}.connections", phase.connections, weights * within))
     solvers = [_Window(path, conns, metrics, effective, lift, w, ranges, noise) for path, conns, w in windows]
-    loadings = np.min([s.loadings() for s in solvers], axis=0) if len(solvers) > 1 else solvers[0].loadings()
-    base, *planned = [s.solve(loadings) for s in solvers]
+    base, *planned = [s.solve(s.loadings()) for s in solvers]
     return base, tuple(PhasePlan(p.start_period, p.end_period, c) for p, c in zip(phases, planned))
+
+
+def period_loadings(base: CopulaPlan, phases: tuple[PhasePlan, ...], periods: int) -> np.ndarray:
+    """[periods, M] the trajectory loading of every metric in every period: a phase's own over its
+    periods, the base connections' elsewhere."""
+    loadings = np.tile(base.loadings, (periods, 1))
+    for phase in phases:
+        loadings[phase.start : phase.end + 1] = phase.copula.loadings
+    return loadings
 
 
 class _Window:

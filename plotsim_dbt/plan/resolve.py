@@ -19,7 +19,7 @@ from ..quality.plan import attach_faults
 from .archetypes import trajectory
 from .calendar import CalendarPlan, resolve_calendar
 from .centres import Lift, MetricPlan, centre_field, decay_kernel, effective_positions, segment_ranges
-from .correlation import CopulaPlan, NoiseVariance, PhasePlan, plan_copula
+from .correlation import CopulaPlan, NoiseVariance, PhasePlan, period_loadings, plan_copula
 from .periods import PeriodAxis, period_axis
 from .population import SegmentPopulation, representatives, resolve_population
 from .scales import MetricScale, resolve_scales
@@ -48,6 +48,7 @@ class Plan:
     centres: np.ndarray  # [S, P, M]
     copula: CopulaPlan  # the base connections (every period outside the connection phases)
     phases: tuple[PhasePlan, ...]  # one copula per connection phase
+    loadings: np.ndarray  # [P, M] trajectory loading per period: a phase's own over its periods
     tables: dict[str, TablePlan]  # every generated table in build order, dim_date first
     calendar: CalendarPlan | None
     poisson_grids: dict[int, PoissonGrid]  # count metric index -> CDF tables up to its largest possible mean
@@ -245,7 +246,8 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
     ranges = segment_ranges(config.segments, config.metrics)
     sample = _planning_sample(population, axis.count, metrics, order, lift, ranges)
     copula, phases = plan_copula(config.connections, metrics, *sample, _noise_variance(metrics), config.connection_phases)
-    centres = centre_field(effective, lift, metrics, copula.loadings, ranges)
+    loadings = period_loadings(copula, phases, axis.count)
+    centres = centre_field(effective, lift, metrics, loadings, ranges)
     plan = Plan(
         config=config,
         seed=seed,
@@ -261,6 +263,7 @@ def resolve_plan(config: Config, seed: int | None = None) -> Plan:
         centres=centres,
         copula=copula,
         phases=phases,
+        loadings=loadings,
         tables=tables,
         calendar=resolve_calendar(config),
         poisson_grids={m.index: grid for m in metrics if m.family == "poisson" and (grid := PoissonGrid.up_to(_largest_mean(m, lift)))},

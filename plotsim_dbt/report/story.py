@@ -19,8 +19,9 @@ def _location(values: pd.core.groupby.SeriesGroupBy, family: str) -> pd.Series:
 
 
 def centres(data: ReportData) -> pd.DataFrame:
-    """truth_centres (each segment's range of the metric included) with each metric's loading, polarity and family beside it."""
-    metrics = data.truth["truth_metrics"][["metric", "family", "polarity", "trajectory_loading", "follows"]]
+    """truth_centres (each segment's range and each period's loading of the metric included) with each metric's polarity and
+    family beside it."""
+    metrics = data.truth["truth_metrics"][["metric", "family", "polarity", "follows"]]
     return data.truth["truth_centres"].merge(metrics, on="metric")
 
 

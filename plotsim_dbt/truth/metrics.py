@@ -30,6 +30,7 @@ def _centres(plan, row_counts) -> dict:
         "centre": plan.centres.reshape(-1),
         "centre_low": plan.ranges[seg, met, 0],
         "centre_high": plan.ranges[seg, met, 1],
+        "trajectory_loading": plan.loadings[per, met],
     }
 
 
@@ -50,6 +51,8 @@ declare(
         ("centre_low", pa.float64(), "Low end of the range this segment's centre moves across: the metric's (truth_metrics.centre_low) "
                                      "unless the segment narrows it (ranges, or a baseline third)."),
         ("centre_high", pa.float64(), "High end of that range."),
+        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre this period (1.0 = across the whole range): "
+                                             "truth_metrics.trajectory_loading, or a connection phase's own over its periods."),
     ],
     per_run=_centres,
 )
@@ -110,7 +113,8 @@ declare(
         ("centre_high", pa.float64(), "High end of that range."),
         ("min_value", pa.float64(), "Values are clamped to at least this (times the smallest factor when scaled)."),
         ("max_value", pa.float64(), "Values are clamped to at most this (times the largest factor when scaled); NULL for counts (no upper cap)."),
-        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre (1.0 = across the whole range)."),
+        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre (1.0 = across the whole range) outside "
+                                             "the connection phases; truth_centres has each period's."),
         ("seasonal_sensitivity", pa.float64(), "The metric's multiplier of seasonal lift."),
         ("follows", pa.string(), "The metric it trails, if any."),
         ("delay", pa.int32(), "Periods it trails that metric."),

@@ -63,8 +63,8 @@ def _effects(plan: Plan, s: int, treatment: TreatmentPlan, metrics: list[int]) -
             continue
         unlifted = effective_positions(paths.positions[keep], list(plan.metrics), list(plan.order), paths.first[keep])
         season, ranges = plan.seasonal_lift[np.full(int(keep.sum()), s)], plan.ranges[np.full(int(keep.sum()), s)]
-        with_lift = centre_field(block.effective[keep], season, list(plan.metrics), plan.copula.loadings, ranges)[:, start:]
-        without = centre_field(unlifted, season, list(plan.metrics), plan.copula.loadings, ranges)[:, start:]
+        with_lift = centre_field(block.effective[keep], season, list(plan.metrics), plan.loadings, ranges)[:, start:]
+        without = centre_field(unlifted, season, list(plan.metrics), plan.loadings, ranges)[:, start:]
         lived, periods = post[keep], post[keep].sum(axis=1)
         for j, m in enumerate(metrics):
             metric = plan.metrics[m]

@@ -244,7 +244,7 @@ def phased():
     )
     tables, state = ps.generate_tables_with_state(cfg)
     fact = tables["fct_acct"].merge(tables["dim_date"][["date_key", "period_index"]], on="date_key")
-    return fact, state.truth["truth_correlations"].to_pylist()
+    return fact, state.truth["truth_correlations"].to_pylist(), state.truth["truth_centres"].to_pandas()
 
 
 def _realised(fact, phase) -> float:
@@ -256,7 +256,7 @@ def _realised(fact, phase) -> float:
 def test_realised_correlation_per_phase_is_within_010_of_its_target(phased, phase):
     """600 entities x 8 periods = 4,800 cells per span: the Pearson r has a sampling sd of at most
     1 / sqrt(4800) = 0.014, so 0.10 is 7 standard deviations."""
-    fact, truth = phased
+    fact, truth, _ = phased
     realised = _realised(fact, phase)
     assert abs(realised - TARGETS[phase]) <= 0.10, (phase, realised)
     (row,) = [r for r in truth if r["phase"] == phase]
@@ -269,8 +269,36 @@ def test_realised_correlation_per_phase_is_within_010_of_its_target(phased, phas
 def test_the_phases_are_really_different(phased):
     """Control: one table-wide copula could not give both signs; the realised values are apart by
     far more than their sampling error."""
-    fact, _ = phased
+    fact, *_ = phased
     assert _realised(fact, 0) < -0.5 and _realised(fact, 1) > 0.5
+
+
+def test_a_phase_flattens_the_trajectory_over_its_own_periods_only(phased):
+    """Phase 0 (a inverts b, two metrics that rise together) needs the trajectory's loading cut
+    hard; the other spans keep the higher loadings their own connections allow, so growth and
+    decline stay apart there. Checked on the data: per span, the gap between the growth and
+    decline segments' mean of b follows the planned centres (150 x 8 cells a segment: the gap's
+    sampling sd is under 3% of it), so the base span's gap is its loading's share larger than
+    phase 0's rule would give."""
+    fact, _, centres = phased
+    loading = centres[centres["metric"] == "b"].groupby("period_index")["trajectory_loading"].first()
+    span = {k: set(loading[list(periods)]) for k, periods in SPANS.items()}
+    assert all(len(values) == 1 for values in span.values()), span
+    flat, base, mirrored = (next(iter(span[k])) for k in (0, None, 1))
+    assert flat < 0.5 * base and flat < 0.5 * mirrored
+
+    segments = fact.merge(centres[["period_index"]].drop_duplicates(), on="period_index")
+    acct_segment = {i + 1: s for i, s in enumerate(np.repeat(["grow", "fall", "flat", "wave"], 150))}
+    segments = segments.assign(segment=segments["acct_id"].map(acct_segment))
+
+    def gap(frame, column) -> float:
+        rows = frame[frame["period_index"].isin(SPANS[None])]
+        means = rows.groupby("segment")[column].mean()
+        return float(means["grow"] - means["fall"])
+
+    planned = gap(centres[centres["metric"] == "b"], "centre")
+    assert gap(segments, "b") == pytest.approx(planned, rel=0.15)
+    assert planned > 0 and planned * flat / base < 0.5 * gap(segments, "b")
 
 
 def test_planner_accounts_for_heteroscedastic_noise():
