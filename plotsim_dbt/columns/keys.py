@@ -97,9 +97,7 @@ class RefColumn(ArgumentColumn):
         if target == ctx.table:
             raise ValueError(f"{ctx.path}.type: {ctx.table} cannot reference itself")
         dimension_role = ctx.role in ("entity", "sub_entity")
-        if dimension_role and target in dims and dims[target].grain != "reference" and not (
-            ctx.role == "sub_entity" and target == ctx.entity_table
-        ):
+        if dimension_role and target in dims and dims[target].grain != "reference" and not (ctx.role == "sub_entity" and target == ctx.entity_table):
             raise ValueError(f"{ctx.path}.type: a dimension may reference only reference dimensions (and a sub_entity its entity)")
         if dimension_role and target == "dim_date":
             raise ValueError(f"{ctx.path}.type: dimensions do not reference dim_date; use a timestamp column")

@@ -26,8 +26,7 @@ class PeriodIndexColumn(ColumnSpec):
     default_description = "0-based index of the row's period in the window (dim_date.period_index)."
 
     def resolve(self, ctx) -> PeriodIndexPlan:
-        return PeriodIndexPlan(self.name, pa.int32(), self.description or self.default_description, ("dim_date", "period_index"),
-                               not_null=True)
+        return PeriodIndexPlan(self.name, pa.int32(), self.description or self.default_description, ("dim_date", "period_index"), not_null=True)
 
 
 @dataclass(frozen=True)
@@ -43,5 +42,4 @@ class PeriodLabelColumn(ColumnSpec):
     default_description = "Label of the row's period: YYYY-MM, YYYY-Www or YYYY-MM-DD (dim_date.period_label)."
 
     def resolve(self, ctx) -> PeriodLabelPlan:
-        return PeriodLabelPlan(self.name, pa.string(), self.description or self.default_description, ("dim_date", "period_label"),
-                               not_null=True)
+        return PeriodLabelPlan(self.name, pa.string(), self.description or self.default_description, ("dim_date", "period_label"), not_null=True)

@@ -122,5 +122,11 @@ class PoolColumn(ArgumentColumn):
             value = segment.attributes.get(self.attribute)
             choices.append(None if value is None else tuple(value if isinstance(value, list) else [value]))
         how = ", the choice at the row's trajectory position (listed low to high)" if self.pick == "trajectory" else ""
-        return PoolPlan(self.name, _pool_type(choices), self.description or f"Segment attribute {self.attribute}{how}.",
-                        attribute=self.attribute, choices=tuple(choices), by_trajectory=self.pick == "trajectory")
+        return PoolPlan(
+            self.name,
+            _pool_type(choices),
+            self.description or f"Segment attribute {self.attribute}{how}.",
+            attribute=self.attribute,
+            choices=tuple(choices),
+            by_trajectory=self.pick == "trajectory",
+        )

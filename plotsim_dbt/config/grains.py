@@ -28,7 +28,8 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
             target = by_name.get(column.target) if isinstance(column, RefColumn) else None
             if target is not None and target.grain == "entity_period":
                 raise ValueError(
-                    f"{path}.columns.{c}.type: {target.name} is keyed by date and entity (one row per entity and period); reference a variable or child fact"
+                    f"{path}.columns.{c}.type: {target.name} is keyed by date and entity (a row per entity and period); "
+                    "reference a variable or child fact"
                 )
 
 

@@ -23,11 +23,21 @@ def fact_columns_config():
             {"name": "dim_channel", "grain": "reference", "count": 3, "columns": [{"channel_id": "id"}]},
             {"name": "dim_shop", "columns": [{"shop_id": "id"}]},
         ],
-        facts=[{"name": "fct_shop", "columns": [
-            {"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"visits": "metric.visits"}, {"row_id": "id"},
-            {"t": "period_index"}, {"label": "period_label"}, {"name": "mood", "type": "pool.mood", "pick": "trajectory"},
-            {"name": "channel", "type": "ref.dim_channel", "weights": {1: 0.6, 3: 0.4}},
-        ]}],
+        facts=[
+            {
+                "name": "fct_shop",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"shop_id": "ref.dim_shop"},
+                    {"visits": "metric.visits"},
+                    {"row_id": "id"},
+                    {"t": "period_index"},
+                    {"label": "period_label"},
+                    {"name": "mood", "type": "pool.mood", "pick": "trajectory"},
+                    {"name": "channel", "type": "ref.dim_channel", "weights": {1: 0.6, 3: 0.4}},
+                ],
+            }
+        ],
     )
 
 

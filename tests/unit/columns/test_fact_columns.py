@@ -47,8 +47,9 @@ def fact_of(**kw):
     return config, tables, state
 
 
-@pytest.mark.parametrize("every, window", [("monthly", ("2024-01", "2024-12")), ("weekly", ("2024-01", "2024-03")),
-                                           ("daily", ("2024-02-20", "2024-03-10"))])
+@pytest.mark.parametrize(
+    "every, window", [("monthly", ("2024-01", "2024-12")), ("weekly", ("2024-01", "2024-03")), ("daily", ("2024-02-20", "2024-03-10"))]
+)
 def test_period_columns_name_the_rows_period_as_dim_date_does(every, window):
     _, tables, _ = fact_of(every=every, window=window, count=20, t={"type": "period_index"}, label={"type": "period_label"})
     fact, dates = tables["fct_shop"], tables["dim_date"]

@@ -92,7 +92,12 @@ CASES = [
         "facts.0.columns.5.type",
         "at most one id column",
     ),
-    ("ref to a period fact", lambda kw: kw["facts"][1]["columns"].append({"cell": "ref.fct_company"}), "facts.1.columns.5.type", "keyed by date and entity"),
+    (
+        "ref to a period fact",
+        lambda kw: kw["facts"][1]["columns"].append({"cell": "ref.fct_company"}),
+        "facts.1.columns.5.type",
+        "keyed by date and entity",
+    ),
     ("share outside a child", lambda kw: kw["facts"][1]["columns"].append({"part": "share.total"}), "facts.1.columns.5.type", "not a child fact"),
     (
         "share of nothing",
