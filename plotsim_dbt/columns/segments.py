@@ -1,14 +1,16 @@
 """Columns read off the entity's segment: ``segment``, ``segment.count``, ``entity_name`` and
-``pool.<attribute>`` (the segment attribute, or a pick from its list that stays the same for an
-entity in every table)."""
+``pool.<attribute>`` (the segment attribute, or a pick from its list: by default one that stays the
+same for an entity in every table; with ``pick: trajectory`` the choice at the row's trajectory
+position, the list read from low to high)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+from pydantic import Field
 
 from .base import ArgumentColumn, CheckContext, ColumnPlan, ColumnSpec, register
 
@@ -60,12 +62,18 @@ class PoolPlan(ColumnPlan):
 
     attribute: str = ""
     choices: tuple[tuple | None, ...] = ()
+    by_trajectory: bool = False
 
     def values(self, block, rows) -> pa.Array:
+        if self.by_trajectory:  # choices[min(floor(p*k), k-1)] at the row's own position: no draw
+            return self._choose(block.plan.entity_segment[rows.entity], np.clip(block.position(rows), 0.0, 1.0))
         per_entity = rows.one_per_entity()
         # Keyed by the attribute alone, so an entity shows the same value in every table.
         u = block.uniforms(per_entity, ("pool", self.attribute))[:, 0]
-        segments = block.plan.entity_segment[per_entity.entity]
+        return self._choose(block.plan.entity_segment[per_entity.entity], u).take(pa.array(rows.local))
+
+    def _choose(self, segments: np.ndarray, u: np.ndarray) -> pa.Array:
+        """Each row's choice at ``u`` in [0, 1] along its segment's list (null where the segment lacks one)."""
         values = np.full(len(segments), None, dtype=object)
         for s, choices in enumerate(self.choices):
             if choices is None:
@@ -77,7 +85,7 @@ class PoolPlan(ColumnPlan):
         listed = values.tolist()
         if pa.types.is_string(self.type):
             listed = [None if v is None else str(v) for v in listed]
-        return pa.array(listed, self.type).take(pa.array(rows.local))
+        return pa.array(listed, self.type)
 
 
 def _pool_type(choices: list[tuple | None]) -> pa.DataType:
@@ -94,6 +102,9 @@ def _pool_type(choices: list[tuple | None]) -> pa.DataType:
 @register
 class PoolColumn(ArgumentColumn):
     attribute: str
+    pick: Literal["uniform", "trajectory"] = Field(
+        "uniform", description="pool: uniform (one draw per entity, the same in every table) or trajectory (the choice at the row's position)."
+    )
     words = ("pool",)
     roles = frozenset({"entity", "sub_entity", "fact", "event"})
     argument_hint = "<attribute>"
@@ -110,5 +121,12 @@ class PoolColumn(ArgumentColumn):
         for segment in ctx.segments:
             value = segment.attributes.get(self.attribute)
             choices.append(None if value is None else tuple(value if isinstance(value, list) else [value]))
-        return PoolPlan(self.name, _pool_type(choices), self.description or f"Segment attribute {self.attribute}.",
-                        attribute=self.attribute, choices=tuple(choices))
+        how = ", the choice at the row's trajectory position (listed low to high)" if self.pick == "trajectory" else ""
+        return PoolPlan(
+            self.name,
+            _pool_type(choices),
+            self.description or f"Segment attribute {self.attribute}{how}.",
+            attribute=self.attribute,
+            choices=tuple(choices),
+            by_trajectory=self.pick == "trajectory",
+        )

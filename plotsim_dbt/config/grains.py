@@ -16,11 +16,8 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
     for f, fact in enumerate(facts):
         path = f"facts.{f}"
         ids = [c for c, column in enumerate(fact.columns) if isinstance(column, IdColumn)]
-        if fact.grain == "entity_period" and ids:
-            raise ValueError(
-                f"{path}.columns.{ids[0]}.type: a per-entity-per-period fact is keyed by its date and entity; an id column "
-                "needs a variable (proportional) or child (parent) grain"
-            )
+        if fact.grain == "entity_period" and len(ids) > 1:
+            raise ValueError(f"{path}.columns.{ids[1]}.type: a fact has at most one id column (a surrogate key beside its date and entity); keep one")
         if fact.grain != "entity_period" and len(ids) != 1:
             raise ValueError(f"{path}.columns: a {fact.grain} fact needs exactly one id column (its row key), found {len(ids)}")
         if fact.proportional is not None and fact.proportional.driver not in metrics:
@@ -31,7 +28,8 @@ def check_grains(facts: list[Fact], metrics: list[str]) -> None:
             target = by_name.get(column.target) if isinstance(column, RefColumn) else None
             if target is not None and target.grain == "entity_period":
                 raise ValueError(
-                    f"{path}.columns.{c}.type: {target.name} has no row key (one row per entity and period); reference a variable or child fact"
+                    f"{path}.columns.{c}.type: {target.name} is keyed by date and entity (a row per entity and period); "
+                    "reference a variable or child fact"
                 )
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from ..columns import ColumnPlan
 from ..columns.grains import SharePlan
+from ..columns.keys import IdPlan
 from ..columns.lifecycle import LifecyclePlan
 from ..columns.narrative import NarrativePlan
 from ..columns.timestamps import TimestampPlan
@@ -99,7 +100,7 @@ def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
 def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Relation) -> dict:
     """Description and tests of one column, from its plan's constraints."""
     tests: list = []
-    if table.primary_key == (column.name,):
+    if table.primary_key == (column.name,) or isinstance(column, IdPlan):  # an id beside a composite key is unique too
         tests += ["unique", "not_null"]
     elif column.not_null:
         tests.append("not_null")

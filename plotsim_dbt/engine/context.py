@@ -184,7 +184,7 @@ class Block:
         return self._links[bridge]
 
     def rows_of(self, table: GrainFactTable | FactTable) -> Rows:
-        """The rows of a fact a child or sibling reads (made once)."""
+        """The rows of a fact, made once for the fact and the children and siblings that read them."""
         if table.name not in self._rows:
             from .grains import grain_rows  # the grains module builds on Rows
 

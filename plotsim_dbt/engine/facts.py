@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 
 from ..plan.tables import VERSION_KEY, FactTable
 from .builders import assemble, builds, version_in_force
-from .context import Block, Rows
+from .context import Block
 
 
 @builds(FactTable)
 def fact_table(block: Block, table: FactTable) -> pa.RecordBatch:
-    alive = block.alive
-    rows = Rows.of(table.name, "fact", block.start, alive.sum(axis=1), np.nonzero(alive)[1])
+    rows = block.rows_of(table)
     own = {VERSION_KEY: version_in_force(block, rows)} if table.versioned else {}
     return assemble(block, table, rows, own)

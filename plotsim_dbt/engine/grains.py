@@ -23,8 +23,10 @@ _EDGE = 1e-12  # uniforms kept off 0 and 1 before the normal quantile
 
 
 def grain_rows(block: Block, table: GrainFactTable | FactTable) -> Rows:
-    if isinstance(table, FactTable):  # a child's per-entity-per-period parent: its rows as fact_table makes them
-        return Rows.of(table.name, "fact", block.start, block.alive.sum(axis=1), np.nonzero(block.alive)[1])
+    if isinstance(table, FactTable):  # a per-entity-per-period fact, its own or a child's parent
+        period = np.nonzero(block.alive)[1]
+        rows = Rows.of(table.name, "fact", block.start, block.alive.sum(axis=1), period)
+        return replace(rows, ids=rows.entity * block.plan.periods + period + 1)  # unique (entity, period): any id column's key
     if table.parent is None:
         cells = proportional_cells(block.values[:, :, table.driver], table.scale)
         period = np.repeat(np.tile(np.arange(block.plan.periods), len(cells)), cells.reshape(-1))

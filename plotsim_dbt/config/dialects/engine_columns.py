@@ -1,11 +1,17 @@
 """Engine column ``source`` strings onto our column types:
 
-``pk`` -> ``id``; ``fk:T.C`` -> ``ref.T`` (C must be T's key); ``metric:M`` -> ``metric.M``;
+``pk`` -> ``id`` (on a per-entity-per-period fact: our surrogate key, an int unique in the table
+where the reference writes ``<col>-<pppp>-<entity_pk>``); ``fk:T.C`` -> ``ref.T`` (C must be T's
+key), its ``distribution: {weights: {key: w}}`` -> ``weights`` keyed by our integer keys (the
+reference's ``r-002`` is our 2); ``metric:M`` -> ``metric.M``;
 ``lag:M:periods:N`` -> ``lag.M:periods:N``; ``static:V`` -> ``static.V``; ``range:a:b`` ->
 ``range`` + min/max; ``text:bucket:[a, b]`` -> ``bucket`` + labels; ``scd_type2`` +
 ``scd_type2{trigger_metric: fact.metric, thresholds, labels}`` -> ``scd`` + tracks/at/tiers;
-``pool:NAME`` + ``value_pool`` -> ``pool.NAME`` (the values become segment attributes);
-``derived:archetype`` -> ``segment`` (segments are named after archetypes), ``derived:name`` and
+``pool:NAME[:uniform|:trajectory]`` + ``value_pool`` -> ``pool.NAME`` with ``pick`` (the values become
+segment attributes);
+``derived:archetype`` -> ``segment`` (segments are named after archetypes); on facts and events
+``derived:period_index`` -> ``period_index``, ``derived:entity_id`` -> ``ref.<the per_entity dim>``,
+``generated:period_label`` -> ``period_label``; ``derived:name`` and
 ``generated:entity_name`` -> ``entity_name``, ``derived:size`` -> ``static.<size>``;
 ``generated:timestamp`` -> ``timestamp``, ``generated:date_key`` -> ``ref.dim_date``;
 ``generated:faker.<kind>`` -> our realistic kinds; ``generated:geo.<field>`` -> ``geo.<field>``; a ``threshold:...`` column of an event ->
@@ -38,6 +44,10 @@ class Tables:
             return table.primary_key
         return next((c.name for c in table.columns if c.source == "pk"), None)
 
+    def entity(self) -> str | None:
+        """The per_entity dimension, whose key an entity_id column carries."""
+        return next((t.name for t in self.by_name.values() if t.type == "dim" and t.grain == "per_entity"), None)
+
 
 def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Context, tables: Tables, entities: Entities,
                      metrics: list[str]) -> dict:
@@ -60,13 +70,11 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
     head, _, rest = src.partition(":")
     per_period = table.type == "fact"
     if src == "pk":
-        if table.type == "fact" and table.grain == "per_entity_per_period":
-            ctx.pending.refuse(where, "fact_key_column")
         return {**out, "type": "id"}
     if src == "scd_type2":
         return {**out, **_scd(c, path, ours, ctx, tables, metrics)}
     if head == "fk":
-        return {**out, "type": _fk(c, rest, where, ctx, tables)}
+        return {**out, **_fk(c, rest, where, ours, ctx, tables)}
     if head == "metric" and rest:
         return {**out, "type": f"metric.{rest}"}
     if head == "lag":
@@ -98,12 +106,10 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
         name, _, mode = rest.partition(":")
         if mode not in ("", "uniform", "trajectory"):
             raise ConfigError(where, f"a pool mode is uniform or trajectory, got {mode!r}")
-        if mode == "trajectory":
-            ctx.pending.refuse(where, "trajectory_pool")
         entities.add_pool(name, c.value_pool, c.dtype, path)
-        return {**out, "type": f"pool.{name}"}
+        return {**out, "type": f"pool.{name}", **({"pick": mode} if mode else {})}
     if head == "derived":
-        return {**out, "type": _derived(rest, where, per_period or table.type == "event", ctx, entities)}
+        return {**out, "type": _derived(rest, where, per_period or table.type == "event", tables, entities)}
     if head == "generated":
         return {**out, "type": _generated(rest, where, table, ctx)}
     if head == "threshold":
@@ -136,7 +142,7 @@ def _scd(c: E.Column, path: str, ours: str, ctx: Context, tables: Tables, metric
     return {"type": "scd", "tracks": metric, "tiers": list(scd.labels), "at": list(scd.thresholds)}
 
 
-def _fk(c: E.Column, target: str, where: str, ctx: Context, tables: Tables) -> str:
+def _fk(c: E.Column, target: str, where: str, ours: str, ctx: Context, tables: Tables) -> dict:
     table, _, column = target.partition(".")
     if not table or not column:
         raise ConfigError(where, f"write a foreign key as fk:<table>.<column>, got fk:{target}")
@@ -147,18 +153,33 @@ def _fk(c: E.Column, target: str, where: str, ctx: Context, tables: Tables) -> s
     if tables.key(table) != column:
         raise ConfigError(where, f"{table}'s key column is {tables.key(table)!r}, not {column!r}")
     weights = c.distribution.get("weights") if isinstance(c.distribution, dict) else None
+    there = where.removesuffix("source") + "distribution"
     if c.distribution not in (None, "uniform") and not (isinstance(c.distribution, dict) and set(c.distribution) <= {"weights"}):
-        raise ConfigError(where.removesuffix("source") + "distribution", "a foreign key's distribution is uniform or {weights: {key: weight}}")
-    if weights:
-        ctx.pending.refuse(where.removesuffix("source") + "distribution", "weighted_fk")
-    return f"ref.{table}"
+        raise ConfigError(there, "a foreign key's distribution is uniform or {weights: {key: weight}}")
+    if not weights:
+        return {"type": f"ref.{table}"}
+    if not isinstance(weights, dict):
+        raise ConfigError(join(there, "weights"), "write weights as {key: weight}, e.g. {r-001: 2.0, r-002: 1.0}")
+    ctx.trail.note(join(ours, "weights"), join(there, "weights"))
+    return {"type": f"ref.{table}", "weights": {_row_number(key, join(there, "weights")): w for key, w in weights.items()}}
 
 
-def _derived(field: str, where: str, per_period: bool, ctx: Context, entities: Entities) -> str:
+def _row_number(key: Any, where: str) -> int:
+    """Our key of a reference row the reference names ``<prefix>-<n>`` (or n)."""
+    digits = str(key).rpartition("-")[2]
+    if not digits.isdigit():
+        raise ConfigError(where, f"{key!r} is not a row key; write <prefix>-<n> (e.g. r-001) or the row's number")
+    return int(digits)
+
+
+def _derived(field: str, where: str, per_period: bool, tables: Tables, entities: Entities) -> str:
     if per_period:
-        if field in ("period_index", "entity_id"):
-            ctx.pending.refuse(where, "index_columns", field)
-            return "static.0"
+        if field == "period_index":
+            return "period_index"
+        if field == "entity_id" and tables.entity() is None:
+            raise ConfigError(where, "derived:entity_id carries the entity dimension's key: declare a per_entity dim")
+        if field == "entity_id":
+            return f"ref.{tables.entity()}"
         raise ConfigError(where, f"facts and events derive period_index or entity_id, not {field!r}")
     if field == "archetype":
         return "segment"
@@ -186,6 +207,5 @@ def _generated(provider: str, where: str, table: E.Table, ctx: Context) -> str:
     if provider == "date_key" and table.type in ("fact", "event"):
         return "ref.dim_date"
     if provider == "period_label" and table.type in ("fact", "event"):
-        ctx.pending.refuse(where, "index_columns", "period_label")
-        return "ref.dim_date"
+        return "period_label"
     raise ConfigError(where, f"unknown generated value {provider!r} for a {table.type} table")

@@ -43,10 +43,6 @@ PENDING: dict[str, tuple[int | None, str, str | None]] = {
     "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "faker": (15, "the Faker method {detail}", "use name, first_name, last_name, email, company, city or country, or remove the column"),
     "bridge_columns": (15, "a bridge column", None),
-    "weighted_fk": (15, "a weighted foreign key", None),
-    "trajectory_pool": (15, "a trajectory-picked pool", None),
-    "index_columns": (15, "an index column ({detail})", None),
-    "fact_key_column": (15, "a surrogate key column on a per-period fact", None),
     "random_bridges": (15, "a bridge with random link counts (trajectory_driven: false)", "set trajectory_driven to true or remove it"),
 }
 

@@ -87,12 +87,17 @@ CASES = [
     ("no parent key", lambda kw: kw["facts"][2]["columns"].pop(1), "facts.2.columns", "needs a ref.fct_orders column"),
     ("no row key", lambda kw: kw["facts"][1]["columns"].pop(0), "facts.1.columns", "exactly one id column"),
     (
-        "key on a period fact",
-        lambda kw: kw["facts"][0]["columns"].append({"row_id": "id"}),
-        "facts.0.columns.4.type",
-        "needs a variable (proportional) or child (parent) grain",
+        "two keys on a period fact",
+        lambda kw: kw["facts"][0]["columns"].extend([{"row_id": "id"}, {"other_id": "id"}]),
+        "facts.0.columns.5.type",
+        "at most one id column",
     ),
-    ("ref to a period fact", lambda kw: kw["facts"][1]["columns"].append({"cell": "ref.fct_company"}), "facts.1.columns.5.type", "has no row key"),
+    (
+        "ref to a period fact",
+        lambda kw: kw["facts"][1]["columns"].append({"cell": "ref.fct_company"}),
+        "facts.1.columns.5.type",
+        "keyed by date and entity",
+    ),
     ("share outside a child", lambda kw: kw["facts"][1]["columns"].append({"part": "share.total"}), "facts.1.columns.5.type", "not a child fact"),
     (
         "share of nothing",

@@ -227,17 +227,34 @@ def test_malformed_pending_blocks_are_errors_not_refusals(name, change, field, w
 BUILT_FILES = sorted((DATA / "built").glob("*/*.yaml"))
 
 
+def _built_columns(config: ps.Config) -> list[str]:
+    """The first fact's issue-15 columns: a key, a period index or label, a weighted or second entity
+    reference, a trajectory-picked pool."""
+    seen, found = set(), []
+    for c in config.facts[0].columns if config.facts else ():
+        again = c.kind == "ref" and c.target in seen
+        seen.add(getattr(c, "target", None))
+        if c.kind in ("id", "period_index", "period_label") or again or getattr(c, "weights", None) or getattr(c, "pick", "") == "trajectory":
+            found.append(c.name)
+    return found
+
+
 @pytest.mark.parametrize("path", BUILT_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in BUILT_FILES])
 def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates(path):
     config = ps.load_config(path)
     grained = [f for f in config.facts if f.grain != "entity_period"]
     ranged = any(s.ranges or s.baseline for s in config.segments)
     story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
-    assert grained or ranged or story or config.sources, path.name
+    built = _built_columns(config)
+    assert grained or ranged or story or config.sources or built, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
         assert all(len(tables[f.name]) > 0 for f in grained)
+        return
+    if built:  # issue 15: fact columns (their behaviour: tests/unit/columns/test_fact_columns.py)
+        fact = tables[config.facts[0].name]
+        assert all(fact[name].notna().all() and fact[name].nunique() > 1 for name in built)
         return
     entities = state.truth["truth_entities"].to_pandas()
     if any(s.arrival is not None for s in config.segments):

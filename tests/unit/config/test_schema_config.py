@@ -131,9 +131,11 @@ def test_column_not_allowed_in_the_table_says_what_it_accepts():
     assert "a fact table cannot hold 'flag'" in err.message and "metric" in err.message and "lag" in err.message
 
 
-def test_a_row_key_needs_a_variable_or_child_fact():
-    err = fails(with_column("facts", 0, {"fact_id": "id"}))
-    assert err.field == "facts.0.columns.3.type" and "needs a variable (proportional) or child (parent) grain" in err.message
+def test_a_per_period_fact_takes_at_most_one_surrogate_key():
+    kw = with_column("facts", 0, {"fact_id": "id"})
+    kw["facts"][0]["columns"].append({"row_id": "id"})
+    err = fails(kw)
+    assert err.field == "facts.0.columns.4.type" and "at most one id column" in err.message
 
 
 def test_duplicate_column_name():
