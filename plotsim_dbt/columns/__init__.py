@@ -6,7 +6,24 @@ from typing import Annotated, Any, Union
 
 from pydantic import BeforeValidator, Discriminator, Tag
 
-from . import codes, constants, date_columns, flag, geo, grains, keys, metrics, narrative, nested, position, realistic, scd, segments, timestamps  # noqa: F401, I001  (registration order)
+from . import (  # noqa: F401, I001  (registration order)
+    codes,
+    constants,
+    date_columns,
+    faker_methods,
+    flag,
+    geo,
+    grains,
+    keys,
+    metrics,
+    narrative,
+    nested,
+    position,
+    realistic,
+    scd,
+    segments,
+    timestamps,
+)
 from .base import KINDS, CheckContext, ColumnPlan, ColumnSpec, kind_of, split_type, type_words, words_for
 
 
