@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import inspect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -106,6 +107,18 @@ def _denial(method: str, column: str) -> str | None:
         hint = f"did you mean {', '.join('faker.' + m for m in close)}?" if close else "docs/schema.md lists the allowed methods"
         return f"column {column!r}: faker.{method} is not an allowed Faker method; {hint}"
     return None
+
+
+def _bad_arguments(method: str, args: dict[str, Any], column: str, err: TypeError) -> str:
+    """Why Faker refused the arguments: the unknown ones with their close matches, else Faker's words."""
+    accepted = [p for p in inspect.signature(getattr(_instance("en_US", "", ""), method)).parameters if p not in ("args", "kwargs")]
+    unknown = [k for k in args if k not in accepted]
+    takes = f"it takes {', '.join(accepted)}" if accepted else "it takes no arguments"
+    if not unknown:
+        return f"column {column!r}: faker.{method} refuses these arguments ({err}); {takes}"
+    close = difflib.get_close_matches(unknown[0], accepted, n=3, cutoff=0.4)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"column {column!r}: faker.{method} has no argument {unknown[0]!r}{hint}; {takes}"
 
 
 class _Extras:
@@ -215,7 +228,9 @@ class FakerColumn(ArgumentColumn):
                 raise ValueError(
                     f"{ctx.path}.type: column {self.name!r}: faker.{self.method} has no data for locale {locale}; pick another method or locale"
                 ) from None
-            except (TypeError, ValueError) as err:
+            except TypeError as err:
+                raise ValueError(f"{ctx.path}.args: {_bad_arguments(self.method, self.args, self.name, err)}") from None
+            except ValueError as err:
                 raise ValueError(f"{ctx.path}.args: column {self.name!r}: faker.{self.method} refuses these arguments ({err})") from None
             if type(value) is not expected:
                 raise ValueError(

@@ -122,7 +122,8 @@ def _column(column: Any, path: str, ours: str, ctx: Context) -> Any:
     word = c["type"]
     where = join(path, "type")
     if word.startswith("faker.") and "args" not in c:  # with args: written our way already
-        ctx.trail.note(join(ours, "args"), where, whole=True)
+        if ":" in word:  # faker.<method>:key:value: the args come from the type
+            ctx.trail.note(join(ours, "args"), where, whole=True)
         return {**c, **faker_column(word, where)}
     elif word in ("struct", "array") and {"nested_schema", "array_element_type", "array_length"} & set(c):
         nested = {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}
