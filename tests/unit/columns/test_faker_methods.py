@@ -7,16 +7,19 @@ import os
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
+import yaml
 from breadth_helpers import FALLERS, GROWERS, breadth_kwargs
 
 import plotsim_dbt as ps
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.columns import faker_methods
 from plotsim_dbt.columns.faker_methods import ARROW, DENIED, INDUSTRIES, METHODS, PINNED_DATES, YEARS, denied, trial
+from plotsim_dbt.config.load import dump_config
 
 ENTITIES = GROWERS + FALLERS
 PINNED = {"start_date": date(2020, 1, 1), "end_date": date(2022, 12, 31)}
@@ -198,3 +201,48 @@ def test_faker_columns_belong_to_dimensions_and_events_not_facts():
     with pytest.raises(ps.ConfigError) as info:
         ps.create(**kw)
     assert info.value.field.startswith("facts.0.columns.4")
+
+
+# ---------------------------------------------------------------- the reference's spelling
+
+ENGINE_FIXTURE = Path(__file__).parents[2] / "data" / "reference_dialect" / "built" / "engine" / "faker_method.yaml"
+
+
+def engine_config(tmp_path, *sources: str) -> ps.Config:
+    data = yaml.safe_load(ENGINE_FIXTURE.read_text(encoding="utf-8"))
+    data["tables"][0]["columns"][1:] = [{"name": f"c{i}", "dtype": "string", "source": s} for i, s in enumerate(sources)]
+    path = tmp_path / "faker.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return ps.load_config(path)
+
+
+def test_reference_arguments_become_dates_and_ints_and_the_seven_stay_vectorised(tmp_path):
+    config = engine_config(
+        tmp_path,
+        "generated:faker.pyint:min_value:3:max_value:4",
+        "generated:faker.date_between:start_date:2020-01-01:end_date:2020-01-31",
+        "generated:faker.name",
+        "generated:faker.email:domain:example.org",
+    )
+    columns = config.dimensions[0].columns[1:]
+    assert [c.type for c in columns] == ["faker.pyint", "faker.date_between", "name", "faker.email"]
+    assert columns[0].args == {"min_value": 3, "max_value": 4}
+    assert columns[1].args == {"start_date": date(2020, 1, 1), "end_date": date(2020, 1, 31)}
+    shop = generate_arrow(config)[0]["dim_shop"]
+    assert set(shop.column("c0").to_pylist()) <= {3, 4} and shop.schema.field("c1").type == pa.date32()
+
+
+def test_reference_argument_errors_name_the_source(tmp_path):
+    with pytest.raises(ps.ConfigError) as info:
+        engine_config(tmp_path, "generated:faker.pyint:min_value")
+    assert info.value.field == "tables.0.columns.1.source" and "faker.<method>:<key>:<value>" in info.value.message
+    with pytest.raises(ps.ConfigError) as info:
+        engine_config(tmp_path, "generated:faker.pyint:maxx:3")
+    assert info.value.field == "tables.0.columns.1.source" and "did you mean max_value" in info.value.message
+
+
+def test_a_dumped_config_with_faker_columns_reads_back_equal(tmp_path):
+    config = ps.create(**faker_kwargs({"founded": "faker.year"}, {"name": "since", "type": "faker.date_between", "args": PINNED}))
+    path = tmp_path / "config.yaml"
+    path.write_text(dump_config(config), encoding="utf-8")
+    assert ps.load_config(path) == config
