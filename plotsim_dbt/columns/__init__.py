@@ -10,6 +10,7 @@ from . import (  # noqa: F401, I001  (registration order)
     codes,
     constants,
     date_columns,
+    faker_methods,
     flag,
     geo,
     grains,

@@ -15,7 +15,8 @@ nothing). What it maps:
 - events: the flat ``trigger: proportional, driver, scale`` / ``trigger: threshold, metric,
   above|below, for|for_periods`` -> ``proportional: {...}`` / ``threshold: {...}``
 - bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing)
-- columns: ``faker.<kind>`` -> our realistic kinds, ``range`` + ``range: [a, b]`` -> ``min``/``max``
+- columns: ``faker.<method>[:k:v]*`` -> our realistic kinds (the seven without arguments), else
+  ``faker.<method>`` + args; ``range`` + ``range: [a, b]`` -> ``min``/``max``
 - metrics: beta ``{alpha, beta[, scale]}`` -> ``{concentration: alpha + beta}`` (``scale`` -> range
   [0, scale] when there is no range); ``decay_window``, ``decay_kernel`` and a metric's ``noise``
   are ours too (a ``decay_kernel`` without ``decay_window`` does nothing)

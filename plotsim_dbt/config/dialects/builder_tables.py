@@ -8,7 +8,7 @@ from typing import Any
 from ...columns import KINDS
 from ..errors import ConfigError
 from . import shapes
-from .common import REALISTIC, Context, declared, join, listed, translate_nested
+from .common import Context, declared, faker_column, join, listed, translate_nested
 from .dates import date_columns
 
 # Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
@@ -121,11 +121,10 @@ def _column(column: Any, path: str, ours: str, ctx: Context) -> Any:
         return column
     word = c["type"]
     where = join(path, "type")
-    if word.startswith("faker."):
-        kind = word.removeprefix("faker.")
-        if kind in REALISTIC:
-            return {**c, "type": kind}
-        ctx.pending.refuse(where, "faker", word)
+    if word.startswith("faker.") and "args" not in c:  # with args: written our way already
+        if ":" in word:  # faker.<method>:key:value: the args come from the type
+            ctx.trail.note(join(ours, "args"), where, whole=True)
+        return {**c, **faker_column(word, where)}
     elif word in ("struct", "array") and {"nested_schema", "array_element_type", "array_length"} & set(c):
         nested = {k: c[k] for k in ("nested_schema", "array_element_type", "array_length") if k in c}
         shapes.check(shapes.Nested, nested, path)

@@ -38,6 +38,18 @@ class Context:
     pending: Pending = field(default_factory=Pending)
 
 
+def faker_column(spec: str, where: str) -> dict:
+    """Our type (and args) for the reference's ``faker.<method>[:key:value]*``: the seven realistic
+    methods without arguments become our vectorised kinds, any other a ``faker.<method>`` column."""
+    method, *pairs = spec.removeprefix("faker.").split(":")
+    keys = pairs[0::2]
+    if len(pairs) % 2 or len(set(keys)) != len(keys):
+        raise ConfigError(where, f"write Faker arguments as faker.<method>:<key>:<value>, each key once, got {spec!r}")
+    if method in REALISTIC and not pairs:
+        return {"type": method}
+    return {"type": f"faker.{method}", **({"args": dict(zip(keys, pairs[1::2]))} if pairs else {})}
+
+
 def listed(value: Any) -> list:
     """A list the translation walks; anything else walks as empty and is left for the config model
     to refuse with its field (a number where a list belongs is the user's to fix, not a crash)."""

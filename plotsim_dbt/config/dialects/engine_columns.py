@@ -14,9 +14,9 @@ segment attributes);
 ``generated:period_label`` -> ``period_label``; ``derived:name`` and
 ``generated:entity_name`` -> ``entity_name``, ``derived:size`` -> ``static.<size>``;
 ``generated:timestamp`` -> ``timestamp``, ``generated:date_key`` -> ``ref.dim_date``;
-``generated:faker.<kind>`` -> our realistic kinds; ``generated:geo.<field>`` -> ``geo.<field>``; a ``threshold:...`` column of an event ->
-``flag`` (the event's rule is read from it, see engine_tables.py). ``pii_note`` becomes the
-column's description.
+``generated:faker.<method>[:k:v]*`` -> our realistic kinds (the seven without arguments), else
+``faker.<method>`` + args; ``generated:geo.<field>`` -> ``geo.<field>``; a ``threshold:...`` column of an event
+-> ``flag`` (the event's rule is read from it, see engine_tables.py). ``pii_note`` becomes the column's description.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import engine_shapes as E
 from . import shapes
-from .common import REALISTIC, Context, join, translate_nested
+from .common import Context, faker_column, join, translate_nested
 from .engine_entities import Entities
 
 
@@ -110,6 +110,9 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
         return {**out, "type": f"pool.{name}", **({"pick": mode} if mode else {})}
     if head == "derived":
         return {**out, "type": _derived(rest, where, per_period or table.type == "event", tables, entities)}
+    if head == "generated" and rest.startswith("faker."):
+        ctx.trail.note(join(ours, "args"), where, whole=True)
+        return {**out, **faker_column(rest, where)}
     if head == "generated":
         return {**out, "type": _generated(rest, where, table, ctx)}
     if head == "threshold":
@@ -192,12 +195,6 @@ def _derived(field: str, where: str, per_period: bool, tables: Tables, entities:
 
 
 def _generated(provider: str, where: str, table: E.Table, ctx: Context) -> str:
-    if provider.startswith("faker."):
-        method, *kwargs = provider.removeprefix("faker.").split(":")
-        if method in REALISTIC and not kwargs:
-            return method
-        ctx.pending.refuse(where, "faker", f"faker.{provider.removeprefix('faker.')}")
-        return "name"
     if provider.startswith("geo."):
         return provider
     if provider == "timestamp":

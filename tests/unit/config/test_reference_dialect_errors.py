@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import plotsim_dbt as ps
+from plotsim_dbt.columns.faker_methods import METHODS
 from plotsim_dbt.config.dialects.pending import ISSUES, PENDING
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect"
@@ -175,14 +176,16 @@ def test_every_pending_entry_has_a_fixture():
     assert {p.parent.name for p in PENDING_FILES} == {"builder", "engine"}
 
 
-def test_several_pending_features_come_as_one_line():
-    data = read(DATA / "pending" / "builder" / "faker_method.yaml")
-    data["dimensions"][0]["columns"].append({"name": "founded_on", "type": "faker.date_of_birth"})
-    data["segments"][1]["treatment"] = {"fraction": 0.5, "lift_log_odds": 0.4}
-    data["segments"][1]["arrival"] = {"kind": "uniform"}  # built: not among the refusals
-    data["segments"][1]["baseline"] = {"visits": "low"}  # nor is the baseline
-    err = refused(data)
-    assert err.field == "dimensions.0.columns.1.type" and "(and 1 more pending feature(s): dimensions.0.columns.2.type)" in err.message
+def test_several_pending_features_come_as_one_line(tmp_path):
+    data = read(DATA / "built" / "engine" / "faker_method.yaml")  # its faker.sentence column is built: not among the refusals
+    data["entities"][0]["overrides"] = {"inflection_month": 6}
+    data["entities"][1]["cross_dim_fks"] = {"region_id": "r-001"}
+    path = tmp_path / "two_pending.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ps.ConfigError) as info:
+        ps.load_config(path)
+    err = info.value
+    assert err.field == "entities.0.overrides" and "(and 1 more pending feature(s): entities.1.cross_dim_fks)" in err.message
 
 
 MALFORMED = [
@@ -246,7 +249,8 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     ranged = any(s.ranges or s.baseline for s in config.segments)
     story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
     built = _built_columns(config)
-    assert grained or ranged or story or config.sources or built, path.name
+    faked = {(d.name, c.name): c for d in config.dimensions for c in d.columns if c.kind == "faker"}
+    assert grained or ranged or story or config.sources or built or faked, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
@@ -255,6 +259,13 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     if built:  # issue 15: fact columns (their behaviour: tests/unit/columns/test_fact_columns.py)
         fact = tables[config.facts[0].name]
         assert all(fact[name].notna().all() and fact[name].nunique() > 1 for name in built)
+        return
+    if faked:  # issue 15: a Faker method fills its column with its kind of value, honouring its arguments
+        for (table, name), column in faked.items():
+            values = tables[table][name]
+            assert values.map(type).eq(METHODS[column.method]).all() and values.nunique() > 1
+            if "domain" in column.args:
+                assert values.str.endswith("@" + column.args["domain"]).all()
         return
     entities = state.truth["truth_entities"].to_pandas()
     if any(s.arrival is not None for s in config.segments):
