@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 from dbt_helpers import ROOT, compiled, dbt, results
-from test_postgres import CLEAN, PROFILE, SCHEMA, cluster, query, sql  # noqa: F401 (cluster is a fixture)
+from test_postgres import CLEAN, PROFILE, SCHEMA, _as, cluster, query, sql  # noqa: F401 (cluster is a fixture)
 
+from plotsim_dbt import load_config
+from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.cli.main import main
+from plotsim_dbt.dbt.wide import wide_model_sql
+from plotsim_dbt.denormalize import wide_tables
+from plotsim_dbt.plan.resolve import resolve_plan
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +95,12 @@ def project(cluster, tmp_path_factory):  # noqa: F811 (the imported fixture)
     (folder / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n")
     sources = folder / "models" / "plotsim" / "_plotsim__sources.yml"
     assert main(["load", str(CONFIG), "--profile", "pg_consumer", "--profiles-dir", str(folder), "--sources", str(sources), "-q"]) == 0
-    for path, text in FILES.items():
+    # the scaffold's wide model of fct_company (output.denormalized), reading the loaded tables as sources
+    plan = resolve_plan(load_config(CONFIG))
+    wide = wide_model_sql(plan, plan.tables["fct_company"])
+    for table in ("fct_company", "dim_company", "dim_date"):
+        wide = wide.replace(f"ref('{table}')", f"source('{SCHEMA}', '{table}')")
+    for path, text in {**FILES, "models/fct_company_wide.sql": wide}.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text)
     work, database = folder / "work", folder / "unused.duckdb"
@@ -112,6 +122,15 @@ def test_the_build_runs_every_test_green(project):
         assert any(generic in k for k in tests), generic
     done = dbt(["test", "--select", "test_name:snapshot_matches_truth", *LAST_BATCH], folder, work, folder / "unused.duckdb")
     assert set(results(work).values()) == {"pass"}, done.stdout[-3000:]
+
+
+def test_the_wide_model_equals_the_python_wide_table_on_postgres(cluster, project):  # noqa: F811 (the imported fixture)
+    config = load_config(CONFIG)
+    tables, _ = generate_arrow(config)
+    python = wide_tables(resolve_plan(config), tables)["fct_company_wide"]
+    model = _as(query(cluster.url, f"select * from {TARGET}.fct_company_wide"), python.schema)
+    assert model.column_names == python.column_names and model.num_rows == python.num_rows > 0
+    assert sorted(zip(*(c.to_pylist() for c in model.columns))) == sorted(zip(*(c.to_pylist() for c in python.columns)))
 
 
 class Fault:
