@@ -69,6 +69,8 @@ def test_the_wide_model_equals_the_python_wide_table(built, tmp_path):
     assert model.column_names == python.column_names
     assert model.num_rows == python.num_rows > 0
     assert rows(model.cast(python.schema)) == rows(python)
-    # some rows carry a level other than the account's current one: the join is as of the row's date
-    level = python.column_names.index("dim_account__level")
-    assert len({r[level] for r in rows(python)}) == 3
+    # accounts change level within the window, so a join to the current version would differ
+    levels: dict[int, set[str]] = {}
+    for account, level in zip(python["account_id"].to_pylist(), python["dim_account__level"].to_pylist()):
+        levels.setdefault(account, set()).add(level)
+    assert any(len(seen) > 1 for seen in levels.values())
