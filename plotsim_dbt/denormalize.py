@@ -9,6 +9,7 @@ with it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -23,13 +24,29 @@ VALIDITY = ("valid_from", "valid_to", "is_current")
 ROW = "__plotsim_row"
 
 
-def _joins(plan: Plan, fact: TablePlan) -> dict[str, tuple[str, str]]:
-    """Referenced dimension -> (fact column, dimension column) to join on; the version key wins."""
+@dataclass(frozen=True)
+class WideJoin:
+    """One referenced dimension of a wide table: joined on ``fact.fact_column = dimension.key``
+    (the version key for the SCD2 dimension), its ``columns`` shown as ``<dimension>__<column>``."""
+
+    dimension: str
+    fact_column: str
+    key: str
+    columns: tuple[str, ...]
+
+
+def wide_joins(plan: Plan, fact: TablePlan) -> list[WideJoin]:
+    """The dimensions ``<fact>_wide`` joins, in column order; the version key wins over the natural key."""
     joins: dict[str, tuple[str, str]] = {}
     for column, parent, key in fact.foreign_keys:
         if plan.tables[parent].role != "fact" and (parent not in joins or key == VERSION_KEY):
             joins[parent] = (column, key)
-    return joins
+    out = []
+    for parent, (column, key) in joins.items():
+        keys = {k for _, p, k in fact.foreign_keys if p == parent}  # already in the fact
+        shown = tuple(c.name for c in plan.tables[parent].columns if c.name not in keys and c.name not in VALIDITY)
+        out.append(WideJoin(parent, column, key, shown))
+    return out
 
 
 def wide_tables(plan: Plan, tables: Mapping[str, pa.RecordBatch | pa.Table]) -> dict[str, pa.Table]:
@@ -43,13 +60,11 @@ def wide_tables(plan: Plan, tables: Mapping[str, pa.RecordBatch | pa.Table]) -> 
             rows = pa.table(tables[fact.name])
             con.register("fact", rows.append_column(ROW, pa.array(np.arange(rows.num_rows))))
             picks, joins = [], []
-            for i, (parent, (column, key)) in enumerate(_joins(plan, fact).items()):
+            for i, join in enumerate(wide_joins(plan, fact)):
                 alias = f"d{i}"
-                con.register(alias, tables[parent])
-                keys = {k for _, p, k in fact.foreign_keys if p == parent}  # already in the fact
-                shown = [c.name for c in plan.tables[parent].columns if c.name not in keys and c.name not in VALIDITY]
-                picks += [f"{alias}.{ident(c)} as {ident(f'{parent}__{c}')}" for c in shown]
-                joins.append(f"left join {alias} on fact.{ident(column)} = {alias}.{ident(key)}")
+                con.register(alias, tables[join.dimension])
+                picks += [f"{alias}.{ident(c)} as {ident(f'{join.dimension}__{c}')}" for c in join.columns]
+                joins.append(f"left join {alias} on fact.{ident(join.fact_column)} = {alias}.{ident(join.key)}")
             columns = ", ".join([f"fact.{ident(c)}" for c in rows.column_names] + picks)
             out[fact.name + SUFFIX] = con.sql(f"select {columns} from fact {' '.join(joins)} order by fact.{ident(ROW)}").to_arrow_table()
     return out
