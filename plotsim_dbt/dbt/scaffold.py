@@ -101,7 +101,7 @@ def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
 def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Relation) -> dict:
     """Description and tests of one column, from its plan's constraints."""
     tests: list = []
-    if table.primary_key == (column.name,) or isinstance(column, IdPlan):  # an id beside a composite key is unique too
+    if table.primary_key == (column.name,) or (isinstance(column, IdPlan) and isinstance(table, FactTable)):  # a surrogate key beside (date, entity)
         tests += ["unique", "not_null"]
     elif column.not_null:
         tests.append("not_null")

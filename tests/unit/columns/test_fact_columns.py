@@ -150,3 +150,14 @@ def test_a_reference_weight_key_that_names_no_row_is_refused_at_the_users_field(
     with pytest.raises(ps.ConfigError) as info:
         ps.create(**data)
     assert info.value.field == "tables.1.columns.3.distribution.weights" and "key 9 is not a row of dim_region" in info.value.message
+
+
+def test_the_natural_key_of_an_scd2_dimension_is_not_scaffolded_unique(tmp_path):
+    """An SCD2 dimension repeats its entity's id on every version: only its dim_row_id is unique."""
+    config = ps.load_template("saas")
+    scaffold(config, "saas", tmp_path)
+    models = yaml.safe_load((tmp_path / PROPERTIES_FILE).read_text())["models"]
+    scd = next(m for m in models if any(c["name"] == "dim_row_id" for c in m["columns"]))
+    columns = {c["name"]: [t for t in c.get("data_tests", []) if isinstance(t, str)] for c in scd["columns"]}
+    natural = next(name for name in columns if name.endswith("_id") and name != "dim_row_id")
+    assert "unique" in columns["dim_row_id"] and "unique" not in columns[natural] and "not_null" in columns[natural], columns
