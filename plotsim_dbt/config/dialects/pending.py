@@ -40,14 +40,11 @@ PENDING: dict[str, tuple[int | None, str, str | None]] = {
     "cross_dim_fks": (None, "a pinned foreign key (cross_dim_fks)", "foreign keys follow the entity's trajectory; remove cross_dim_fks"),
     "entity_variation": (None, "per-entity variation inside an archetype ({detail})", "give every entity of the archetype the same value"),
     "entity_sizes": (None, "per-entity sizes (a variable dimension multiplies by size: {detail})", "give every entity the same size"),
-    "per_period_dim": (15, "a per-period dimension other than dim_date", None),
     "faker": (15, "the Faker method {detail}", "use name, first_name, last_name, email, company, city or country, or remove the column"),
-    "bridge_columns": (15, "a bridge column", None),
     "weighted_fk": (15, "a weighted foreign key", None),
     "trajectory_pool": (15, "a trajectory-picked pool", None),
     "index_columns": (15, "an index column ({detail})", None),
     "fact_key_column": (15, "a surrogate key column on a per-period fact", None),
-    "random_bridges": (15, "a bridge with random link counts (trajectory_driven: false)", "set trajectory_driven to true or remove it"),
 }
 
 

@@ -233,9 +233,15 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     grained = [f for f in config.facts if f.grain != "entity_period"]
     ranged = any(s.ranges or s.baseline for s in config.segments)
     story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
-    assert grained or ranged or story or config.sources, path.name
+    bridged = [b for b in config.bridges if b.columns or b.links == "uniform"]
+    periodic = [d for d in config.dimensions if d.grain == "period"]
+    assert grained or ranged or story or config.sources or bridged or periodic, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
+    if bridged or periodic:  # issue 15: the bridge has its declared columns and links; a period dimension one row per period
+        assert all(len(tables[b.name]) > 0 and [c.name for c in b.columns] == list(tables[b.name].columns[2:]) for b in bridged)
+        assert all(tables[d.name].iloc[:, 0].tolist() == list(range(1, config.window.periods + 1)) for d in periodic)
+        return
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
         assert all(len(tables[f.name]) > 0 for f in grained)
         return
