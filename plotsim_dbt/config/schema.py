@@ -338,6 +338,12 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             )
         if bridge.driver is not None and bridge.driver not in metrics:
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
+        keys = {key_column(entity), key_column(right)}
+        for c, column in enumerate(bridge.columns):
+            taken = next((k for k in keys if k.lower() == column.name.lower()), None)
+            if taken is not None:
+                raise ValueError(f"bridges.{b}.columns.{c}.name: {column.name!r} collides with {taken!r}, a key column of the bridge "
+                                 "(SQL names ignore case); rename yours")
 
 
 def check_date_columns(columns: list) -> None:
