@@ -43,8 +43,10 @@ def link_counts(block: Block, table: BridgeTable) -> np.ndarray:
     """[entities] how many links each entity holds."""
     if not table.uniform:
         return np.rint(table.low + (table.high - table.low) * link_level(block, table)).astype(np.int64)
-    parts = [stream(block.plan.seed, Purpose.BRIDGES, key_block, name_key(table.name, "links")).integers(table.low, table.high + 1, last - first)
-             for key_block, first, last in key_blocks(block.start, block.stop)]
+    parts = [
+        stream(block.plan.seed, Purpose.BRIDGES, key_block, name_key(table.name, "links")).integers(table.low, table.high + 1, last - first)
+        for key_block, first, last in key_blocks(block.start, block.stop)
+    ]
     return np.concatenate(parts).astype(np.int64)
 
 

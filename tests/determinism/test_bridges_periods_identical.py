@@ -20,16 +20,40 @@ def test_bridges_and_period_dimensions_do_not_depend_on_block_size_or_workers(tm
         dimensions=[
             {"name": "dim_region", "grain": "reference", "count": 8, "columns": [{"region_id": "id"}, {"region": "city"}]},
             {"name": "dim_shop", "columns": [{"shop_id": "id"}]},
-            {"name": "dim_week", "grain": "period",
-             "columns": [{"week_id": "id"}, {"promo": "static.a,b,c"}, {"budget": "range", "min": 0.5, "max": 2}, {"manager": "name"}]},
+            {
+                "name": "dim_week",
+                "grain": "period",
+                "columns": [{"week_id": "id"}, {"promo": "static.a,b,c"}, {"budget": "range", "min": 0.5, "max": 2}, {"manager": "name"}],
+            },
         ],
-        facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"week_id": "ref.dim_week"},
-                                                {"visits": "metric.visits"}, {"orders": "metric.orders"}]}],
+        facts=[
+            {
+                "name": "fct_shop",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"shop_id": "ref.dim_shop"},
+                    {"week_id": "ref.dim_week"},
+                    {"visits": "metric.visits"},
+                    {"orders": "metric.orders"},
+                ],
+            }
+        ],
         bridges=[
-            {"name": "bridge_story", "left": "dim_shop", "right": "dim_region", "cardinality": [0, 5],
-             "columns": [{"avg_orders": "metric.orders"}, {"contact": "name"}, {"share": "range", "min": 0, "max": 1.0001}]},
-            {"name": "bridge_random", "left": "dim_shop", "right": "dim_region", "cardinality": [1, 8], "links": "uniform",
-             "columns": [{"kind": "static.x,y"}, {"partner": "company"}]},
+            {
+                "name": "bridge_story",
+                "left": "dim_shop",
+                "right": "dim_region",
+                "cardinality": [0, 5],
+                "columns": [{"avg_orders": "metric.orders"}, {"contact": "name"}, {"share": "range", "min": 0, "max": 1.0001}],
+            },
+            {
+                "name": "bridge_random",
+                "left": "dim_shop",
+                "right": "dim_region",
+                "cardinality": [1, 8],
+                "links": "uniform",
+                "columns": [{"kind": "static.x,y"}, {"partner": "company"}],
+            },
         ],
     )
     digests = {}

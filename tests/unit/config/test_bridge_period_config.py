@@ -26,8 +26,9 @@ def base() -> dict:
             {"name": "dim_plan", "grain": "reference", "count": 3, "columns": [{"plan_id": "id"}, {"plan_name": "static.a,b,c"}]},
             {"name": "dim_account", "columns": [{"account_id": "id"}, {"plan_id": "ref.dim_plan"}, {"tier": "static.x"}]},
         ],
-        facts=[{"name": "fct_usage", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"},
-                                                 {"engagement": "metric.engagement"}]}],
+        facts=[
+            {"name": "fct_usage", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"engagement": "metric.engagement"}]}
+        ],
         bridges=[{"name": "bridge_account_plan", "left": "dim_account", "right": "dim_plan", "cardinality": [0, 2]}],
     )
 
@@ -53,7 +54,8 @@ def bridge(**changes) -> dict:
 def test_a_period_dimension_and_bridge_columns_are_accepted():
     kw = with_week()
     kw["facts"][0]["columns"].append({"week_id": "ref.dim_week"})
-    kw["bridges"][0].update(links="uniform", columns=[{"avg_mrr": "metric.mrr"}, {"w": "static.1"}, {"who": "name"}, {"r": "range", "min": 0, "max": 1}])
+    columns = [{"avg_mrr": "metric.mrr"}, {"w": "static.1"}, {"who": "name"}, {"r": "range", "min": 0, "max": 1}]
+    kw["bridges"][0].update(links="uniform", columns=columns)
     config = ps.create(**kw)
     assert config.dimensions[-1].grain == "period" and config.bridges[0].links == "uniform" and len(config.bridges[0].columns) == 4
 
@@ -95,12 +97,15 @@ def test_bridge_links_is_trajectory_or_uniform():
     assert err.field == "bridges.0.links" and "'trajectory' or 'uniform'" in err.message
 
 
-@pytest.mark.parametrize("column, words", [
-    ({"seen_at": "timestamp"}, "a bridge table cannot hold 'timestamp'"),
-    ({"plan_id": "ref.dim_plan"}, "a bridge table cannot hold 'ref.dim_plan'"),
-    ({"mrr_prev": "lag.mrr:periods:1"}, "a bridge table cannot hold 'lag.mrr:periods:1'"),
-    ({"avg": "metric.nope"}, "'nope' is not a declared metric"),
-])
+@pytest.mark.parametrize(
+    "column, words",
+    [
+        ({"seen_at": "timestamp"}, "a bridge table cannot hold 'timestamp'"),
+        ({"plan_id": "ref.dim_plan"}, "a bridge table cannot hold 'ref.dim_plan'"),
+        ({"mrr_prev": "lag.mrr:periods:1"}, "a bridge table cannot hold 'lag.mrr:periods:1'"),
+        ({"avg": "metric.nope"}, "'nope' is not a declared metric"),
+    ],
+)
 def test_bridge_columns_take_metric_static_range_or_realistic_kinds(column, words):
     err = fails(bridge(columns=[column]))
     assert err.field == "bridges.0.columns.0.type" and words in err.message

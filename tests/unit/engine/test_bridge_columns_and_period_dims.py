@@ -28,16 +28,44 @@ def config(count: int = 40, links: str = "trajectory", low: int = 1, high: int =
             {
                 "name": "dim_week",
                 "grain": "period",
-                "columns": [{"week_id": "id"}, {"date_key": "ref.dim_date"}, {"promo": "static.spring,summer,autumn,winter,holiday"},
-                            {"budget": "range", "min": 1, "max": 9}, {"manager": "name"}],
+                "columns": [
+                    {"week_id": "id"},
+                    {"date_key": "ref.dim_date"},
+                    {"promo": "static.spring,summer,autumn,winter,holiday"},
+                    {"budget": "range", "min": 1, "max": 9},
+                    {"manager": "name"},
+                ],
             },
         ],
-        facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"week_id": "ref.dim_week"},
-                                                {"visits": "metric.visits"}, {"orders": "metric.orders"}]}],
-        events=[{"name": "evt_visit", "proportional": {"driver": "visits", "scale": 3},
-                 "columns": [{"visit_id": "id"}, {"shop_id": "ref.dim_shop"}, {"date_key": "ref.dim_date"}, {"week_id": "ref.dim_week"}]}],
-        bridges=[{"name": "bridge_shop_region", "left": "dim_shop", "right": "dim_region", "cardinality": [low, high], "links": links,
-                  "columns": columns if bridge_columns is None else bridge_columns}],
+        facts=[
+            {
+                "name": "fct_shop",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"shop_id": "ref.dim_shop"},
+                    {"week_id": "ref.dim_week"},
+                    {"visits": "metric.visits"},
+                    {"orders": "metric.orders"},
+                ],
+            }
+        ],
+        events=[
+            {
+                "name": "evt_visit",
+                "proportional": {"driver": "visits", "scale": 3},
+                "columns": [{"visit_id": "id"}, {"shop_id": "ref.dim_shop"}, {"date_key": "ref.dim_date"}, {"week_id": "ref.dim_week"}],
+            }
+        ],
+        bridges=[
+            {
+                "name": "bridge_shop_region",
+                "left": "dim_shop",
+                "right": "dim_region",
+                "cardinality": [low, high],
+                "links": links,
+                "columns": columns if bridge_columns is None else bridge_columns,
+            }
+        ],
     )
 
 
