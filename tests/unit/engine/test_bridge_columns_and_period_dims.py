@@ -148,3 +148,14 @@ def test_dbt_describes_and_tests_the_new_columns_and_the_period_dimension(genera
     bridge = {c["name"]: c for c in models["bridge_shop_region"]["columns"]}
     assert "mean realised visits" in bridge["avg_visits"]["description"]
     assert "Person name" in bridge["contact"]["description"]
+
+
+def test_info_counts_a_period_dimensions_rows(generated, tmp_path, capsys):
+    from plotsim_dbt.cli.main import main
+
+    cfg, _, _ = generated
+    path = tmp_path / "shops.yaml"
+    path.write_text(ps.dump_config(cfg), encoding="utf-8")  # also: the new fields survive a dump and reload
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"dim_week ({PERIODS} rows)" in out and "bridge_shop_region (1-4 links per entity)" in out
