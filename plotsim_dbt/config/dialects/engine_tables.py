@@ -25,9 +25,9 @@ from typing import Any
 from ..errors import ConfigError
 from . import engine_shapes as E
 from . import shapes
-from .common import REALISTIC, Context, join
+from .common import Context, join
 from .dates import date_columns
-from .engine_columns import Tables, translate_column
+from .engine_columns import Tables, _generated, translate_column
 from .engine_entities import Entities
 
 GRAINS = {
@@ -213,8 +213,5 @@ def _bridge_column(data: dict, path: str, ours: str, ctx: Context) -> dict:
     if head in ("metric", "static") and rest:
         return {**out, "type": f"{head}.{rest}"}
     if c.source.startswith("generated:faker."):
-        method = rest.removeprefix("faker.")
-        if method not in REALISTIC:
-            ctx.pending.refuse(where, "faker", f"faker.{method}")
-        return {**out, "type": method if method in REALISTIC else "name"}
+        return {**out, "type": _generated(rest, where, None, ctx)}  # a faker method maps as on a table (no table needed)
     raise ConfigError(where, f"a bridge column's source is metric:<metric>, static:<value> or generated:faker.<method>, got {c.source!r}")

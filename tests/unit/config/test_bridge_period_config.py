@@ -124,3 +124,23 @@ def test_the_engine_dialects_bridge_metric_needs_a_bridge_source(tmp_path):
     with pytest.raises(ps.ConfigError) as info:
         ps.load_config(path)
     assert info.value.field == "bridges.0.metrics.0.source" and "metric:<metric>, static:<value> or generated:faker" in info.value.message
+
+
+def test_the_engine_dialects_bridge_metrics_map_faker_and_static_sources(tmp_path):
+    data = yaml.safe_load((BUILT / "engine" / "bridge_metrics.yaml").read_text(encoding="utf-8"))
+    data["bridges"][0]["metrics"] += [
+        {"name": "contact", "dtype": "string", "source": "generated:faker.name"},
+        {"name": "weight", "dtype": "float", "source": "static:1.5"},
+    ]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert [(c.name, c.type) for c in ps.load_config(path).bridges[0].columns] == [
+        ("visits", "metric.visits"),
+        ("contact", "name"),
+        ("weight", "static.1.5"),
+    ]
+    data["bridges"][0]["metrics"][1]["source"] = "generated:faker.sentence"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ps.ConfigError) as info:
+        ps.load_config(path)
+    assert info.value.field == "bridges.0.metrics.1.source" and "is not built yet" in info.value.message
