@@ -34,6 +34,8 @@ def config(count: int = 40, links: str = "trajectory", low: int = 1, high: int =
                     {"promo": "static.spring,summer,autumn,winter,holiday"},
                     {"budget": "range", "min": 1, "max": 9},
                     {"manager": "name"},
+                    {"venue": "geo.city"},
+                    {"venue_country": "geo.country"},
                 ],
             },
         ],
@@ -126,6 +128,7 @@ def test_a_period_dimension_has_one_row_per_period(generated):
     assert week["promo"].tolist() == (["spring", "summer", "autumn", "winter", "holiday"] * 3)[:PERIODS]  # a static list cycles
     assert week["budget"].between(1, 9).all() and week["budget"].nunique() > 1
     assert week["manager"].str.len().gt(3).all() and week["manager"].nunique() > 1
+    assert week["venue"].nunique() > 1 and (week["venue_country"] == "United States").all()  # one place of the locale per row
 
 
 @pytest.mark.parametrize("table", ["fct_shop", "evt_visit"])
