@@ -22,7 +22,7 @@ from ..config import Config, ConfigError, create_from_yaml
 from ..inspect import trace_metric_cell
 from ..plan.grains import GrainFactTable
 from ..plan.resolve import resolve_plan
-from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, ReferenceTable, SubEntityTable
+from ..plan.tables import DateTable, EntityTable, EventTable, FactTable, PeriodTable, ReferenceTable, SubEntityTable
 from ..sinks import FORMATS
 from ..templates import config_source, list_templates, template_text
 from .progress import ProgressBar
@@ -103,7 +103,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _rows(table, entities: int, periods: int) -> str:
     """How many rows a table will have, as far as the plan knows."""
-    if isinstance(table, DateTable):
+    if isinstance(table, (DateTable, PeriodTable)):
         return f"{periods} rows"
     if isinstance(table, ReferenceTable):
         return f"{table.rows:,} rows"

@@ -22,7 +22,7 @@ from ..config.base import Frozen, Identifier
 if TYPE_CHECKING:
     from ..engine.context import Block, Rows
 
-ROLES = ("entity", "reference", "sub_entity", "fact", "event")
+ROLES = ("entity", "reference", "sub_entity", "period", "fact", "event", "bridge")
 
 
 @dataclass(frozen=True)

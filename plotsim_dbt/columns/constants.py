@@ -1,5 +1,5 @@
 """Columns that do not depend on the trajectory: ``static.<v>`` (a constant, or a comma list that
-reference rows cycle through and other rows pick from) and ``range`` (uniform in [min, max])."""
+reference and period rows cycle through and other rows pick from) and ``range`` (uniform in [min, max])."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class StaticPlan(ColumnPlan):
     options: pa.Array = None
 
     def values(self, block, rows) -> pa.Array:
-        if rows.role == "reference":
+        if rows.role in ("reference", "period"):  # a lookup's rows cycle through the list
             return self.options.take(pa.array(np.arange(len(rows)) % len(self.options)))
         if len(self.options) == 1:
             return pa.repeat(self.options[0], len(rows)) if len(rows) else pa.array([], self.type)
@@ -55,7 +55,7 @@ class StaticPlan(ColumnPlan):
 class StaticColumn(ArgumentColumn):
     value: str
     words = ("static",)
-    roles = frozenset({"entity", "reference", "sub_entity", "fact", "event"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period", "fact", "event", "bridge"})
     argument_hint = "<value>"
     argument_field = "value"
     example = "pro (or a list: static.free,pro)"
@@ -88,7 +88,7 @@ class RangeColumn(ColumnSpec):
     min: float = Field(description="range: lower bound (integers give an integer column).")
     max: float = Field(description="range: upper bound, inclusive for integers.")
     words = ("range",)
-    roles = frozenset({"entity", "reference", "sub_entity", "fact", "event"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period", "fact", "event", "bridge"})
 
     @model_validator(mode="before")
     @classmethod

@@ -62,7 +62,7 @@ class GeoPlan(ColumnPlan):
 
     def values(self, block, rows) -> pa.Array:
         # Keyed by "geo" alone for entity-owned rows, so every geo column and table shows the entity's one place.
-        if rows.role in ("reference", "sub_entity"):
+        if rows.role in ("reference", "sub_entity", "period"):
             u = block.uniforms(rows, ("geo", rows.table))[:, 0]
         else:
             u = block.uniforms(rows.one_per_entity(), ("geo",))[:, 0][rows.local]
@@ -79,7 +79,7 @@ class GeoPlan(ColumnPlan):
 class GeoColumn(ArgumentColumn):
     field: str
     words = ("geo",)
-    roles = frozenset({"entity", "reference", "sub_entity"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period"})
     argument_hint = "<field>"
     argument_field = "field"
     example = "city"

@@ -23,7 +23,7 @@ class IdPlan(ColumnPlan):
 class IdColumn(ColumnSpec):
     words = ("id",)
     # On a per-entity-per-period fact (keyed by date and entity) it is a surrogate key beside that key.
-    roles = frozenset({"entity", "reference", "sub_entity", "fact", "event"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period", "fact", "event"})
 
     def resolve(self, ctx: Any) -> IdPlan:
         return IdPlan(self.name, pa.int64(), self.description or "Primary key.", not_null=True)  # numbered by its table
@@ -58,6 +58,14 @@ class SubEntityRefPlan(ColumnPlan):
 
 
 @dataclass(frozen=True)
+class PeriodRefPlan(ColumnPlan):
+    """The period dimension's row of the row's own period (its ids are 1..periods)."""
+
+    def values(self, block, rows) -> pa.Array:
+        return pa.array(rows.period + 1, pa.int64())
+
+
+@dataclass(frozen=True)
 class ReferenceRefPlan(ColumnPlan):
     """A row of a reference dimension: uniform, or by inverse CDF over its keys' weights."""
 
@@ -80,7 +88,7 @@ class RefColumn(ArgumentColumn):
         None, description="ref to a reference dimension: {key: weight}, the share of rows pointing at each key (unlisted keys: 0)."
     )
     words = ("ref",)
-    roles = frozenset({"entity", "sub_entity", "fact", "event"})
+    roles = frozenset({"entity", "sub_entity", "period", "fact", "event"})
     argument_hint = "<table>"
     argument_field = "target"
     example = "dim_plan"
@@ -101,6 +109,8 @@ class RefColumn(ArgumentColumn):
             raise ValueError(f"{ctx.path}.type: a dimension may reference only reference dimensions (and a sub_entity its entity)")
         if dimension_role and target == "dim_date":
             raise ValueError(f"{ctx.path}.type: dimensions do not reference dim_date; use a timestamp column")
+        if ctx.role == "period" and target != "dim_date":
+            raise ValueError(f"{ctx.path}.type: a period dimension references only dim_date (its period's date_key), not {target!r}")
         if self.weights is not None:
             self._check_weights(ctx)
 
@@ -128,6 +138,9 @@ class RefColumn(ArgumentColumn):
         fk = (self.target, key)
         if parent.grain == "entity":
             return EntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True)
+        if parent.grain == "period":
+            return PeriodRefPlan(self.name, pa.int64(), self.description or f"Foreign key to {self.target}.{key}: the row of the row's own period.",
+                                 fk, not_null=True)
         if parent.grain == "sub_entity":
             return SubEntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, table=self.target, count=parent.count)
         return ReferenceRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, count=parent.rows, cdf=self._cdf(parent.rows))

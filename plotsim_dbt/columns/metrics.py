@@ -1,5 +1,6 @@
-"""Metric columns: ``metric.<name>`` (the cell of the row's entity and period) and
-``lag.<name>:periods:<n>`` (the cell n periods earlier, NULL where the window does not reach)."""
+"""Metric columns: ``metric.<name>`` (the cell of the row's entity and period; on a bridge, the
+entity's mean) and ``lag.<name>:periods:<n>`` (the cell n periods earlier, NULL where the window
+does not reach)."""
 
 from __future__ import annotations
 
@@ -63,23 +64,41 @@ def _known_metric(ctx: CheckContext, metric: str) -> None:
         raise ValueError(f"{ctx.path}.type: {metric!r} is not a declared metric")
 
 
+@dataclass(frozen=True)
+class MeanMetricPlan(ColumnPlan):
+    """A bridge row's metric: its entity's mean realised value over the periods it was observed
+    (NULL when it has none), the same on each of the entity's links."""
+
+    index: int = 0
+
+    def values(self, block, rows) -> pa.Array:
+        from ..engine.bridges import mean_value  # the engine imports the column kinds
+
+        mean = mean_value(block, self.index)[rows.local]
+        missing = np.isnan(mean)
+        return pa.array(np.where(missing, 0.0, mean), pa.float64(), mask=missing if missing.any() else None)
+
+
 @register
 class MetricColumn(ArgumentColumn):
     metric: str
     words = ("metric",)
-    roles = frozenset({"fact", "event"})
+    roles = frozenset({"fact", "event", "bridge"})
     argument_hint = "<name>"
     argument_field = "metric"
     example = "mrr"
 
     def check(self, ctx: CheckContext) -> None:
         _known_metric(ctx, self.metric)
-        if self.name != self.metric:
+        if self.name != self.metric and ctx.role != "bridge":  # a bridge's mean is not the metric's cells: any name
             # One name per metric everywhere: features, truth tables and dbt tests find it by name.
             raise ValueError(f"{ctx.path}.name: name the column after its metric ({self.metric}), not {self.name!r}")
 
-    def resolve(self, ctx: Any) -> MetricColumnPlan:
+    def resolve(self, ctx: Any) -> MetricColumnPlan | MeanMetricPlan:
         metric = ctx.metric(self.metric)
+        if ctx.role == "bridge":
+            text = self.description or f"The {ctx.config.unit}'s mean realised {self.metric} over the periods it was observed."
+            return MeanMetricPlan(self.name, pa.float64(), text, index=metric.index)
         return MetricColumnPlan(self.name, metric_type(metric), self.description or ctx.metric_description(self.metric), metric=self.metric,
                           index=metric.index, integer=metric.integer)
 

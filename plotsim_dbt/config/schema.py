@@ -29,10 +29,11 @@ OPEN_END_DATE = dt.date(9999, 12, 31)
 
 class Dimension(Frozen):
     name: Identifier
-    grain: Literal["entity", "reference", "sub_entity"] = Field(
+    grain: Literal["entity", "reference", "sub_entity", "period"] = Field(
         "entity",
         description="entity: one row per entity (or per SCD2 version); reference: a lookup of `count` rows; "
-        "sub_entity: `count` rows per entity.",
+        "sub_entity: `count` rows per entity; period: one row per period (ids 1..periods), which a fact's or "
+        "event's ref.<dim> points at by the row's own period.",
     )
     count: int | None = Field(None, ge=1, description="Rows of a reference dimension, or rows per entity of a sub_entity one.")
     open_end: Literal["null", "9999-12-31"] = Field(
@@ -159,13 +160,20 @@ class Bridge(Frozen):
     right: str = Field(description="A reference dimension.")
     cardinality: tuple[int, int] = Field(description="[min, max] links per entity.")
     driver: str | None = Field(None, description="Metric whose level sets how many links an entity holds; default the trajectory.")
+    links: Literal["trajectory", "uniform"] = Field(
+        "trajectory", description="trajectory: the link count follows the driver or the trajectory; uniform: a random count "
+        "in [min, max] per entity, whatever its story.")
     description: str | None = None
+    columns: list[Column] = Field(default_factory=list, description="Columns after the two keys: metric.<name> (the entity's "
+                                  "mean realised value), static, range or a realistic kind (name, company, ...) per link.")
 
     @model_validator(mode="after")
     def _bounds(self) -> Bridge:
         low, high = self.cardinality
         if low < 0 or high < 1 or low > high:
             raise ValueError(f"cardinality: need 0 <= min <= max and max >= 1, got {list(self.cardinality)}")
+        if self.links == "uniform" and self.driver is not None:
+            raise ValueError("driver: a bridge with links: uniform draws its link counts at random; remove driver or the uniform links")
         return self
 
 
@@ -273,7 +281,7 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
     entity = entity_dims[0]
     dims = {d.name: d for d in schema.dimensions}
     facts = {f.name: f for f in schema.facts}
-    for group, tables in (("dimensions", schema.dimensions), ("facts", schema.facts), ("events", schema.events)):
+    for group, tables in (("dimensions", schema.dimensions), ("facts", schema.facts), ("events", schema.events), ("bridges", schema.bridges)):
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
             context = dict(table=table.name, role=role, dimensions=dims, facts=facts, entity_table=entity.name, metrics=tuple(metrics),
@@ -292,8 +300,9 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             dim.grain == "reference" and any(isinstance(c, StaticColumn) for c in dim.columns)
         ):
             raise ValueError(f"dimensions.{d}.count: a {dim.grain} dimension needs count (rows{' per entity' if dim.grain == 'sub_entity' else ''})")
-        if dim.grain == "entity" and dim.count is not None:
-            raise ValueError(f"dimensions.{d}.count: an entity dimension has one row per entity; remove count")
+        if dim.grain in ("entity", "period") and dim.count is not None:
+            raise ValueError(f"dimensions.{d}.count: {'an entity' if dim.grain == 'entity' else 'a period'} dimension has one row per "
+                             f"{dim.grain}; remove count")
         if dim.grain != "entity" and dim.cdc:
             raise ValueError(f"dimensions.{d}.cdc: a change feed follows the entity dimension or a fact, not a {dim.grain} dimension; remove cdc")
         if dim.grain == "sub_entity" and ref_column(dim, entity.name) is None:
@@ -329,6 +338,12 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
             )
         if bridge.driver is not None and bridge.driver not in metrics:
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
+        keys = {key_column(entity), key_column(right)}
+        for c, column in enumerate(bridge.columns):
+            taken = next((k for k in keys if k.lower() == column.name.lower()), None)
+            if taken is not None:
+                raise ValueError(f"bridges.{b}.columns.{c}.name: {column.name!r} collides with {taken!r}, a key column of the bridge "
+                                 "(SQL names ignore case); rename yours")
 
 
 def check_date_columns(columns: list) -> None:
@@ -369,7 +384,7 @@ def _check_columns(path: str, table, context: dict) -> None:
             raise ValueError(f"{where}.type: a {role.replace('_', '-')} table cannot hold {column.type!r}; it accepts {', '.join(words_for(role))}")
         column.check(CheckContext(path=where, **context))
     ids = [c for c in table.columns if isinstance(c, IdColumn)]
-    if role in ("entity", "reference", "sub_entity") and len(ids) != 1:
+    if role in ("entity", "reference", "sub_entity", "period") and len(ids) != 1:
         raise ValueError(f"{path}.columns: {table.name} needs exactly one id column (its key), found {len(ids)}")
     if role == "event" and len(ids) > 1:
         raise ValueError(f"{path}.columns: {table.name} has {len(ids)} id columns; keep one")

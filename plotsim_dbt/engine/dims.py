@@ -1,5 +1,5 @@
-"""Dimension tables: dim_date and reference lookups once per run; entity dimensions (one row per
-entity, or per SCD2 version) and sub-entity dimensions block by block."""
+"""Dimension tables: dim_date, reference lookups and period dimensions once per run; entity
+dimensions (one row per entity, or per SCD2 version) and sub-entity dimensions block by block."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config.schema import ACTIVE_STATUS, END_COLUMNS, OPEN_END_DATE
-from ..plan.tables import VERSION_KEY, DateTable, EntityTable, ReferenceTable, SubEntityTable
+from ..plan.tables import VERSION_KEY, DateTable, EntityTable, PeriodTable, ReferenceTable, SubEntityTable
 from .builders import assemble, builds
 from .context import Block, Rows
 from .endings import enders
@@ -40,8 +40,8 @@ def dim_date(block: Block, table: DateTable) -> pa.RecordBatch:
 
 
 class ReferenceDraws(Block):
-    """A reference table is made once per run: its random columns draw from the REFERENCE stream,
-    keyed by table and column, not by entity block."""
+    """A reference or period table is made once per run: its random columns draw from the REFERENCE
+    stream, keyed by table and column, not by entity block."""
 
     def uniforms(self, rows: Rows, sub_key: tuple[str, ...], width: int = 1) -> np.ndarray:
         return stream(self.plan.seed, Purpose.REFERENCE, 0, name_key(*sub_key)).random((len(rows), width))
@@ -51,6 +51,13 @@ class ReferenceDraws(Block):
 def reference_dimension(block: Block, table: ReferenceTable) -> pa.RecordBatch:
     n = table.rows
     rows = Rows(table.name, "reference", 0, np.zeros(n, dtype=np.int64), None, np.array([n]), ids=np.arange(1, n + 1))
+    return assemble(ReferenceDraws(block.plan, 0, 0), table, rows)
+
+
+@builds(PeriodTable)
+def period_dimension(block: Block, table: PeriodTable) -> pa.RecordBatch:
+    n = block.plan.periods
+    rows = Rows(table.name, "period", 0, np.zeros(n, dtype=np.int64), np.arange(n), np.array([n]), ids=np.arange(1, n + 1))
     return assemble(ReferenceDraws(block.plan, 0, 0), table, rows)
 
 

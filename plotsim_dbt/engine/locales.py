@@ -1,6 +1,6 @@
 """Which of the config's locales each row belongs to. An entity has one locale, picked once from
 a stream keyed by the entity (so its names, cities and geo agree in every table); rows of a
-reference dimension, which belong to no entity, pick their own. With one locale nothing is drawn."""
+reference or period dimension, which belong to no entity, pick their own. With one locale nothing is drawn."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def row_locales(block, rows) -> np.ndarray:
     count = len(block.plan.config.locales)
     if count == 1:
         return np.zeros(len(rows), dtype=np.int64)
-    if rows.role == "reference":
+    if rows.role in ("reference", "period"):
         u = block.uniforms(rows, ("locale", rows.table))[:, 0]
         return np.minimum((u * count).astype(np.int64), count - 1)
     u = block.uniforms(rows.one_per_entity(), ("locale",))[:, 0]

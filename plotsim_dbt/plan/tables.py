@@ -82,6 +82,13 @@ class ReferenceTable(TablePlan):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PeriodTable(TablePlan):
+    """A dimension of one row per period (ids 1..periods), besides dim_date."""
+
+    per_entity: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class EntityTable(TablePlan):
     key: str
     tracked: tuple[TrackedPlan, ...] = ()  # SCD2 attributes (tier, lifecycle stage): one row per version when any
@@ -131,6 +138,7 @@ class BridgeTable(TablePlan):
     low: int
     high: int
     driver: MetricPlan | None = None  # sets the link count; None: the trajectory
+    uniform: bool = False  # the link count is drawn uniformly in [low, high], not from the story
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ class ResolveContext:
     metrics: tuple[MetricPlan, ...]
     dimensions: dict[str, DimensionInfo] = field(default_factory=dict)
     table: str | None = None  # the table whose columns are resolved (set for variable and child facts)
+    role: str | None = None  # the role of that table, where a kind resolves by role (set for bridges)
 
     @property
     def facts(self) -> dict[str, Fact]:
@@ -259,6 +268,9 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
             primary_key=(key,),
             rows=reference_rows(dim),
         )
+    if dim.grain == "period":
+        return PeriodTable(name=dim.name, role="period", description=dim.description or f"One row per {ctx.config.window.every} period.",
+                           columns=columns, primary_key=(key,))
     if dim.grain == "sub_entity":
         return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
                               columns=columns, primary_key=(key,), key=key, count=dim.count)
@@ -353,14 +365,14 @@ def _bridge(ctx: ResolveContext, bridge: Bridge, entity_key: str) -> BridgeTable
     columns = (
         ColumnPlan(entity_key, pa.int64(), f"Foreign key to {bridge.left}.", (bridge.left, entity_key), not_null=True),
         ColumnPlan(right.key, pa.int64(), f"Foreign key to {bridge.right}.", (bridge.right, right.key), not_null=True),
-    )
+    ) + _declared(replace(ctx, table=bridge.name, role="bridge"), bridge)
+    how = "a uniformly random number of them" if bridge.links == "uniform" else f"more for a higher {bridge.driver or 'trajectory'}"
     return BridgeTable(
         name=bridge.name,
         role="bridge",
         columns=columns,
         primary_key=(entity_key, right.key),
-        description=bridge.description
-        or f"Links each {unit} to {low}-{high} rows of {bridge.right}, more for a higher {bridge.driver or 'trajectory'}.",
+        description=bridge.description or f"Links each {unit} to {low}-{high} rows of {bridge.right}, {how}.",
         left_key=entity_key,
         right_key=right.key,
         right=bridge.right,
@@ -368,6 +380,7 @@ def _bridge(ctx: ResolveContext, bridge: Bridge, entity_key: str) -> BridgeTable
         low=low,
         high=high,
         driver=None if bridge.driver is None else ctx.metric(bridge.driver),
+        uniform=bridge.links == "uniform",
     )
 
 
@@ -375,7 +388,8 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     """Every table in build order: dim_date, dimensions, facts, events, bridges."""
     schema = config.schema
     dimensions = {
-        d.name: DimensionInfo(d.name, d.grain, key_column(d), d.count, reference_rows(d) if d.grain == "reference" else None)
+        d.name: DimensionInfo(d.name, d.grain, key_column(d), d.count,
+                              reference_rows(d) if d.grain == "reference" else config.window.periods if d.grain == "period" else None)
         for d in schema.dimensions
     }
     ctx = ResolveContext(config, metrics, dimensions)

@@ -26,6 +26,7 @@ def faker_config():
         segments=[{"name": "rising", "count": 1300, "archetype": "growth"}, {"name": "falling", "count": 1200, "archetype": "decline"}],
         dimensions=[
             {"name": "dim_depot", "grain": "reference", "count": 30, "columns": [{"depot_id": "id"}, {"sector": "faker.industry"}]},
+            {"name": "dim_month", "grain": "period", "columns": [{"month_id": "id"}, {"theme": "faker.catch_phrase"}]},
             {"name": "dim_shop", "columns": [{"shop_id": "id"}, {"manager": "name"}, *FAKED]},
             {
                 "name": "dim_till",
@@ -35,6 +36,9 @@ def faker_config():
             },
         ],
         facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"visits": "metric.visits"}]}],
+        bridges=[
+            {"name": "shop_depot", "left": "dim_shop", "right": "dim_depot", "cardinality": [1, 3], "columns": [{"contact": "faker.phone_number"}]}
+        ],
         events=[
             {
                 "name": "evt_visit",
@@ -53,6 +57,6 @@ def test_faker_columns_do_not_depend_on_block_size_or_workers(tmp_path):
         assert result.report.ok
         digests[workers, block_size] = digest(result.directory)
     first, *others = digests.values()
-    assert {f"{t}.parquet" for t in ("dim_depot", "dim_shop", "dim_till", "evt_visit")} <= set(first)
+    assert {f"{t}.parquet" for t in ("dim_depot", "dim_month", "dim_shop", "dim_till", "evt_visit", "shop_depot")} <= set(first)
     for label, other in zip(list(digests)[1:], others):
         assert other == first, label

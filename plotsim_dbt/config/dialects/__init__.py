@@ -13,8 +13,8 @@ where every translated field came from, so errors name the field as the user wro
   column sources)
 - common.py: what both share (noise, output, manifest, locale, distribution parameters)
 - dates.py: a declared dim_date; advice.py: the reference's soft warnings
-- pending.py: the one table of features parsed and validated but not built yet (refused in one
-  line naming the field and the issue that builds it); shapes.py, engine_shapes.py: input shapes
+- unsupported.py: the one table of reference features we do not build, by design (refused in one
+  line naming the field and what to write instead); shapes.py, engine_shapes.py: input shapes
 
 The mapping, key by key, is in docs/reference_dialects.md.
 """
@@ -42,11 +42,11 @@ def dialect_of(data: dict) -> str:
 
 def translate(data: dict) -> Translated:
     """Our spelling of a config written in either reference dialect (or ours); raises ConfigError
-    for malformed input and for the features of pending.py."""
+    for malformed input and for the features of unsupported.py."""
     ctx = Context()
     dialect = dialect_of(data)
     out = translate_engine(data, ctx) if dialect == "engine" else translate_builder(data, ctx)
-    ctx.pending.raise_if_any()
+    ctx.unsupported.raise_if_any()
     return Translated(out, dialect, ctx.trail)
 
 

@@ -10,11 +10,13 @@ nothing). What it maps:
   ``count`` rows per entity when a column references the entity dimension (the reference makes
   any reference to a non-date dimension a sub-entity one; ours keeps lookups of reference
   dimensions on the entity dimension); a declared ``dim_date``
-  (``per: period``) is dropped, as our dim_date always has the nine columns it may name
+  (``per: period``) is dropped, as our dim_date always has the nine columns it may name; another
+  ``per: period`` dimension -> ``grain: period``
 - facts: ``metrics`` (ignored by the reference too) and ``cdc: false`` dropped
 - events: the flat ``trigger: proportional, driver, scale`` / ``trigger: threshold, metric,
   above|below, for|for_periods`` -> ``proportional: {...}`` / ``threshold: {...}``
-- bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing)
+- bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing);
+  ``columns`` translated like a table's
 - columns: ``faker.<method>[:k:v]*`` -> our realistic kinds (the seven without arguments), else
   ``faker.<method>`` + args; ``range`` + ``range: [a, b]`` -> ``min``/``max``
 - metrics: beta ``{alpha, beta[, scale]}`` -> ``{concentration: alpha + beta}`` (``scale`` -> range
@@ -24,7 +26,7 @@ nothing). What it maps:
 - noise ``noise_family`` -> ``family`` (top level and per metric); output, manifest, locale and
   seed: see common.py
 
-Everything in pending.py is validated and refused.
+Everything in unsupported.py is validated and refused.
 """
 
 from __future__ import annotations

@@ -51,11 +51,8 @@ def _dimensions(dims: list, ctx: Context, facts: dict, dated: list) -> list:
             raise ConfigError(join(path, "per"), "a dimension is either reference: true or per: unit/period, not both")
         if per not in (None, "unit", "period"):
             raise ConfigError(join(path, "per"), f"per is unit or period, got {per!r}")
-        if per == "period":
-            if d.get("name") != "dim_date":
-                ctx.pending.refuse(join(path, "per"), "per_period_dim")
-            else:
-                dated += date_columns([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
+        if per == "period" and d.get("name") == "dim_date":
+            dated += date_columns([_long(c) for c in listed(d.get("columns"))], path, ctx, _date_column)
             continue
         d = _with_columns(d, path, ctx, ours)
         columns = [c for c in listed(d.get("columns")) if isinstance(c, dict)]
@@ -63,7 +60,10 @@ def _dimensions(dims: list, ctx: Context, facts: dict, dated: list) -> list:
             target = _ref_target(column) if isinstance(column, dict) else None
             if target is not None and target not in (*names, *facts, "dim_date"):
                 raise ConfigError(join(path, "columns", j, "type"), f"{target!r} is not a declared dimension (or dim_date)")
-        if is_reference:
+        if per == "period":
+            d["grain"] = "period"
+            ctx.trail.note(join(ours, "grain"), join(path, "per"))
+        elif is_reference:
             d["grain"] = "reference"
             lists = [len(str(c["type"]).split(",")) for c in columns if str(c.get("type", "")).startswith("static.")]
             if lists and "count" in d:
@@ -214,6 +214,4 @@ def _bridge(bridge: Any, path: str, ctx: Context, metrics: list, facts: dict) ->
     b = dict(bridge)
     if not isinstance(b.pop("directed", True), bool):
         raise ConfigError(join(path, "directed"), "directed is true or false")
-    if b.pop("columns", None):
-        ctx.pending.refuse(join(path, "columns"), "bridge_columns")
-    return b
+    return _with_columns(b, path, ctx)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError
-from .pending import Pending
 from .trail import Trail
+from .unsupported import Unsupported
 
 REALISTIC = ("name", "first_name", "last_name", "email", "company", "city", "country")
 OUTPUT_FORMATS = ("csv", "parquet", "jsonl", "sql", "duckdb")
@@ -32,10 +32,10 @@ OUTPUT_FORMATS = ("csv", "parquet", "jsonl", "sql", "duckdb")
 
 @dataclass
 class Context:
-    """One translation: where our fields came from, and the pending features found."""
+    """One translation: where our fields came from, and the unsupported features found."""
 
     trail: Trail = field(default_factory=Trail)
-    pending: Pending = field(default_factory=Pending)
+    unsupported: Unsupported = field(default_factory=Unsupported)
 
 
 def faker_column(spec: str, where: str) -> dict:

@@ -1,8 +1,8 @@
 """Engine entities as our segments. An engine entity is one row of the entity dimension; the
 entities of one archetype become one segment named after it (first-appearance order), with
 ``count`` = how many, so the names are ``<archetype>_<NNNN>``, which is how the reference names
-the entities its builder makes. Per-entity settings that would split a segment are pending
-(issue 12); a pool's per-entity ``value_pool`` becomes the segment's attribute."""
+the entities its builder makes. Per-entity settings that would split a segment are not
+supported (unsupported.py); a pool's per-entity ``value_pool`` becomes the segment's attribute."""
 
 from __future__ import annotations
 
@@ -29,22 +29,22 @@ class Entities:
             if entity.name in seen:
                 raise ConfigError(join(path, "name"), f"entity {entity.name!r} is declared twice")
             seen.add(entity.name)
-            self._pending(entity, path, metrics)
+            self._unsupported(entity, path, metrics)
             groups.setdefault(entity.archetype, []).append((i, entity))
         self.groups = [(archetypes[name], members) for name, members in groups.items()]
         for _, members in self.groups:
             first = members[0][1].seasonal_sensitivity
             for i, entity in members:
                 if entity.seasonal_sensitivity != first:
-                    ctx.pending.refuse(join("entities", i, "seasonal_sensitivity"), "entity_variation", "seasonal_sensitivity")
+                    ctx.unsupported.refuse(join("entities", i, "seasonal_sensitivity"), "entity_variation", "seasonal_sensitivity")
                     break
         self.group_of = {entity.name: g for g, (_, members) in enumerate(self.groups) for _, entity in members}
         self.entities = list(cfg.entities)
         self.attributes: list[dict[str, Any]] = [{} for _ in self.groups]
         self._pools: dict[str, list[list]] = {}
 
-    def _pending(self, entity: E.Entity, path: str, metrics: list[str]) -> None:
-        refuse = self.ctx.pending.refuse
+    def _unsupported(self, entity: E.Entity, path: str, metrics: list[str]) -> None:
+        refuse = self.ctx.unsupported.refuse
         given = [k for k in TREATMENT if getattr(entity, k) is not None] + (["treatment_start_period"] if entity.treatment_start_period else [])
         if given:
             target = entity.treatment_target_metric
@@ -59,12 +59,12 @@ class Entities:
             refuse(join(path, "cross_dim_fks"), "cross_dim_fks")
 
     def size(self, path: str) -> int | None:
-        """The size every entity shares; pending (None) when they differ."""
+        """The size every entity shares; None (and refused) when they differ."""
         sizes = {e.size for e in self.entities}
         if len(sizes) == 1:
             return sizes.pop()
         i = next(i for i, e in enumerate(self.entities) if e.size != self.entities[0].size)
-        self.ctx.pending.refuse(join("entities", i, "size"), "entity_sizes", path)
+        self.ctx.unsupported.refuse(join("entities", i, "size"), "entity_sizes", path)
         return None
 
     def add_pool(self, name: str, pool: dict | None, dtype: str, path: str) -> None:
@@ -85,7 +85,7 @@ class Entities:
                     raise ConfigError(where, f"entity {entity.name!r} has no values; the pool must cover every entity")
                 mine = [_cast(v, dtype, where) for v in pool[entity.name]]
                 if values is not None and mine != values:
-                    self.ctx.pending.refuse(where, "entity_variation", f"pool {name}")
+                    self.ctx.unsupported.refuse(where, "entity_variation", f"pool {name}")
                 values = values if values is not None else mine
             per_group.append(values)
         if name in self._pools and self._pools[name] != per_group:

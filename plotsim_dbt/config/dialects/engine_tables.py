@@ -3,7 +3,7 @@
 - ``type: dim``: ``per_entity`` -> entity dimension; ``per_reference`` -> ``grain: reference``
   (rows: the larger of ``count`` and the longest static list); ``variable`` -> ``sub_entity`` with
   ``count`` x the entities' ``size`` rows per entity; ``per_period`` named dim_date -> dropped
-  (see dates.py)
+  (see dates.py); ``per_period`` on another dim -> ``grain: period`` (one row per period)
 - ``type: fact``, ``per_entity_per_period`` -> a fact; ``variable`` -> a fact with ``proportional``
   (from ``row_count_source``); ``per_parent_row`` -> a fact with ``parent`` and
   ``children_per_row``; both gain the date, entity (and parent) keys the reference adds by itself;
@@ -13,8 +13,9 @@
 - ``primary_key`` and ``foreign_keys`` are checked against the columns (our keys follow from the
   column types); ``pk_prefix`` is accepted, but our keys are integers
 - ``bridges{name, connects: [A, B], cardinality{min, max}}`` -> ``{left: A, right: B,
-  cardinality: [min, max]}``, driven by the trajectory as in the reference; ``directed`` changes
-  nothing for two different tables
+  cardinality: [min, max]}``, driven by the trajectory as in the reference (``trajectory_driven:
+  false`` -> ``links: uniform``); ``metrics`` (sources ``metric:``, ``static:``,
+  ``generated:faker.<kind>``) -> ``columns``; ``directed`` changes nothing for two different tables
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from typing import Any
 
 from ..errors import ConfigError
 from . import engine_shapes as E
-from .common import Context, join
+from . import shapes
+from .common import Context, faker_column, join
 from .dates import date_columns
 from .engine_columns import Tables, translate_column
 from .engine_entities import Entities
 
 GRAINS = {
-    "dim": {"per_entity": "entity", "per_reference": "reference", "variable": "sub_entity", "per_period": None},
+    "dim": {"per_entity": "entity", "per_reference": "reference", "variable": "sub_entity", "per_period": "period"},
     "fact": {"per_entity_per_period": "fact", "variable": None, "per_parent_row": None},
     "event": {"variable": "event"},
 }
@@ -46,11 +48,8 @@ def translate_tables(cfg: E.EngineConfig, ctx: Context, entities: Entities, metr
         _check_fields(table, path, ctx, tables)
         if table.grain not in GRAINS[table.type]:
             raise ConfigError(join(path, "grain"), f"a {table.type} table has grain {', '.join(GRAINS[table.type])}, not {table.grain}")
-        if table.type == "dim" and table.grain == "per_period":
-            if table.name != "dim_date":
-                ctx.pending.refuse(join(path, "grain"), "per_period_dim")
-            else:
-                out["date_columns"] += date_columns([c.model_dump() for c in table.columns], path, ctx, _date_column)
+        if table.type == "dim" and table.grain == "per_period" and table.name == "dim_date":
+            out["date_columns"] += date_columns([c.model_dump() for c in table.columns], path, ctx, _date_column)
             continue
         group = GROUPS[table.type]
         ours = join(group, len(out[group]))
@@ -188,14 +187,32 @@ def _date_column(column: dict, path: str) -> dict:
 
 
 def _bridge(bridge: E.Bridge, path: str, ctx: Context, tables: Tables) -> dict:
-    if not bridge.trajectory_driven:
-        ctx.pending.refuse(join(path, "trajectory_driven"), "random_bridges")
-    if bridge.metrics:
-        ctx.pending.refuse(join(path, "metrics"), "bridge_columns")
     for k, name in enumerate(bridge.connects):
         if name not in tables.by_name or tables.by_name[name].type != "dim":
             raise ConfigError(join(path, "connects", k), f"{name!r} is not a declared dim table")
-    for ours, theirs in (("left", "connects.0"), ("right", "connects.1")):
-        ctx.trail.note(join("bridges", path.split(".")[1], ours), join(path, theirs))
-    return {"name": bridge.name, "left": bridge.connects[0], "right": bridge.connects[1],
-            "cardinality": [bridge.cardinality.min, bridge.cardinality.max]}
+    ours = join("bridges", path.split(".")[1])
+    for field, theirs in (("left", "connects.0"), ("right", "connects.1"), ("links", "trajectory_driven"), ("columns", "metrics")):
+        ctx.trail.note(join(ours, field), join(path, theirs))
+    out = {"name": bridge.name, "left": bridge.connects[0], "right": bridge.connects[1],
+           "cardinality": [bridge.cardinality.min, bridge.cardinality.max]}
+    if not bridge.trajectory_driven:
+        out["links"] = "uniform"
+    if bridge.metrics:
+        out["columns"] = [_bridge_column(c, join(path, "metrics", j), join(ours, "columns", j), ctx) for j, c in enumerate(bridge.metrics)]
+    return out
+
+
+def _bridge_column(data: dict, path: str, ours: str, ctx: Context) -> dict:
+    """A bridge's ``metrics`` entry as our bridge column; the reference allows metric:, static: and
+    generated:faker. sources there."""
+    c = shapes.check(E.Column, data, path)
+    where = join(path, "source")
+    ctx.trail.note(join(ours, "type"), where, whole=True)
+    out: dict[str, Any] = {"name": c.name} | ({"description": c.pii_note} if c.pii_note else {})
+    head, _, rest = c.source.partition(":")
+    if head in ("metric", "static") and rest:
+        return {**out, "type": f"{head}.{rest}"}
+    if c.source.startswith("generated:faker."):
+        ctx.trail.note(join(ours, "args"), where, whole=True)
+        return {**out, **faker_column(rest, where)}
+    raise ConfigError(where, f"a bridge column's source is metric:<metric>, static:<value> or generated:faker.<method>, got {c.source!r}")

@@ -1,5 +1,6 @@
-"""The reference's shapes of features that are not built yet (see pending.py): validated here so
-a malformed block is reported as such, and a well-formed one is refused as pending. Checks that
+"""The reference's shapes of the blocks our translators read through a model of their own
+(arrival, treatment, quality, phases, sources, stages, overrides, narrative, nested): validated here
+so a malformed block is reported as such before it is translated or refused. Checks that
 need the rest of the config (declared metrics and tables) are made by the translators."""
 
 from __future__ import annotations

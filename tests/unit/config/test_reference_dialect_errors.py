@@ -1,7 +1,7 @@
 """Errors of the reference generator's config dialects name the field as the user wrote it
-(builder YAML, engine-direct YAML); the features other issues build are refused in one line
-naming the field and the issue (tests/data/reference_dialect/pending/: one file per feature),
-after their own shape is validated. See docs/reference_dialects.md."""
+(builder YAML, engine-direct YAML); the features we do not build are refused in one line
+naming the field and what to write instead (tests/data/reference_dialect/unsupported/: one file per
+feature), after their own shape is validated. See docs/reference_dialects.md."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import yaml
 
 import plotsim_dbt as ps
 from plotsim_dbt.columns.faker_methods import METHODS
-from plotsim_dbt.config.dialects.pending import ISSUES, PENDING
+from plotsim_dbt.config.dialects.unsupported import UNSUPPORTED
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect"
 BUILDER = DATA / "builder_everything.yaml"
 ENGINE = DATA / "engine_everything.yaml"
-PENDING_FILES = sorted((DATA / "pending").glob("*/*.yaml"))
+UNSUPPORTED_FILES = sorted((DATA / "unsupported").glob("*/*.yaml"))
 
 
 def read(path: Path) -> dict:
@@ -142,87 +142,82 @@ def test_engine_event_without_a_rule():
     assert err.field == "tables.8.row_count_source" and "the reference writes such a table empty" in err.message
 
 
-# ---------------------------------------------------------------- pending features
+# ---------------------------------------------------------------- features we do not build
 
 
-def _expected(path: Path) -> tuple[str, str]:
-    """(field, issue number or 'unsupported') from the fixture's ``# expect:`` line."""
-    return re.search(r"^# expect: (\S+) (?:issue )?(\d+|unsupported)$", path.read_text(encoding="utf-8"), re.M).groups()
+def _expected(path: Path) -> str:
+    """The field the fixture's ``# expect: <field> unsupported`` line names."""
+    return re.search(r"^# expect: (\S+) unsupported$", path.read_text(encoding="utf-8"), re.M).group(1)
 
 
-@pytest.mark.parametrize("path", PENDING_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in PENDING_FILES])
-def test_pending_feature_is_refused_in_one_line_naming_field_and_issue(path):
-    field, issue = _expected(path)
+@pytest.mark.parametrize("path", UNSUPPORTED_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in UNSUPPORTED_FILES])
+def test_an_unsupported_feature_is_refused_in_one_line_naming_field_and_fix(path):
     with pytest.raises(ps.ConfigError) as info:
         ps.load_config(path)
     err = info.value
-    assert err.field == field
-    if issue == "unsupported":
-        assert "is not supported; " in err.message and "issue" not in err.message
-    else:
-        assert f'(issue {issue}, "{ISSUES[int(issue)]}")' in err.message and "is not built yet" in err.message
-    assert "\n" not in str(err) and "more pending" not in err.message
+    assert err.field == _expected(path)
+    assert "is not supported; " in err.message and "\n" not in str(err) and "more unsupported" not in err.message
 
 
-def test_every_pending_entry_has_a_fixture():
+def test_every_unsupported_entry_has_a_fixture():
     messages = []
-    for path in PENDING_FILES:
+    for path in UNSUPPORTED_FILES:
         with pytest.raises(ps.ConfigError) as info:
             ps.load_config(path)
         messages.append(info.value.message)
-    for key, (_, what, _) in PENDING.items():
+    for key, (what, _) in UNSUPPORTED.items():
         prefix = what.split("{")[0]
-        assert any(m.startswith(prefix) for m in messages), f"no fixture in tests/data/reference_dialect/pending refuses {key!r}"
-    assert {p.parent.name for p in PENDING_FILES} == {"builder", "engine"}
+        assert any(m.startswith(prefix) for m in messages), f"no fixture in tests/data/reference_dialect/unsupported refuses {key!r}"
+    assert {p.parent.name for p in UNSUPPORTED_FILES} == {"engine"}
 
 
-def test_several_pending_features_come_as_one_line(tmp_path):
+def test_several_unsupported_features_come_as_one_line(tmp_path):
     data = read(DATA / "built" / "engine" / "faker_method.yaml")  # its faker.sentence column is built: not among the refusals
     data["entities"][0]["overrides"] = {"inflection_month": 6}
     data["entities"][1]["cross_dim_fks"] = {"region_id": "r-001"}
-    path = tmp_path / "two_pending.yaml"
+    path = tmp_path / "two_unsupported.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ps.ConfigError) as info:
         ps.load_config(path)
     err = info.value
-    assert err.field == "entities.0.overrides" and "(and 1 more pending feature(s): entities.1.cross_dim_fks)" in err.message
+    assert err.field == "entities.0.overrides" and "(and 1 more unsupported feature(s): entities.1.cross_dim_fks)" in err.message
 
 
 MALFORMED = [
-    ("../built/builder/arrival_step.yaml", _at("segments.1.arrival.blocks.0.fraction", 0.2), "segments.1.arrival.blocks", "must sum to 1"),
-    ("../built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind",
+    ("built/builder/arrival_step.yaml", _at("segments.1.arrival.blocks.0.fraction", 0.2), "segments.1.arrival.blocks", "must sum to 1"),
+    ("built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind",
      "uniform, linear, step, explicit"),
-    ("../built/builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
-    ("../built/builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric",
+    ("built/builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
+    ("built/builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric",
      "not a declared metric"),
-    ("../built/builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
-    ("../built/builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
-    ("../built/builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
-    ("../quality/builder_quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
-    ("../quality/builder_quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
-    ("../signals/builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
-    ("../signals/builder/decay_lag.yaml", _at("metrics.1.follows", None), "metrics.1.delay", "needs follows and delay together"),
-    ("../signals/builder/connection_phases.yaml", _at("connection_phases.0.end_period", 30), "connection_phases.0.end_period",
+    ("built/builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
+    ("built/builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
+    ("built/builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
+    ("quality/builder_quality_null_injection.yaml", _at("quality.0.table", "fct_nope"), "quality.0.table", "not a declared fact or event table"),
+    ("quality/builder_quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
+    ("signals/builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
+    ("signals/builder/decay_lag.yaml", _at("metrics.1.follows", None), "metrics.1.delay", "needs follows and delay together"),
+    ("signals/builder/connection_phases.yaml", _at("connection_phases.0.end_period", 30), "connection_phases.0.end_period",
      "periods 0 to 23"),
-    ("../signals/builder/connection_phases.yaml", _at("connection_phases.0.connections", ["visits mirrors nope"]),
+    ("signals/builder/connection_phases.yaml", _at("connection_phases.0.connections", ["visits mirrors nope"]),
      "connection_phases.0.connections.0", "'nope' is not a declared metric"),
-    ("../built/builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
-    ("../built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
-    ("../quality/engine_quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table",
+    ("built/builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
+    ("built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
+    ("quality/engine_quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table",
      "not a fact or event"),
-    ("../built/engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
+    ("built/engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
      "not a declared metric"),
-    ("../signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period",
+    ("signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period",
      "periods 0 to 23"),
-    ("../built/engine/variable_fact.yaml", _at("tables.2.row_count_source", "proportional:nope:scale:2"), "tables.2.row_count_source",
+    ("built/engine/variable_fact.yaml", _at("tables.2.row_count_source", "proportional:nope:scale:2"), "tables.2.row_count_source",
      "not a declared metric"),
 ]
 
 
 @pytest.mark.parametrize("name, change, field, words", MALFORMED, ids=[f"{m[0]}:{m[2]}" for m in MALFORMED])
-def test_malformed_pending_blocks_are_errors_not_refusals(name, change, field, words):
-    err = refused(edited(DATA / "pending" / name, change))
-    assert err.field == field and words in err.message and "not built yet" not in err.message
+def test_malformed_blocks_are_errors_not_refusals(name, change, field, words):
+    err = refused(edited(DATA / name, change))
+    assert err.field == field and words in err.message and "not supported" not in err.message
 
 
 # ---------------------------------------------------------------- features built since (issues 12 and 15)
@@ -250,9 +245,15 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
     story = config.lifecycle is not None or any(s.arrival is not None or s.treatment is not None for s in config.segments)
     built = _built_columns(config)
     faked = {(d.name, c.name): c for d in config.dimensions for c in d.columns if c.kind == "faker"}
-    assert grained or ranged or story or config.sources or built or faked, path.name
+    bridged = [b for b in config.bridges if b.columns or b.links == "uniform"]
+    periodic = [d for d in config.dimensions if d.grain == "period"]
+    assert grained or ranged or story or config.sources or built or faked or bridged or periodic, path.name
     tables, state = ps.generate_tables_with_state(config)
     assert ps.validate(config, tables).ok
+    if bridged or periodic:  # issue 15: the bridge has its declared columns and links; a period dimension one row per period
+        assert all(len(tables[b.name]) > 0 and [c.name for c in b.columns] == list(tables[b.name].columns[2:]) for b in bridged)
+        assert all(tables[d.name].iloc[:, 0].tolist() == list(range(1, config.window.periods + 1)) for d in periodic)
+        return
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
         assert all(len(tables[f.name]) > 0 for f in grained)
         return

@@ -391,10 +391,10 @@ def test_engine_yaml_gets_no_soft_warnings():
 # ---------------------------------------------------------------- command line
 
 
-def test_cli_validates_engine_yaml_and_refuses_pending_in_one_line(capsys):
+def test_cli_validates_engine_yaml_and_refuses_unsupported_in_one_line(capsys):
     assert main(["validate", str(ENGINE)]) == 0
     assert "VALID" in capsys.readouterr().out
-    assert main(["validate", str(DATA / "pending" / "engine" / "treatment.yaml")]) == 1
+    assert main(["validate", str(DATA / "unsupported" / "engine" / "treatment.yaml")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("INVALID: ") and len(out) == 2  # the reference's two lines: verdict, then the one-line reason
     assert out[1].strip().startswith("entities.0.treatment_group: per-entity treatment (treatment_group")
