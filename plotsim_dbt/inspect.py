@@ -86,7 +86,7 @@ def trace_metric_cell(
     if period_index > last:
         raise IndexError(f"entity {entity + 1} ended at period {last}: it has no cell at period {period_index}")
     steps: dict[str, np.ndarray] = {}
-    values = metric_cells(plan, block.start, block.stop, block.centres, block.effective, record=lambda step, array: steps.__setitem__(step, array))
+    values, _ = metric_cells(plan, block.start, block.stop, block.centres, block.effective, record=steps.__setitem__)
     cell = (entity - start, period_index, metric.index)
 
     def step(name: str, default: float) -> float:

@@ -4,7 +4,7 @@ same table (``plotsim_dbt.config.vocabulary.NOISE_PRESETS``)."""
 
 from __future__ import annotations
 
-from .config.models import Noise
+from .config.noise import Noise
 from .config.vocabulary import NOISE_PRESETS as _SETTINGS
 
 

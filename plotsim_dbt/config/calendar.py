@@ -3,10 +3,15 @@ concentration of each entity's Dirichlet mixture, per-segment priors, and which 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field, model_validator
 
 from ..calendar.slots import box_mask
 from .base import Frozen, Identifier
+
+if TYPE_CHECKING:
+    from .models import Config
 
 
 class CalendarComponent(Frozen):
@@ -56,3 +61,21 @@ class Calendar(Frozen):
         weights = self.segments.get(segment) or self.weights or [1.0] * len(self.components)
         total = sum(weights)
         return [self.concentration * w / total for w in weights]
+
+
+def check_calendar(config: Config) -> None:
+    calendar = config.calendar
+    if calendar is None:
+        return
+    if config.window.every == "daily":
+        raise ValueError("calendar: hour-of-week placement needs monthly or weekly periods (a daily period holds one weekday)")
+    segments = {s.name for s in config.segments}
+    for name in calendar.segments:
+        if name not in segments:
+            raise ValueError(f"calendar.segments: {name!r} is not a declared segment")
+    events = {e.name for e in config.events}
+    for name in calendar.events or []:
+        if name not in events:
+            raise ValueError(f"calendar.events: {name!r} is not a declared event table")
+    if not config.events:
+        raise ValueError("calendar: it places event timestamps, but the config declares no events")

@@ -86,6 +86,8 @@ def _unscalable(config: Config) -> dict[str, str]:
 
 
 def check_scaling(config: Config) -> None:
+    if all(m.scaled_by is None for m in config.metrics):
+        return
     why = _unscalable(config)
     entity = config.schema.entity_dimension.name
     for i, metric in enumerate(config.metrics):
@@ -95,8 +97,10 @@ def check_scaling(config: Config) -> None:
         where = f"metrics.{i}.scaled_by"
         found = column_labels(config, scale.column)
         if found is None:
-            raise ValueError(f"{where}.column: {scale.column!r} is not a column of {entity} with a fixed set of labels "
-                             "(an scd tier, the lifecycle stage, segment, or a pool attribute every segment declares)")
+            raise ValueError(
+                f"{where}.column: {scale.column!r} is not a column of {entity} with a fixed set of labels "
+                "(an scd tier, the lifecycle stage, segment, or a pool attribute every segment declares)"
+            )
         labels, _ = found
         missing = [label for label in labels if label not in scale.factors]
         if missing:
@@ -107,7 +111,9 @@ def check_scaling(config: Config) -> None:
         places = metric.places or 0
         largest = max(abs(b) for b in metric.bounds) * max(scale.factors.values())
         if largest >= 10.0 ** (DECIMAL_PRECISION - places):
-            raise ValueError(f"{where}.factors: {metric.name!r} reaches {largest:.3g}, more than DECIMAL({DECIMAL_PRECISION}, {places}) "
-                             "holds; use smaller factors or a smaller range")
+            raise ValueError(
+                f"{where}.factors: {metric.name!r} reaches {largest:.3g}, more than DECIMAL({DECIMAL_PRECISION}, {places}) "
+                "holds; use smaller factors or a smaller range"
+            )
         if metric.name in why:
             raise ValueError(f"{where}: {metric.name!r} cannot be scaled: {why[metric.name]}; scale another metric or point that at another")

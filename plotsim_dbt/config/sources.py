@@ -3,11 +3,14 @@ entities): one ``<entity dimension>_<source>`` table per source, for entity-reso
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from .base import Frozen, Identifier
+from .base import Frozen, Identifier, check_unique
+
+if TYPE_CHECKING:
+    from .models import Config
 
 MIN_SOURCES, MAX_SOURCES = 2, 5
 
@@ -20,3 +23,9 @@ class Source(Frozen):
     name_drift_rate: float = Field(0.0, ge=0.0, le=1.0, description="Share of rows whose name is misspelt, abbreviated, re-cased or re-spaced.")
     attribute_drift_rate: float = Field(0.0, ge=0.0, le=1.0, description="Share of each other text attribute's values that differ likewise.")
     coverage: float = Field(1.0, gt=0.0, le=1.0, description="Share of the entities the source holds (the others are missing from it).")
+
+
+def check_sources(config: Config) -> None:
+    if len(config.sources) == 1:
+        raise ValueError(f"sources: one source gives nothing to resolve; give {MIN_SOURCES} to {MAX_SOURCES}, or none")
+    check_unique("sources", [s.name for s in config.sources])

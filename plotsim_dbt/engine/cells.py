@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
@@ -40,8 +41,15 @@ def _noised(plan: Plan, start: int, stop: int, values: np.ndarray, effective: np
 
 
 Recorder = Callable[[str, np.ndarray], None]
-# What the truth of outlier and missing cells needs: the value before outliers, the multiplier, the mask.
-NOISE_FAULT_STEPS = ("noised_value", "outlier_multiplier", "missing")
+
+
+@dataclass(frozen=True)
+class NoiseSteps:
+    """What the truth of outlier and missing cells reads, each [entities, periods, metrics]."""
+
+    noised: np.ndarray  # the values with noise, before outliers, the clamp and rounding
+    outlier_multiplier: np.ndarray | None  # each cell's outlier multiplier (1 where none); None: no metric has outliers
+    missing: np.ndarray | None  # the cells left empty; None: no metric has missing cells
 
 
 def metric_cells(
@@ -51,15 +59,15 @@ def metric_cells(
     centres: np.ndarray,
     effective: np.ndarray,
     record: Recorder | None = None,
-    steps: Collection[str] | None = None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, NoiseSteps | None]:
     """Values [entities, periods, metrics] for entities [start, stop) around their ``centres``
-    (NaN where an entity does not exist); ``effective`` are the positions they come from.
+    (NaN where an entity does not exist); ``effective`` are the positions they come from. With
+    them, the ``NoiseSteps`` when some metric's cells become outliers or go missing (else None).
     ``record(step, array)``, when given, sees a copy of every intermediate [entities, periods,
-    metrics] array named in ``steps`` (default: all; the cell tracer takes all, the noise truth three)."""
+    metrics] array (the cell tracer)."""
 
     def keep(step: str, array: np.ndarray) -> None:
-        if record is not None and (steps is None or step in steps):
+        if record is not None:
             record(step, array.copy())
 
     m_count, periods = len(plan.metrics), plan.periods
@@ -86,6 +94,8 @@ def metric_cells(
     if any(n.gaussian_sigma > 0 for n in noises):
         values = _noised(plan, start, stop, values, effective)
     keep("noised_value", values)
+    noised = values.copy() if injects_noise_faults(plan) else None
+    multiplier = missing = None
     outlier_rate = np.array([n.outlier_rate for n in noises])
     if (outlier_rate > 0).any():
         u = draw(plan.seed, Purpose.OUTLIERS, start, stop, (periods, m_count, 2), kind="uniform")
@@ -99,7 +109,7 @@ def metric_cells(
         missing = draw(plan.seed, Purpose.MISSING, start, stop, (periods, m_count), kind="uniform") < mcar_rate
         values[missing] = np.nan
         keep("missing", missing)
-    return values
+    return values, None if noised is None else NoiseSteps(noised, multiplier, missing)
 
 
 def injects_noise_faults(plan: Plan) -> bool:

@@ -18,7 +18,7 @@ from ..quality.inject import Injected, inject
 from .bridges import links
 from .builders import BUILDERS
 from .calendar import Placement, mixtures
-from .cells import NOISE_FAULT_STEPS, injects_noise_faults, metric_cells
+from .cells import NoiseSteps, metric_cells
 from .endings import Endings, enders, endings
 from .scd import Versions, versions
 from .streams import Purpose, draw_rows, name_key
@@ -84,16 +84,18 @@ class Block:
         return entity_paths(self.plan, self.start, self.stop)
 
     @cached_property
+    def _made_cells(self) -> tuple[np.ndarray, NoiseSteps | None]:
+        return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective)
+
+    @property
     def _cells(self) -> np.ndarray:
         """Metric cells of every period from arrival, before any ending (``values`` masks them in place)."""
-        if not injects_noise_faults(self.plan):
-            return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective)
-        return metric_cells(self.plan, self.start, self.stop, self.centres, self.effective, self.noise_steps.__setitem__, NOISE_FAULT_STEPS)
+        return self._made_cells[0]
 
-    @cached_property
-    def noise_steps(self) -> dict[str, np.ndarray]:
-        """The steps of the metric cells the noise-fault truth reads (filled as the cells are made)."""
-        return {}
+    @property
+    def noise_steps(self) -> NoiseSteps | None:
+        """What the noise-fault truth reads, made with the cells (None: no metric has outliers or missing cells)."""
+        return self._made_cells[1]
 
     @cached_property
     def endings(self) -> Endings | None:

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import special
 
 if TYPE_CHECKING:
-    from ..config.models import Noise
+    from ..config.noise import Noise
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,9 @@ class Lift:
         return np.where(hit[:, None] & from_start, lifted, effective)
 
 
-def effective_positions(positions: np.ndarray, metrics: list[MetricPlan], order: list[int], first: np.ndarray | None = None,
-                        lift: Lift | None = None) -> np.ndarray:
+def effective_positions(
+    positions: np.ndarray, metrics: list[MetricPlan], order: list[int], first: np.ndarray | None = None, lift: Lift | None = None
+) -> np.ndarray:
     """[U, P, M] positions after causal lags (and treatment lifts). A follower reads its driver's
     effective position ``delay`` periods earlier (with a decay, the kernel-weighted mean of the
     periods from there back), held at the unit's first period (``first``, default 0) before that,
@@ -97,8 +98,9 @@ def _lagged(driver: np.ndarray, delay: int, first: np.ndarray | None) -> np.ndar
     return np.where(t[None, :] < first[:, None], np.nan, value)
 
 
-def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float | np.ndarray, low: np.ndarray,
-                  high: np.ndarray) -> np.ndarray:
+def metric_centre(
+    metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, loading: float | np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
     """One metric's centres, moving across [low, high] (the segment's range of the metric, broadcast
     against ``effective``). ``loading`` (one, or one per period) scales how far the trajectory moves
     the metric around mid-range; the planner lowers it only when a declared connection cannot be
@@ -109,8 +111,7 @@ def metric_centre(metric: MetricPlan, effective: np.ndarray, lift: np.ndarray, l
     return np.clip(centre, metric.clamp_low, metric.clamp_high)
 
 
-def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray,
-                 ranges: np.ndarray) -> np.ndarray:
+def centre_field(effective: np.ndarray, lift: np.ndarray, metrics: list[MetricPlan], loadings: np.ndarray, ranges: np.ndarray) -> np.ndarray:
     """[U, P, M] centres of every metric; ``loadings`` [P, M] is each period's trajectory loading and
     ``ranges`` [U, M, 2] each unit's (segment's) [low, high] per metric."""
     out = np.empty_like(effective)

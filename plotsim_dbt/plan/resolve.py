@@ -12,7 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..config.models import Config, rounded_inward
+from ..config.metrics import rounded_inward
+from ..config.models import Config
 from ..config.vocabulary import FAMILY_PARAMS
 from ..engine.families import PoissonGrid
 from ..quality.plan import attach_faults
@@ -204,8 +205,9 @@ def _largest_mean(metric: MetricPlan, lift: np.ndarray) -> float:
     return metric.high * (1.0 + max(0.0, float(lift[:, :, metric.index].max(initial=0.0))))
 
 
-def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray,
-                     ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _planning_sample(
+    population, periods: int, metrics, order, lift: np.ndarray, ranges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(effective [U, P, M], seasonal lift [U, P, M], weights [U, P], ranges [U, M, 2]) of
     representative pseudo-entities of every segment, for the correlation planner."""
     effective, lifts, weights, unit_ranges = [], [], [], []
@@ -215,8 +217,11 @@ def _planning_sample(population, periods: int, metrics, order, lift: np.ndarray,
         treated_lift = None
         if treatment is not None:
             k = len(first)
-            treated_lift = Lift(np.where(arm, treatment.lift, 0.0), np.full(k, treatment.start_period),
-                                np.full(k, -1 if treatment.target is None else treatment.target))
+            treated_lift = Lift(
+                np.where(arm, treatment.lift, 0.0),
+                np.full(k, treatment.start_period),
+                np.full(k, -1 if treatment.target is None else treatment.target),
+            )
         effective.append(effective_positions(positions, metrics, order, first, treated_lift))
         lifts.append(np.broadcast_to(lift[s], (len(first), *lift[s].shape)))
         weights.append(np.where(np.isnan(positions), 0.0, segment.count / len(first)))

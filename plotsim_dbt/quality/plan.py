@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 import pyarrow as pa
 
 from ..config.errors import ConfigError
-from ..config.models import COLUMN_ISSUES, Config
+from ..config.models import Config
+from ..config.quality import COLUMN_ISSUES
 from ..plan.tables import VERSION_KEY, TablePlan
 
 ARRIVAL_COLUMN = "_arrival_period"

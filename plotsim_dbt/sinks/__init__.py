@@ -12,7 +12,7 @@ from .directory import DirectorySink, run_manifest, write_atomically
 from .memory import MemorySink
 
 if TYPE_CHECKING:
-    from ..config.models import Output
+    from ..config.outputs import Output
 
 # format -> (module, class); a new format is one module plus a line here.
 FORMATS = {
@@ -60,5 +60,4 @@ def write_table_file(fmt: str, table, path: str | Path) -> Path:
     return write_atomically(Path(path), lambda temporary: write(table, temporary))
 
 
-__all__ = ["FILE_FORMATS", "FORMATS", "DirectorySink", "MemorySink", "Sink", "directory_sink", "run_manifest",
-           "write_atomically", "write_table_file"]
+__all__ = ["FILE_FORMATS", "FORMATS", "DirectorySink", "MemorySink", "Sink", "directory_sink", "run_manifest", "write_atomically", "write_table_file"]

@@ -19,12 +19,12 @@ def _noise_faults(block) -> dict:
     plan = block.plan
     if not injects_noise_faults(plan):
         return {name: [] for name in COLUMNS}
-    _ = block.values  # the cells are made, and their steps recorded, on first use
     steps = block.noise_steps
-    clean = finish(plan, steps["noised_value"].copy())
+    clean = finish(plan, steps.noised.copy())
     exists = block.alive[:, :, None] & ~np.isnan(clean)
-    multiplier = steps.get("outlier_multiplier", np.ones_like(clean))
-    found = [("outlier", exists & (multiplier != 1.0)), ("mcar", exists & steps.get("missing", np.zeros(clean.shape, bool)))]
+    multiplier = np.ones_like(clean) if steps.outlier_multiplier is None else steps.outlier_multiplier
+    missing = np.zeros(clean.shape, bool) if steps.missing is None else steps.missing
+    found = [("outlier", exists & (multiplier != 1.0)), ("mcar", exists & missing)]
     cells = [(issue, *np.nonzero(mask)) for issue, mask in found]
     issue = np.concatenate([np.full(len(e), i, object) for i, e, _, _ in cells])
     entity, period, metric = (np.concatenate([c[k] for c in cells]) for k in (1, 2, 3))

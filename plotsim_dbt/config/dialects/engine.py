@@ -29,7 +29,7 @@ from typing import Any
 from ...plan.curves import curve_parameters
 from ...plan.periods import period_axis
 from ..errors import ConfigError
-from ..models import COLUMN_ISSUES
+from ..quality import COLUMN_ISSUES
 from . import engine_shapes as E
 from . import shapes
 from .common import Context, check_manifest, join, reference_params, translate_locale, translate_noise, translate_output

@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..base import Frozen
 from ..errors import ConfigError, from_validation_error
-from ..models import QUALITY_ISSUES
+from ..quality import QUALITY_ISSUES
 
 
 def check(model: type[Frozen], data: Any, path: str) -> Frozen:
