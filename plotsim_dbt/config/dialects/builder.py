@@ -12,7 +12,7 @@ nothing). What it maps:
   dimensions on the entity dimension); a declared ``dim_date``
   (``per: period``) is dropped, as our dim_date always has the nine columns it may name; another
   ``per: period`` dimension -> ``grain: period``
-- facts: ``metrics`` (ignored by the reference too) and ``cdc: false`` dropped
+- facts: ``metrics`` dropped (ignored by the reference too); ``cdc`` is ours as written
 - events: the flat ``trigger: proportional, driver, scale`` / ``trigger: threshold, metric,
   above|below, for|for_periods`` -> ``proportional: {...}`` / ``threshold: {...}``
 - bridges: ``directed`` dropped (our bridges join two different tables, so it changes nothing);
