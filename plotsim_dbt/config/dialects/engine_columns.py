@@ -49,8 +49,7 @@ class Tables:
         return next((t.name for t in self.by_name.values() if t.type == "dim" and t.grain == "per_entity"), None)
 
 
-def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Context, tables: Tables, entities: Entities,
-                     metrics: list[str]) -> dict:
+def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Context, tables: Tables, entities: Entities, metrics: list[str]) -> dict:
     """Our column for engine column ``c`` at ``path`` (``ours`` is its path in our model)."""
     out: dict[str, Any] = {"name": c.name}
     if c.pii_note:
@@ -126,8 +125,11 @@ def translate_column(c: E.Column, path: str, ours: str, table: E.Table, ctx: Con
         for key in ("template", "lexicons", "bands"):
             ctx.trail.note(join(ours, key), join(path, "narrative", key))
         return {**out, "type": "narrative", **c.narrative}
-    raise ConfigError(where, f"unknown source {src!r}; use pk, fk:, metric:, lag:, static:, range:, pool:, derived:, generated:, "
-                             "text:bucket:, scd_type2, threshold: (events)")
+    raise ConfigError(
+        where,
+        f"unknown source {src!r}; use pk, fk:, metric:, lag:, static:, range:, pool:, derived:, generated:, "
+        "text:bucket:, scd_type2, threshold: (events)",
+    )
 
 
 def _scd(c: E.Column, path: str, ours: str, ctx: Context, tables: Tables, metrics: list[str]) -> dict:
@@ -153,6 +155,10 @@ def _fk(c: E.Column, target: str, where: str, ours: str, ctx: Context, tables: T
         raise ConfigError(where, f"{table!r} is not a declared table")
     if table in tables.by_name and tables.by_name[table].type == "event":
         raise ConfigError(where, f"{table!r} is an event table; a foreign key points at a dim or at a variable or child fact")
+    if tables.key(table) is None:
+        raise ConfigError(
+            where, f"{table} has no key column (source pk) to point at; a foreign key points at a dim's key, or at a variable or child fact's"
+        )
     if tables.key(table) != column:
         raise ConfigError(where, f"{table}'s key column is {tables.key(table)!r}, not {column!r}")
     weights = c.distribution.get("weights") if isinstance(c.distribution, dict) else None
