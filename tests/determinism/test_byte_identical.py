@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plotsim_dbt import create, run
+from plotsim_dbt import Config, create, run
 
 CONFIG = """
 about: determinism check
@@ -65,6 +65,12 @@ def digest(directory: Path) -> dict[str, str]:
     return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
+def several_key_blocks(cfg: Config) -> Config:
+    """CONFIG's population times ten, for the block-size tests: 2,600 entities make three key blocks,
+    the last one partial (CONFIG's own 260 fit in one)."""
+    return cfg.model_copy(update={"segments": [s.model_copy(update={"count": s.count * 10}) for s in cfg.segments]})
+
+
 def cli_run(config: Path, out: Path, cwd: Path, *extra: str) -> dict[str, str]:
     subprocess.run(
         [sys.executable, "-m", "plotsim_dbt.cli.main", "run", str(config), "-o", str(out), "--quiet", "--validate", *extra],
@@ -110,8 +116,7 @@ def test_block_size_and_worker_count_do_not_change_a_byte(config_file, tmp_path,
 
     monkeypatch.setattr(parquet_files, "ROW_GROUP_ROWS", 10_000)  # several row groups per table, cut across blocks
     cfg = create_from_yaml(config_file)
-    # 2,600 entities: three key blocks, the last one partial; blocks of 1, 2 and 3 key blocks, and two workers sharing three blocks
-    cfg = cfg.model_copy(update={"segments": [s.model_copy(update={"count": s.count * 10}) for s in cfg.segments]})
+    cfg = several_key_blocks(cfg)  # blocks of 1, 2 and 3 key blocks, and two workers sharing three blocks
     digests = {}
     for workers, block_size in ((1, 1024), (1, 2048), (1, 4096), (2, 1024)):
         result = run(cfg, tmp_path / f"w{workers}_b{block_size}", workers=workers, block_size=block_size, format=fmt)
