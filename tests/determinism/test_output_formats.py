@@ -4,7 +4,7 @@ byte-identical across block sizes and worker counts, like csv and parquet (test_
 from __future__ import annotations
 
 import pytest
-from test_byte_identical import CONFIG, digest
+from test_byte_identical import CONFIG, digest, several_key_blocks
 
 from plotsim_dbt import create_from_yaml, run
 
@@ -23,7 +23,7 @@ def test_block_size_and_worker_count_do_not_change_a_byte(tmp_path, monkeypatch,
     visits = "{name: evt_visit, proportional: {driver: engagement, scale: 4},"
     assert visits in CONFIG
     (tmp_path / "config.yaml").write_text(CONFIG.replace(visits, visits + " log_format: '{visited_at} {visit_id} {user_id}',"))
-    cfg = create_from_yaml(tmp_path / "config.yaml")
+    cfg = several_key_blocks(create_from_yaml(tmp_path / "config.yaml"))
     cfg = cfg.model_copy(update={"output": cfg.output.model_copy(update=OUTPUTS[name])})
     digests = {}
     for workers, block_size in ((1, 1024), (1, 4096), (2, 1024)):

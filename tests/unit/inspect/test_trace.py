@@ -10,6 +10,7 @@ import plotsim_dbt as ps
 from plotsim_dbt.api import as_pandas, generate_arrow
 from plotsim_dbt.cli.main import main
 from plotsim_dbt.inspect import trace_metric_cell
+from plotsim_dbt.plan.resolve import resolve_plan
 
 CONFIG = dict(
     about="trace check",
@@ -42,11 +43,14 @@ def generated():
 
 def test_realized_cell_equals_the_table_on_a_sweep(generated):
     cfg, fact = generated
+    plan = resolve_plan(cfg)  # traced as a Plan, so the sweep plans once; the Config path must agree
+    by_config = trace_metric_cell(cfg, seed=cfg.seed, entity_id=7, period_index=3, metric_name="spend")
+    assert by_config == trace_metric_cell(plan, entity_id=7, period_index=3, metric_name="spend")
     rng = np.random.default_rng(0)
     kinds = set()
     for entity_id, period in zip(rng.integers(1, 1201, 25), rng.integers(0, 12, 25)):
         for metric in ("engagement", "spend", "tickets", "duration"):
-            result = trace_metric_cell(cfg, seed=cfg.seed, entity_id=int(entity_id), period_index=int(period), metric_name=metric)
+            result = trace_metric_cell(plan, entity_id=int(entity_id), period_index=int(period), metric_name=metric)
             expected = fact.loc[(result.entity_id, result.date_key), metric]
             if np.isnan(expected):
                 assert result.missing and result.realized_cell is None
