@@ -82,8 +82,6 @@ class Fact(Frozen):
             raise ValueError("children_per_row: a child fact needs parent and children_per_row together")
         if self.children_per_row is not None and not 1 <= self.children_per_row[0] <= self.children_per_row[1]:
             raise ValueError(f"children_per_row: need [min >= 1, max >= min], got {list(self.children_per_row)}")
-        if self.cdc and self.grain != "entity_period":
-            raise ValueError(f"cdc: a change feed follows a per-entity-per-period fact, not a {self.grain} one; remove cdc")
         return self
 
     @property
