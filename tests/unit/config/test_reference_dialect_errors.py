@@ -49,6 +49,7 @@ def _at(path: str, value):
         for part in parents:
             node = node[int(part)] if isinstance(node, list) else node[part]
         node[int(last) if isinstance(node, list) else last] = value
+
     return change
 
 
@@ -185,11 +186,14 @@ def test_several_unsupported_features_come_as_one_line(tmp_path):
 
 MALFORMED = [
     ("built/builder/arrival_step.yaml", _at("segments.1.arrival.blocks.0.fraction", 0.2), "segments.1.arrival.blocks", "must sum to 1"),
-    ("built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind",
-     "uniform, linear, step, explicit"),
+    ("built/builder/arrival_uniform.yaml", _at("segments.0.arrival.kind", "poisson"), "segments.0.arrival.kind", "uniform, linear, step, explicit"),
     ("built/builder/treatment.yaml", _at("segments.0.treatment.fraction", 2), "segments.0.treatment.fraction", "less than or equal to 1"),
-    ("built/builder/treatment.yaml", _at("segments.0.treatment.target_metric", "nope"), "segments.0.treatment.target_metric",
-     "not a declared metric"),
+    (
+        "built/builder/treatment.yaml",
+        _at("segments.0.treatment.target_metric", "nope"),
+        "segments.0.treatment.target_metric",
+        "not a declared metric",
+    ),
     ("built/builder/lifecycle.yaml", _at("lifecycle.track", "nope"), "lifecycle.track", "not a declared metric"),
     ("built/builder/lifecycle.yaml", _at("lifecycle.stages", [{"new": 0.5}, {"old": 0.2}]), "lifecycle.stages", "rise strictly"),
     ("built/builder/baseline.yaml", _at("segments.0.baseline.visits", "very_high"), "segments.0.baseline.visits", "'high', 'mid' or 'low'"),
@@ -197,20 +201,34 @@ MALFORMED = [
     ("quality/builder_quality_null_injection.yaml", _at("quality.0.column", None), "quality.0.column", "needs the column to corrupt"),
     ("signals/builder/decay_lag.yaml", _at("metrics.1.decay_kernel", "cubic"), "metrics.1.decay_kernel", "'geometric' or 'linear'"),
     ("signals/builder/decay_lag.yaml", _at("metrics.1.follows", None), "metrics.1.delay", "needs follows and delay together"),
-    ("signals/builder/connection_phases.yaml", _at("connection_phases.0.end_period", 30), "connection_phases.0.end_period",
-     "periods 0 to 23"),
-    ("signals/builder/connection_phases.yaml", _at("connection_phases.0.connections", ["visits mirrors nope"]),
-     "connection_phases.0.connections.0", "'nope' is not a declared metric"),
+    ("signals/builder/connection_phases.yaml", _at("connection_phases.0.end_period", 30), "connection_phases.0.end_period", "periods 0 to 23"),
+    (
+        "signals/builder/connection_phases.yaml",
+        _at("connection_phases.0.connections", ["visits mirrors nope"]),
+        "connection_phases.0.connections.0",
+        "'nope' is not a declared metric",
+    ),
     ("built/builder/child_fact.yaml", _at("facts.1.children_per_row", [3, 1]), "facts.1.children_per_row", "max >= min"),
     ("built/engine/stages.yaml", _at("stages.field", "nope"), "stages.field", "not a declared metric"),
-    ("quality/engine_quality.yaml", _at("quality.quality_issues.0.target_table", "nope"), "quality.quality_issues.0.target_table",
-     "not a fact or event"),
-    ("built/engine/metric_overrides.yaml", _at("archetypes.0.metric_overrides", {"nope": {}}), "archetypes.0.metric_overrides.nope",
-     "not a declared metric"),
-    ("signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period",
-     "periods 0 to 23"),
-    ("built/engine/variable_fact.yaml", _at("tables.2.row_count_source", "proportional:nope:scale:2"), "tables.2.row_count_source",
-     "not a declared metric"),
+    (
+        "quality/engine_quality.yaml",
+        _at("quality.quality_issues.0.target_table", "nope"),
+        "quality.quality_issues.0.target_table",
+        "not a fact or event",
+    ),
+    (
+        "built/engine/metric_overrides.yaml",
+        _at("archetypes.0.metric_overrides", {"nope": {}}),
+        "archetypes.0.metric_overrides.nope",
+        "not a declared metric",
+    ),
+    ("signals/engine/correlation_phases.yaml", _at("correlation_phases.0.end_period", 40), "correlation_phases.0.end_period", "periods 0 to 23"),
+    (
+        "built/engine/variable_fact.yaml",
+        _at("tables.2.row_count_source", "proportional:nope:scale:2"),
+        "tables.2.row_count_source",
+        "not a declared metric",
+    ),
 ]
 
 
@@ -285,7 +303,8 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
         centres = state.truth["truth_centres"].to_pandas()
         metrics = state.truth["truth_metrics"].to_pandas().set_index("metric")
         narrowed = (centres["centre_low"] > centres["metric"].map(metrics["centre_low"])) | (
-            centres["centre_high"] < centres["metric"].map(metrics["centre_high"]))
+            centres["centre_high"] < centres["metric"].map(metrics["centre_high"])
+        )
         assert narrowed.any() and not narrowed.all()
         assert centres["centre"].between(centres["centre_low"], centres["centre_high"]).all()
     elif config.sources:
@@ -301,8 +320,9 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
 
 # fixture -> what it must load as in our model
 SIGNALS = {
-    "builder/connection_phases": lambda c: [(p.start_period, p.end_period, [x.word for x in p.connections]) for p in c.connection_phases]
-    == [(0, 11, ["mirrors"])],
+    "builder/connection_phases": lambda c: (
+        [(p.start_period, p.end_period, [x.word for x in p.connections]) for p in c.connection_phases] == [(0, 11, ["mirrors"])]
+    ),
     "builder/decay_lag": lambda c: (c.metrics[1].follows, c.metrics[1].decay_window is not None) == ("visits", True),
     "builder/heteroscedastic_noise": lambda c: c.noise.scale_with_trajectory,
     "builder/metric_noise": lambda c: c.metrics[0].noise.gaussian_sigma > 0 and c.metrics[1].noise is None,
@@ -353,11 +373,14 @@ def test_an_engine_metric_override_range_narrows_its_archetypes_segment():
     assert fact.loc[fact["shop_id"] <= 2, "visits"].between(0.5, 1.0).all()  # beta is bounded by the segment's range
 
 
-@pytest.mark.parametrize("override, field, words", [
-    ({"value_range": {"min": 0.5, "max": 1.5}}, "archetypes.0.metric_overrides.visits.value_range", "inside the range [0.0, 1.0]"),
-    ({"distribution": "gamma"}, "archetypes.0.metric_overrides.visits.distribution", "per-archetype distribution is not supported"),
-    ({"params": {"alpha": 3.0, "beta": 5.0}}, "archetypes.0.metric_overrides.visits.params", "per-archetype params is not supported"),
-])
+@pytest.mark.parametrize(
+    "override, field, words",
+    [
+        ({"value_range": {"min": 0.5, "max": 1.5}}, "archetypes.0.metric_overrides.visits.value_range", "inside the range [0.0, 1.0]"),
+        ({"distribution": "gamma"}, "archetypes.0.metric_overrides.visits.distribution", "per-archetype distribution is not supported"),
+        ({"params": {"alpha": 3.0, "beta": 5.0}}, "archetypes.0.metric_overrides.visits.params", "per-archetype params is not supported"),
+    ],
+)
 def test_a_metric_override_the_segment_cannot_take_is_one_error_naming_it(override, field, words):
     data = read(DATA / "built" / "engine" / "metric_overrides.yaml")
     data["archetypes"][0]["metric_overrides"]["visits"] = override
