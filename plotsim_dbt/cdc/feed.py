@@ -4,11 +4,11 @@ feed delivered each change (late, duplicated, out of order).
 Change times are whole seconds inside the change's period. A fact row (of any grain) is inserted
 in its period and, at ``update_rate``, first with a preliminary value that an update in the next
 period corrects (a fact without metric columns, such as a child fact of shares only, has no
-preliminary values); the entity dimension's row is inserted at arrival and updated at each SCD2 version (a
-tier or stage change, the ending); an ended entity is deleted in the period after its end, and
-``delete_rate`` deletes others after their last change. The changes of one entity get strictly
-increasing seconds, so ``_seq = seconds from the window start x 2**32 + entity index`` is unique
-and ascending in change time without any counter outside the block."""
+preliminary values); the entity dimension's row is inserted at arrival and updated at each SCD2
+version (a tier or stage change, the ending); an ended entity is deleted in the period after its
+end, and ``delete_rate`` deletes others after their last change. The changes of one entity get
+strictly increasing seconds, so ``_seq = seconds from the window start x 2**32 + entity index``
+is unique and ascending in change time without any counter outside the block."""
 
 from __future__ import annotations
 
