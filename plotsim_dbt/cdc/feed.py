@@ -1,13 +1,14 @@
 """The changes of one block: when each source row was inserted, revised and deleted, and how the
 feed delivered each change (late, duplicated, out of order).
 
-Change times are whole seconds inside the change's period. A fact row is inserted in its period
-and, at ``update_rate``, first with a preliminary value that an update in the next period
-corrects; the entity dimension's row is inserted at arrival and updated at each SCD2 version (a
-tier or stage change, the ending); an ended entity is deleted in the period after its end, and
-``delete_rate`` deletes others after their last change. The changes of one entity get strictly
-increasing seconds, so ``_seq = seconds from the window start x 2**32 + entity index`` is unique
-and ascending in change time without any counter outside the block."""
+Change times are whole seconds inside the change's period. A fact row (of any grain) is inserted
+in its period and, at ``update_rate``, first with a preliminary value that an update in the next
+period corrects (a fact without metric columns, such as a child fact of shares only, has no
+preliminary values); the entity dimension's row is inserted at arrival and updated at each SCD2
+version (a tier or stage change, the ending); an ended entity is deleted in the period after its
+end, and ``delete_rate`` deletes others after their last change. The changes of one entity get
+strictly increasing seconds, so ``_seq = seconds from the window start x 2**32 + entity index``
+is unique and ascending in change time without any counter outside the block."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ import pyarrow.compute as pc
 from ..config.schema import ACTIVE_STATUS
 from ..engine.builders import BUILDERS
 from ..engine.streams import Purpose, draw_rows, name_key
+from ..plan.grains import GrainFactTable
 from ..plan.tables import FactTable
 from .plan import OPS, ChangeTable
 
 INSERT, UPDATE, DELETE = range(3)
 SEQ_STRIDE = 2**32
+FACTS = (FactTable, GrainFactTable)
 _DRAWS = 6 + 3 * 6  # per source row: its own draws, then delivery draws for each of its up to three changes
 
 
@@ -34,7 +37,8 @@ class Changes:
 
     entity: np.ndarray  # local entity index
     period: np.ndarray  # period the change happened in
-    row_period: np.ndarray  # facts: the changed row's period (its key); dimension: -1
+    row_period: np.ndarray  # facts: the changed row's period (a per-entity-per-period fact's key); dimension: -1
+    row_id: np.ndarray  # variable and child facts: the changed row's id (its key); else -1
     op: np.ndarray  # INSERT / UPDATE / DELETE
     at: np.ndarray  # change time, seconds since the epoch
     seq: np.ndarray
@@ -68,12 +72,15 @@ def changes_of(block, table: ChangeTable) -> Changes:
     return made[table.name]
 
 
-def _images(block, table: ChangeTable, source) -> tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray]:
-    """(row images, local entity, period, row period) of the source rows a change can carry."""
+def _images(block, table: ChangeTable, source) -> tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row images, local entity, period, row period, row id) of the source rows a change can carry."""
     rows = pa.Table.from_batches([BUILDERS[type(source)](block, source)]).select(list(table.values))
+    if isinstance(source, GrainFactTable):
+        found = block.rows_of(source)
+        return rows, found.local, found.period, found.period, found.ids
     if isinstance(source, FactTable):
         entity, period = np.nonzero(block.alive)
-        return rows, entity, period, period
+        return rows, entity, period, period, np.full(len(entity), -1)
     if source.scd is not None:
         found = block.versions
         entity, period = found.entity, found.start
@@ -89,10 +96,10 @@ def _images(block, table: ChangeTable, source) -> tuple[pa.Table, np.ndarray, np
         active = pc.equal(rows.column("status"), ACTIVE_STATUS)
         ended_on = pc.if_else(active, pa.scalar(None, pa.date32()), rows.column("ended_on"))
         rows = rows.set_column(rows.schema.get_field_index("ended_on"), "ended_on", ended_on)
-    return rows, entity, period, np.full(len(entity), -1)
+    return rows, entity, period, np.full(len(entity), -1), np.full(len(entity), -1)
 
 
-def _preliminary(rows: pa.Table, source: FactTable, factor: np.ndarray) -> pa.Table:
+def _preliminary(rows: pa.Table, source: FactTable | GrainFactTable, factor: np.ndarray) -> pa.Table:
     """The fact rows with every metric scaled by ``factor``, rounded to the column's type."""
     for name in source.metric_columns:
         column = rows.column(name)
@@ -109,17 +116,17 @@ def _preliminary(rows: pa.Table, source: FactTable, factor: np.ndarray) -> pa.Ta
 def _changes(block, table: ChangeTable) -> Changes:
     plan, options = block.plan, table.options
     source = plan.tables[table.source]
-    rows, entity, period, row_period = _images(block, table, source)
+    rows, entity, period, row_period, row_id = _images(block, table, source)
     per_entity = np.bincount(entity, minlength=len(block))
     u = draw_rows(plan.seed, Purpose.COLUMNS, block.start, per_entity, _DRAWS, name_key(table.name, "cdc"))
     starts, lengths = period_bounds(plan)
     end = starts[-1] + lengths[-1]
     at = starts[period] + (u[:, 0] * lengths[period]).astype(np.int64)
     last_of_entity = np.r_[entity[1:] != entity[:-1], True] if len(entity) else np.zeros(0, bool)
-    parts = [(np.arange(len(entity)), np.where(_first_of(entity) | isinstance(source, FactTable), INSERT, UPDATE), period, at, 0)]
+    parts = [(np.arange(len(entity)), np.where(_first_of(entity) | isinstance(source, FACTS), INSERT, UPDATE), period, at, 0)]
     images = [rows]
-    if isinstance(source, FactTable):
-        revised = u[:, 1] < options.update_rate
+    if isinstance(source, FACTS):
+        revised = (u[:, 1] < options.update_rate) & bool(source.metric_columns)  # no metric column: nothing to revise
         images[0] = _preliminary(rows, source, 0.8 + 0.4 * u[:, 5]).filter(pa.array(revised)) if revised.any() else rows.slice(0, 0)
         images[0] = pa.concat_tables([images[0], rows.filter(pa.array(~revised))])
         order0 = np.r_[np.flatnonzero(revised), np.flatnonzero(~revised)]
@@ -146,22 +153,22 @@ def _changes(block, table: ChangeTable) -> Changes:
         ends_at[row_end] = starts[p] + (u[row_end, 4] * lengths[p]).astype(np.int64)
         chosen = last_of_entity & ~row_end & (u[:, 3] < options.delete_rate)
         gone = np.flatnonzero(row_end | chosen)
-    if isinstance(source, FactTable) or len(gone):
-        late_end = ends_at[gone] if not isinstance(source, FactTable) else np.full(len(gone), -1)
+    if isinstance(source, FACTS) or len(gone):
+        late_end = ends_at[gone] if not isinstance(source, FACTS) else np.full(len(gone), -1)
         drawn = last_at[gone] + 1 + (u[gone, 4] * np.maximum(end - last_at[gone] - 1, 0)).astype(np.int64)
         gone_at = np.where(late_end >= 0, late_end, drawn)
         keep = gone_at < end
         gone, gone_at = gone[keep], gone_at[keep]
         parts.append((gone, np.full(len(gone), DELETE), np.searchsorted(starts, gone_at, side="right") - 1, gone_at, 2))
         images.append(rows.take(pa.array(gone)))
-    return _deliver(block, table, parts, images, entity, row_period, u, starts, lengths, end)
+    return _deliver(block, table, parts, images, entity, (row_period, row_id), u, starts, lengths, end)
 
 
 def _first_of(entity: np.ndarray) -> np.ndarray:
     return np.r_[True, entity[1:] != entity[:-1]] if len(entity) else np.zeros(0, bool)
 
 
-def _deliver(block, table, parts, images, entity, row_period, u, starts, lengths, end) -> Changes:
+def _deliver(block, table, parts, images, entity, row_keys, u, starts, lengths, end) -> Changes:
     options = table.options
     src = np.concatenate([p[0] for p in parts])
     op = np.concatenate([p[1] for p in parts])
@@ -187,7 +194,8 @@ def _deliver(block, table, parts, images, entity, row_period, u, starts, lengths
     copies = d[:, 2] < options.duplicate_rate
     copy_commit = np.where(copies, np.maximum(np.minimum(commit + 1 + (d[:, 3] * lengths[period]).astype(np.int64), end - 1), commit), -1)
     seq = (at - starts[0]) * SEQ_STRIDE + block.start + ent
-    return Changes(ent, period, row_period[src], op, at, seq, commit, late, ooo, copy_commit, values)
+    row_period, row_id = (k[src] for k in row_keys)
+    return Changes(ent, period, row_period, row_id, op, at, seq, commit, late, ooo, copy_commit, values)
 
 
 def _group_cummax(values: np.ndarray, group: np.ndarray) -> np.ndarray:

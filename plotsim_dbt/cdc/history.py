@@ -1,14 +1,15 @@
 """The SCD2 history a correct ``dbt snapshot`` holds after each batch, from the block's changes.
 
 A snapshot's unique key is a source row's key: the entity for the dimension, (entity, period)
-for a fact. Batch n's extract is the source as the feed has delivered it by the cut of batch n:
-per key, the change with the highest ``_seq`` committed so far, absent once that change is a
-delete. A snapshot run per batch sees these extracts in turn. The ``timestamp`` strategy opens a
-version whenever the extract's row is a later change; ``check`` (check_cols: the columns that
-change, ``updated_at`` set) only when the row's values differ from the open version's. A version
-closes when the next one opens (valid_to = its updated_at) or, with ``hard_deletes: invalidate``
-or ``new_record``, when its key leaves the extract; ``new_record`` then adds a deletion record in
-the same run. A deleted key never returns: its delete is its last change."""
+for a per-entity-per-period fact, the row's id for a variable or child fact. Batch n's extract
+is the source as the feed has delivered it by the cut of batch n: per key, the change with the
+highest ``_seq`` committed so far, absent once that change is a delete. A snapshot run per batch
+sees these extracts in turn. The ``timestamp`` strategy opens a version whenever the extract's
+row is a later change; ``check`` (check_cols: the columns that change, ``updated_at`` set) only
+when the row's values differ from the open version's. A version closes when the next one opens
+(valid_to = its updated_at) or, with ``hard_deletes: invalidate`` or ``new_record``, when its
+key leaves the extract; ``new_record`` then adds a deletion record in the same run. A deleted
+key never returns: its delete is its last change."""
 
 from __future__ import annotations
 
@@ -25,10 +26,14 @@ _OPEN, _UPDATE, _DELETE = range(3)
 
 
 def row_keys(found: Changes) -> tuple[np.ndarray, int]:
-    """(index of each change's source row key, number of keys): keys are (entity, row period)."""
-    composite = found.entity.astype(np.int64) * (found.row_period.max(initial=0) + 2) + found.row_period + 1
-    unique, index = np.unique(composite, return_inverse=True)
-    return index.reshape(-1), len(unique)
+    """(index of each change's source row key, number of keys), keys in (entity, row key) order: the row
+    key is the row id of a variable or child fact, else the row period (-1 for the dimension)."""
+    row = np.where(found.row_id >= 0, found.row_id, found.row_period)
+    order = np.lexsort((row, found.entity))
+    new = np.r_[True, (np.diff(found.entity[order]) != 0) | (np.diff(row[order]) != 0)] if len(order) else np.zeros(0, bool)
+    index = np.empty(len(order), np.int64)
+    index[order] = np.cumsum(new) - 1
+    return index, int(new.sum())
 
 
 def signatures(values: pa.Table) -> np.ndarray:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ..columns import ColumnPlan
+from ..plan.grains import GrainFactTable
 from ..plan.tables import VERSION_KEY, EntityTable, FactTable, TablePlan
 from .options import CdcOptions, cdc_options
 
@@ -37,7 +38,7 @@ FEED_COLUMNS = (
 @dataclass(frozen=True, kw_only=True)
 class ChangeTable(TablePlan):
     source: str  # the fact or entity dimension the feed follows
-    key: tuple[str, ...]  # the source row's natural key: the entity id, or (date, entity) of a fact
+    key: tuple[str, ...]  # the source row's key: the entity id, (date, entity) of a per-entity-per-period fact, a variable or child fact's id
     values: tuple[str, ...]  # the source columns each change carries
     options: CdcOptions
 
@@ -48,7 +49,7 @@ def change_table(source: TablePlan, cdc) -> ChangeTable | None:
         return None
     if isinstance(source, FactTable):
         key = (source.date_column, source.entity_column)
-    elif isinstance(source, EntityTable):
+    elif isinstance(source, (EntityTable, GrainFactTable)):
         key = (source.key,)
     else:
         raise ValueError(f"{source.name}: a change feed follows a fact or the entity dimension")

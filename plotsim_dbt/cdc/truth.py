@@ -43,6 +43,7 @@ def _changes(block) -> dict:
                     "cdc_table": pa.array([table.name] * len(found.op), pa.string()),
                     "entity_id": block.start + found.entity + 1,
                     "period_index": pa.array(found.row_period, pa.int32(), mask=found.row_period < 0),
+                    "row_id": pa.array(found.row_id, pa.int64(), mask=found.row_id < 0),
                     "seq": found.seq,
                     "op": pa.array(OPS, pa.string()).take(pa.array(found.op)),
                     "changed_at": _ts(found.at),
@@ -66,7 +67,7 @@ def _snapshots(block) -> dict:
         for strategy in STRATEGIES:
             v = versions(block.plan, table, found, key, keys, strategy)
             change, nxt = v["change"], v["closed_change"]
-            period = found.row_period[change]
+            period, row_id = found.row_period[change], found.row_id[change]
             parts.append(
                 pa.table(
                     {
@@ -74,6 +75,7 @@ def _snapshots(block) -> dict:
                         "entity_id": block.start + found.entity[change] + 1,
                         "period_index": pa.array(period, pa.int32(), mask=period < 0),
                         "date_key": pa.array(date_keys[np.maximum(period, 0)], pa.int32(), mask=period < 0),
+                        "row_id": pa.array(row_id, pa.int64(), mask=row_id < 0),
                         "strategy": pa.array([strategy] * len(change), pa.string()),
                         "is_deleted": v["deleted"],
                         "seq": found.seq[change],
@@ -85,7 +87,7 @@ def _snapshots(block) -> dict:
                     }
                 )
             )
-    return _columns(parts, SNAPSHOTS, ["entity_id", "cdc_table", "strategy", "period_index", "first_batch", "is_deleted"])
+    return _columns(parts, SNAPSHOTS, ["entity_id", "cdc_table", "strategy", "period_index", "row_id", "first_batch", "is_deleted"])
 
 
 def _columns(parts: list[pa.Table], truth, order: list[str]) -> dict:
@@ -103,7 +105,12 @@ CHANGES = declare(
     [
         ("cdc_table", pa.string(), "The change feed."),
         ("entity_id", pa.int64(), "The entity whose row changed."),
-        ("period_index", pa.int32(), "Facts: the changed row's period (with entity_id, its key); NULL for the dimension."),
+        (
+            "period_index",
+            pa.int32(),
+            "Facts: the changed row's period (of a per-entity-per-period fact, with entity_id, its key); NULL for the dimension.",
+        ),
+        ("row_id", pa.int64(), "Variable and child facts: the changed row's id (its key); NULL otherwise."),
         ("seq", pa.int64(), "The change's _seq in the feed."),
         ("op", pa.string(), "insert, update or delete."),
         ("changed_at", pa.timestamp("us"), "When the change happened."),
@@ -119,13 +126,24 @@ CHANGES = declare(
 SNAPSHOTS = declare(
     "truth_snapshot_versions",
     "Ground truth: the SCD2 versions a correct dbt snapshot of each change feed's extract holds (the entity dimension's: "
-    "one row per entity; a fact's: one per entity and period), run once per batch (var plotsim_batch) with the timestamp "
-    "or the check strategy; after batch N keep the rows with first_batch <= N (and is_deleted only with hard_deletes new_record).",
+    "one row per entity; a per-entity-per-period fact's: one per entity and period; a variable or child fact's: one per row id), "
+    "run once per batch (var plotsim_batch) with the timestamp or the check strategy; after batch N keep the rows with "
+    "first_batch <= N (and is_deleted only with hard_deletes new_record).",
     [
         ("cdc_table", pa.string(), "The change feed the snapshot reads (its extract)."),
-        ("entity_id", pa.int64(), "The entity: the snapshot's unique key, with date_key for a fact."),
+        (
+            "entity_id",
+            pa.int64(),
+            "The entity: the snapshot's unique key (with date_key for a per-entity-per-period fact; a variable or child fact's is row_id).",
+        ),
         ("period_index", pa.int32(), "Facts: the row's period (0 = the window's first); NULL for the dimension."),
-        ("date_key", pa.int32(), "Facts: the row's date_key (YYYYMMDD), the other half of the snapshot's unique key; NULL for the dimension."),
+        (
+            "date_key",
+            pa.int32(),
+            "Facts: the row's date_key (YYYYMMDD), for a per-entity-per-period fact the other half of the snapshot's unique key; "
+            "NULL for the dimension.",
+        ),
+        ("row_id", pa.int64(), "Variable and child facts: the row's id, the snapshot's unique key; NULL otherwise."),
         ("strategy", pa.string(), "timestamp, or check (check_cols: the columns that change, updated_at set)."),
         (
             "is_deleted",

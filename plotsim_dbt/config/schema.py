@@ -41,8 +41,9 @@ class Dimension(Frozen):
     )
     description: str | None = None
     columns: list[Column] = Field(min_length=1)
-    cdc: bool | CdcOptions = Field(False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its "
-                                   "truth: true, or the options of docs/snapshots.md.")
+    cdc: bool | CdcOptions = Field(
+        False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its truth: true, or the options of docs/snapshots.md."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -66,12 +67,17 @@ class Fact(Frozen):
     name: Identifier
     description: str | None = None
     columns: list[Column] = Field(min_length=1)
-    cdc: bool | CdcOptions = Field(False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its "
-                                   "truth: true, or the options of docs/snapshots.md.")
+    cdc: bool | CdcOptions = Field(
+        False, description="Emit a change feed <table>_changes (inserts, updates, deletes) with its truth: true, or the options of docs/snapshots.md."
+    )
     proportional: Proportional | None = Field(
-        None, description="Variable grain: round(driver x scale) rows per entity and period (e.g. orders); the table needs an id column.")
-    parent: Identifier | None = Field(None, description="Child grain: the variable or child fact whose rows this one details "
-                                      "(order items under orders); needs children_per_row and a ref.<parent> column.")
+        None, description="Variable grain: round(driver x scale) rows per entity and period (e.g. orders); the table needs an id column."
+    )
+    parent: Identifier | None = Field(
+        None,
+        description="Child grain: the variable or child fact whose rows this one details "
+        "(order items under orders); needs children_per_row and a ref.<parent> column.",
+    )
     children_per_row: tuple[int, int] | None = Field(None, description="Child grain: [min >= 1, max >= min] rows per parent row.")
 
     @model_validator(mode="after")
@@ -82,8 +88,6 @@ class Fact(Frozen):
             raise ValueError("children_per_row: a child fact needs parent and children_per_row together")
         if self.children_per_row is not None and not 1 <= self.children_per_row[0] <= self.children_per_row[1]:
             raise ValueError(f"children_per_row: need [min >= 1, max >= min], got {list(self.children_per_row)}")
-        if self.cdc and self.grain != "entity_period":
-            raise ValueError(f"cdc: a change feed follows a per-entity-per-period fact, not a {self.grain} one; remove cdc")
         return self
 
     @property
@@ -114,13 +118,20 @@ class Event(Frozen):
     description: str | None = None
     proportional: Proportional | None = None
     threshold: Threshold | None = None
-    ends_entity: bool = Field(False, description="A threshold event that ends its entity: after it, the entity has no "
-                              "facts, events or versions, and the entity dimension records the end.")
-    status: Identifier | None = Field(None, description="The entity's status once this event has ended it "
-                                      "(default: the event name without an evt_ prefix, e.g. churn).")
+    ends_entity: bool = Field(
+        False,
+        description="A threshold event that ends its entity: after it, the entity has no "
+        "facts, events or versions, and the entity dimension records the end.",
+    )
+    status: Identifier | None = Field(
+        None, description="The entity's status once this event has ended it (default: the event name without an evt_ prefix, e.g. churn)."
+    )
     columns: list[Column] = Field(min_length=1)
-    log_format: str | None = Field(None, description="Also write the event as a text log, one line per row: a Python format "
-                                   "string over the event's columns, e.g. '{visited_at} visit {visit_id} by {account_id}'.")
+    log_format: str | None = Field(
+        None,
+        description="Also write the event as a text log, one line per row: a Python format "
+        "string over the event's columns, e.g. '{visited_at} visit {visit_id} by {account_id}'.",
+    )
     log_filename: str | None = Field(None, description="The log's file name beside the tables (default <event>.log).")
 
     @model_validator(mode="after")
@@ -161,11 +172,16 @@ class Bridge(Frozen):
     cardinality: tuple[int, int] = Field(description="[min, max] links per entity.")
     driver: str | None = Field(None, description="Metric whose level sets how many links an entity holds; default the trajectory.")
     links: Literal["trajectory", "uniform"] = Field(
-        "trajectory", description="trajectory: the link count follows the driver or the trajectory; uniform: a random count "
-        "in [min, max] per entity, whatever its story.")
+        "trajectory",
+        description="trajectory: the link count follows the driver or the trajectory; uniform: a random count "
+        "in [min, max] per entity, whatever its story.",
+    )
     description: str | None = None
-    columns: list[Column] = Field(default_factory=list, description="Columns after the two keys: metric.<name> (the entity's "
-                                  "mean realised value), static, range or a realistic kind (name, company, ...) per link.")
+    columns: list[Column] = Field(
+        default_factory=list,
+        description="Columns after the two keys: metric.<name> (the entity's "
+        "mean realised value), static, range or a realistic kind (name, company, ...) per link.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Bridge:
@@ -241,8 +257,11 @@ def automatic_schema(unit: str, metrics: list[str], attributes: list[str]) -> Sc
 
 def generated_tables(facts: list[str]) -> dict[str, str]:
     """Tables plotsim writes besides the declared ones (and the truth_* tables), with what each is."""
-    names = {"dim_date": "the generated date dimension", "entity_features": "the entity-feature model of the dbt package",
-             "_entity_features": "the entity-feature table a run writes"}
+    names = {
+        "dim_date": "the generated date dimension",
+        "entity_features": "the entity-feature model of the dbt package",
+        "_entity_features": "the entity-feature table a run writes",
+    }
     for fact in facts:
         names |= {f"{fact}_train": f"the training split of {fact} (holdout)", f"{fact}_holdout": f"the held-out split of {fact} (holdout)"}
     return names
@@ -266,28 +285,45 @@ def check_table_names(schema: Schema, where: Callable[[str], str], holdout: bool
     for fact in schema.facts if holdout else ():
         split = f"{fact.name}_holdout"
         if len(split) > MAX_IDENTIFIER:
-            raise ValueError(f"{where(fact.name)}: the holdout split {split!r} would be longer than {MAX_IDENTIFIER} characters "
-                             f"(the DuckDB and Postgres identifier limit); shorten the fact name to {MAX_IDENTIFIER - len('_holdout')}")
+            raise ValueError(
+                f"{where(fact.name)}: the holdout split {split!r} would be longer than {MAX_IDENTIFIER} characters "
+                f"(the DuckDB and Postgres identifier limit); shorten the fact name to {MAX_IDENTIFIER - len('_holdout')}"
+            )
 
 
-def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: set[str], entities: int,
-                 segments: tuple[str, ...] = (), locales: tuple[str, ...] = ()) -> None:
+def check_schema(
+    schema: Schema,
+    metrics: list[str],
+    periods: int,
+    attributes: set[str],
+    entities: int,
+    segments: tuple[str, ...] = (),
+    locales: tuple[str, ...] = (),
+) -> None:
     """Cross-table rules; raises ValueError('<field path>: message')."""
     entity_dims = [d for d in schema.dimensions if d.grain == "entity"]
     if len(entity_dims) != 1:
-        raise ValueError(
-            f"dimensions: declare exactly one dimension with grain: entity (one row per entity), found {len(entity_dims)}"
-        )
+        raise ValueError(f"dimensions: declare exactly one dimension with grain: entity (one row per entity), found {len(entity_dims)}")
     entity = entity_dims[0]
     dims = {d.name: d for d in schema.dimensions}
     facts = {f.name: f for f in schema.facts}
     for group, tables in (("dimensions", schema.dimensions), ("facts", schema.facts), ("events", schema.events), ("bridges", schema.bridges)):
         for t, table in enumerate(tables):
             role = table.grain if group == "dimensions" else group[:-1]
-            context = dict(table=table.name, role=role, dimensions=dims, facts=facts, entity_table=entity.name, metrics=tuple(metrics),
-                           periods=periods, attributes=frozenset(attributes), entities=entities, segments=tuple(segments),
-                           locales=tuple(locales),
-                           event_rule=None if group != "events" else "threshold" if table.threshold else "proportional")
+            context = dict(
+                table=table.name,
+                role=role,
+                dimensions=dims,
+                facts=facts,
+                entity_table=entity.name,
+                metrics=tuple(metrics),
+                periods=periods,
+                attributes=frozenset(attributes),
+                entities=entities,
+                segments=tuple(segments),
+                locales=tuple(locales),
+                event_rule=None if group != "events" else "threshold" if table.threshold else "proportional",
+            )
             _check_columns(f"{group}.{t}", table, context)
     logs: dict[str, str] = {}
     for e, event in enumerate(schema.events):
@@ -296,13 +332,16 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         if event.log_file is not None:
             logs[event.log_file] = event.name
     for d, dim in enumerate(schema.dimensions):
-        if dim.grain in ("reference", "sub_entity") and dim.count is None and not (
-            dim.grain == "reference" and any(isinstance(c, StaticColumn) for c in dim.columns)
+        if (
+            dim.grain in ("reference", "sub_entity")
+            and dim.count is None
+            and not (dim.grain == "reference" and any(isinstance(c, StaticColumn) for c in dim.columns))
         ):
             raise ValueError(f"dimensions.{d}.count: a {dim.grain} dimension needs count (rows{' per entity' if dim.grain == 'sub_entity' else ''})")
         if dim.grain in ("entity", "period") and dim.count is not None:
-            raise ValueError(f"dimensions.{d}.count: {'an entity' if dim.grain == 'entity' else 'a period'} dimension has one row per "
-                             f"{dim.grain}; remove count")
+            raise ValueError(
+                f"dimensions.{d}.count: {'an entity' if dim.grain == 'entity' else 'a period'} dimension has one row per {dim.grain}; remove count"
+            )
         if dim.grain != "entity" and dim.cdc:
             raise ValueError(f"dimensions.{d}.cdc: a change feed follows the entity dimension or a fact, not a {dim.grain} dimension; remove cdc")
         if dim.grain == "sub_entity" and ref_column(dim, entity.name) is None:
@@ -324,8 +363,9 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         taken = sorted({c.name for c in entity.columns} & set(END_COLUMNS))
         if taken:
             d = schema.dimensions.index(entity)
-            raise ValueError(f"dimensions.{d}.columns: {taken[0]!r} is added to {entity.name} by the events that end an entity "
-                             "(ends_entity); rename your column")
+            raise ValueError(
+                f"dimensions.{d}.columns: {taken[0]!r} is added to {entity.name} by the events that end an entity (ends_entity); rename your column"
+            )
     for b, bridge in enumerate(schema.bridges):
         if bridge.left != entity.name:
             raise ValueError(f"bridges.{b}.left: a bridge starts at the entity dimension {entity.name!r}, not {bridge.left!r}")
@@ -333,17 +373,17 @@ def check_schema(schema: Schema, metrics: list[str], periods: int, attributes: s
         if right is None or right.grain != "reference":
             raise ValueError(f"bridges.{b}.right: {bridge.right!r} is not a declared reference dimension")
         if bridge.cardinality[1] > reference_rows(right):
-            raise ValueError(
-                f"bridges.{b}.cardinality: max {bridge.cardinality[1]} exceeds the {reference_rows(right)} rows of {right.name}"
-            )
+            raise ValueError(f"bridges.{b}.cardinality: max {bridge.cardinality[1]} exceeds the {reference_rows(right)} rows of {right.name}")
         if bridge.driver is not None and bridge.driver not in metrics:
             raise ValueError(f"bridges.{b}.driver: {bridge.driver!r} is not a declared metric")
         keys = {key_column(entity), key_column(right)}
         for c, column in enumerate(bridge.columns):
             taken = next((k for k in keys if k.lower() == column.name.lower()), None)
             if taken is not None:
-                raise ValueError(f"bridges.{b}.columns.{c}.name: {column.name!r} collides with {taken!r}, a key column of the bridge "
-                                 "(SQL names ignore case); rename yours")
+                raise ValueError(
+                    f"bridges.{b}.columns.{c}.name: {column.name!r} collides with {taken!r}, a key column of the bridge "
+                    "(SQL names ignore case); rename yours"
+                )
 
 
 def check_date_columns(columns: list) -> None:
@@ -358,8 +398,20 @@ def check_date_columns(columns: list) -> None:
         if column.name.lower() in taken:
             raise ValueError(f"{where}.name: {column.name!r} is {taken[column.name.lower()]}; rename it")
         taken[column.name.lower()] = "declared twice (SQL names ignore case)"
-        column.check(CheckContext(path=where, table="dim_date", role="date", dimensions={}, facts={}, entity_table="", metrics=(), periods=0,
-                                  attributes=frozenset(), entities=0))
+        column.check(
+            CheckContext(
+                path=where,
+                table="dim_date",
+                role="date",
+                dimensions={},
+                facts={},
+                entity_table="",
+                metrics=(),
+                periods=0,
+                attributes=frozenset(),
+                entities=0,
+            )
+        )
 
 
 def table_path(schema: Schema, name: str) -> str:

@@ -1,5 +1,6 @@
 """The config the change-feed tests generate: 400 companies over a year, a dimension with SCD2
-tiers and churn endings, a fact, both with change feeds and delivery faults."""
+tiers and churn endings, a fact, both with change feeds and delivery faults; with ``grains``, also
+a variable fact (orders) and its child fact (items, shares only), each with a change feed."""
 
 from __future__ import annotations
 
@@ -8,9 +9,36 @@ import yaml
 from plotsim_dbt import create_from_yaml
 
 RATES = {"late_rate": 0.1, "duplicate_rate": 0.05, "out_of_order_rate": 0.2, "out_of_order_window": 48}
+GRAIN_CDC = {"update_rate": 0.3, "delete_rate": 0.05, **RATES}
+GRAIN_FACTS = [
+    {
+        "name": "fct_orders",
+        "proportional": {"driver": "engagement", "scale": 3},
+        "cdc": GRAIN_CDC,
+        "columns": [
+            {"name": "order_id", "type": "id"},
+            {"name": "date_key", "type": "ref.dim_date"},
+            {"name": "company_id", "type": "ref.dim_company"},
+            {"name": "mrr", "type": "metric.mrr"},
+        ],
+    },
+    {
+        "name": "fct_items",
+        "parent": "fct_orders",
+        "children_per_row": [1, 3],
+        "cdc": GRAIN_CDC,
+        "columns": [
+            {"name": "item_id", "type": "id"},
+            {"name": "order_id", "type": "ref.fct_orders"},
+            {"name": "date_key", "type": "ref.dim_date"},
+            {"name": "company_id", "type": "ref.dim_company"},
+            {"name": "amount", "type": "share.mrr"},
+        ],
+    },
+]
 
 
-def config(tmp_path, entities: int = 400, periods: int = 12, dim_cdc=None, fact_cdc=None):
+def config(tmp_path, entities: int = 400, periods: int = 12, dim_cdc=None, fact_cdc=None, grains: bool = False):
     doc = {
         "about": "cdc",
         "unit": "company",
@@ -61,6 +89,8 @@ def config(tmp_path, entities: int = 400, periods: int = 12, dim_cdc=None, fact_
             }
         ],
     }
+    if grains:
+        doc["facts"] += GRAIN_FACTS
     path = tmp_path / "cdc.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     return create_from_yaml(path)

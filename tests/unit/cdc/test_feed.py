@@ -169,3 +169,85 @@ def test_the_reference_cdc_flag_gives_the_fact_a_change_feed(dialect):
     plan = resolve_plan(create_from_yaml(path))
     feeds = [name for name in plan.tables if name.endswith("_changes")]
     assert len(feeds) == 1 and plan.tables[feeds[0]].source in {t.name for t in plan.fact_tables}
+
+
+# ---------------------------------------------------------------- variable and child facts
+
+GRAIN_FEEDS = {"fct_orders": "order_id", "fct_items": "item_id"}  # fact -> its id column, the feed's key
+
+
+@pytest.fixture(scope="module")
+def grains(tmp_path_factory):
+    tables, state = generate_arrow(config(tmp_path_factory.mktemp("cdc_grains"), grains=True))
+    return tables, state.truth["truth_cdc_changes"]
+
+
+def changes_of(truth: pa.Table, fact: str) -> pa.Table:
+    return truth.filter(pc.equal(truth["cdc_table"], fact + "_changes")).sort_by("seq")
+
+
+@pytest.mark.parametrize("fact", sorted(GRAIN_FEEDS))
+def test_a_grain_feed_inserts_every_row_once_corrects_revised_rows_and_deletes_last(grains, fact):
+    tables, truth = grains
+    key = GRAIN_FEEDS[fact]
+    rows = {r[key]: r for r in tables[fact].to_pylist()}
+    feed = tables[fact + "_changes"].sort_by("_seq").to_pylist()
+    by_id: dict[int, list[dict]] = {}
+    seen: set[int] = set()
+    for row in feed:
+        if row["_seq"] not in seen:
+            seen.add(row["_seq"])
+            by_id.setdefault(row[key], []).append(row)
+    assert set(by_id) == set(rows), "a fact row without changes, or a change of no row"
+    preliminary = 0
+    for row_id, changes in by_id.items():
+        ops = [c["_op"] for c in changes]
+        assert ops in (["insert"], ["insert", "update"], ["insert", "delete"], ["insert", "update", "delete"]), (row_id, ops)
+        image = [{c: v for c, v in change.items() if not c.startswith("_")} for change in changes]
+        assert image[-1] == rows[row_id], "the last change carries another row than the fact's"
+        if "update" in ops:  # the insert carried a preliminary amount (x 0.8-1.2, rounded) that the update corrects
+            final = float(rows[row_id]["mrr"])
+            assert image[0] == {**rows[row_id], "mrr": image[0]["mrr"]} and abs(float(image[0]["mrr"]) - final) <= 0.2 * final + 0.5
+            preliminary += image[0]["mrr"] != final
+        else:
+            assert image[0] == rows[row_id], "a row inserted with other values and never corrected"
+    assert preliminary > 0 or fact == "fct_items"
+    # the truth lists the same changes, keyed by the row id
+    true = changes_of(truth, fact)
+    assert sorted(true["row_id"].to_pylist()) == sorted(row_id for row_id, changes in by_id.items() for _ in changes)
+
+
+def test_a_variable_fact_is_revised_at_its_rate_and_a_child_of_shares_never(grains):
+    _, truth = grains
+    orders, items = changes_of(truth, "fct_orders").to_pandas(), changes_of(truth, "fct_items").to_pandas()
+    inserts = int((orders.op == "insert").sum())
+    assert within(int((orders.op == "update").sum()), inserts, 0.3)
+    assert "update" not in set(items.op)  # shares only: no metric column to revise
+    for rows in (orders, items):
+        inserts = int((rows.op == "insert").sum())
+        assert 0 < int((rows.op == "delete").sum()) <= inserts * 0.05 + 4 * math.sqrt(inserts * 0.05)
+
+
+@pytest.mark.parametrize("fact", sorted(GRAIN_FEEDS))
+def test_a_grain_feed_replays_to_the_fact_table_minus_its_deletes(grains, fact):
+    tables, truth = grains
+    key = GRAIN_FEEDS[fact]
+    state = replay(tables[fact + "_changes"], [key])
+    rows = {(r[key],): r for r in tables[fact].to_pylist()}
+    changes = changes_of(truth, fact)
+    deleted = {(i,) for i in changes.filter(pc.equal(changes["op"], "delete"))["row_id"].to_pylist()}
+    assert set(state) == set(rows) - deleted and len(state) > 0
+    assert all(state[k] == rows[k] for k in state), "a replayed row differs from the fact table"
+
+
+def test_grain_feeds_do_not_depend_on_the_block_size(tmp_path):
+    cfg = config(tmp_path, entities=1100, periods=3, grains=True)
+    names = ["fct_orders_changes", "fct_items_changes", "truth_cdc_changes", "truth_snapshot_versions"]
+    runs = []
+    for block_size in (1024, 65536):
+        tables, state = generate_arrow(cfg, block_size=block_size)
+        runs.append({n: (tables | state.truth)[n] for n in names})
+    for name in names:
+        assert runs[0][name].num_rows > 0 and runs[0][name].equals(runs[1][name]), name
+    orders = runs[0]["fct_orders_changes"]
+    assert pc.max(orders["company_id"]).as_py() > 1024, "no change in the second block of 1024"

@@ -1,7 +1,8 @@
 """truth_snapshot_versions is what a dbt snapshot run once per batch holds: a snapshot replayed
 here from the feed's own columns (extract per batch, timestamp or check strategy, hard deletes as
-new_record) gives exactly the truth's versions, for the dimension (key: the entity) and for a fact
-(key: date_key and entity)."""
+new_record) gives exactly the truth's versions, for the dimension (key: the entity), for a
+per-entity-per-period fact (key: date_key and entity) and for a variable and a child fact (key:
+the row id)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,22 @@ from cdc_config import RATES, config
 from plotsim_dbt import create_from_yaml
 from plotsim_dbt.api import generate_arrow
 
-FEEDS = {"dim_company_changes": ["company_id"], "fct_usage_changes": ["date_key", "company_id"]}
+ROW_IDS = {"order_id", "item_id"}  # the variable and the child fact's keys
+# feed -> (snapshot key, the ways its versions close: a child fact of shares only has no corrections)
+EVERY_CLOSE = {None, "update", "delete"}
+FEEDS = {
+    "dim_company_changes": (["company_id"], EVERY_CLOSE),
+    "fct_usage_changes": (["date_key", "company_id"], EVERY_CLOSE),
+    "fct_orders_changes": (["order_id"], EVERY_CLOSE),
+    "fct_items_changes": (["item_id"], {None, "delete"}),
+}
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     # batches of two periods: a fact row's insert and its correction often reach the same extract
     folder = tmp_path_factory.mktemp("history")
-    config(folder, fact_cdc={"update_rate": 0.3, "delete_rate": 0.1, **RATES, "batch_every": 2})
+    config(folder, fact_cdc={"update_rate": 0.3, "delete_rate": 0.1, **RATES, "batch_every": 2}, grains=True)
     doc = yaml.safe_load((folder / "cdc.yaml").read_text())
     # whole numbers only (mrr): a preliminary value sometimes rounds to the final one, a change the check strategy does not see
     doc["facts"][0]["columns"] = [c for c in doc["facts"][0]["columns"] if c["name"] != "engagement"]
@@ -39,7 +48,7 @@ def extract(feed: pa.Table, key: list[str], batch: int) -> dict[tuple, dict]:
 
 def snapshot(feed: pa.Table, key: list[str], strategy: str) -> set[tuple]:
     """Every version a dbt snapshot with updated_at and hard_deletes new_record holds after the last
-    batch: (entity, date_key, is_deleted, valid_from, valid_to, first_batch, closed_batch, closed_by)."""
+    batch: (entity, date_key, row id, is_deleted, valid_from, valid_to, first_batch, closed_batch, closed_by)."""
     values = [c for c in feed.column_names if not c.startswith("_")]
     history: dict[tuple, list[dict]] = {}
     for batch in range(1, pc.max(feed["_batch"]).as_py() + 1):
@@ -62,7 +71,8 @@ def snapshot(feed: pa.Table, key: list[str], strategy: str) -> set[tuple]:
     return {
         (
             v["row"]["company_id"],
-            k[0] if len(k) == 2 else None,
+            v["row"]["date_key"] if "date_key" in v["row"] else None,  # a fact's row's period, whatever its key
+            k[0] if key[0] in ROW_IDS else None,
             v["deleted"],
             v["from"],
             v["to"],
@@ -77,7 +87,7 @@ def snapshot(feed: pa.Table, key: list[str], strategy: str) -> set[tuple]:
 
 def truth_of(truth: pa.Table, table: str, strategy: str) -> set[tuple]:
     rows = truth.filter(pc.and_(pc.equal(truth["cdc_table"], table), pc.equal(truth["strategy"], strategy)))
-    names = ["entity_id", "date_key", "is_deleted", "valid_from", "valid_to", "first_batch", "closed_batch", "closed_by"]
+    names = ["entity_id", "date_key", "row_id", "is_deleted", "valid_from", "valid_to", "first_batch", "closed_batch", "closed_by"]
     return {tuple(r[c] for c in names) for r in rows.to_pylist()}
 
 
@@ -86,9 +96,10 @@ def truth_of(truth: pa.Table, table: str, strategy: str) -> set[tuple]:
 def test_replayed_snapshot_holds_the_true_versions(warehouse, table, strategy):
     tables, truth = warehouse
     expected = truth_of(truth, table, strategy)
-    assert snapshot(tables[table], FEEDS[table], strategy) == expected
+    key, closes = FEEDS[table]
+    assert snapshot(tables[table], key, strategy) == expected
     # the comparison covers every kind of version: closed by an update, by a delete, deletion records
-    assert {v[7] for v in expected} == {None, "update", "delete"} and any(v[2] for v in expected)
+    assert {v[8] for v in expected} == closes and any(v[3] for v in expected)
 
 
 def test_fact_versions_are_keyed_by_period(warehouse):
@@ -102,3 +113,17 @@ def test_fact_versions_are_keyed_by_period(warehouse):
     assert versions["check"] < versions["timestamp"]
     dims = truth.filter(pc.equal(truth["cdc_table"], "dim_company_changes"))
     assert dims["date_key"].null_count == dims["period_index"].null_count == dims.num_rows
+
+
+def test_variable_and_child_fact_versions_are_keyed_by_row_id(warehouse):
+    tables, truth = warehouse
+    for table, source, key in (("fct_orders_changes", "fct_orders", "order_id"), ("fct_items_changes", "fct_items", "item_id")):
+        rows = truth.filter(pc.equal(truth["cdc_table"], table)).to_pandas()
+        # a row inserted and deleted between two extracts never shows in a snapshot
+        ids = set(tables[source][key].to_pylist())
+        assert rows.row_id.notna().all() and set(rows.row_id) <= ids and rows.row_id.nunique() > 0.9 * len(ids)
+        # one version per row id and batch, plus its deletion record: the row id alone is the key
+        assert not rows.duplicated(["row_id", "strategy", "first_batch", "is_deleted"]).any()
+        assert rows.groupby("row_id").entity_id.nunique().max() == 1
+    others = truth.filter(pc.is_in(truth["cdc_table"], pa.array(["dim_company_changes", "fct_usage_changes"])))
+    assert others["row_id"].null_count == others.num_rows > 0

@@ -111,7 +111,6 @@ CASES = [
         "facts.2.columns.5.type",
         "give the metric ratio decimals",
     ),
-    ("cdc on a variable fact", lambda kw: kw["facts"][1].update(cdc=True), "facts.1.cdc", "not a variable one"),
     (
         "fault in a variable fact",
         lambda kw: kw.update(quality=[{"issue": "duplicate_rows", "table": "fct_orders", "rate": 0.1}]),

@@ -275,6 +275,10 @@ def test_a_built_feature_in_the_references_dialect_loads_generates_and_validates
         return
     if grained:  # issue 15: variable and child facts have rows (their keys and references are what validate checks)
         assert all(len(tables[f.name]) > 0 for f in grained)
+        for fact in (f for f in grained if f.cdc):  # a change feed keyed by the row id: every row inserted once
+            feed = tables[fact.name + "_changes"]
+            key = next(c.name for c in fact.columns if c.kind == "id")
+            assert sorted(feed[feed["_op"] == "insert"].drop_duplicates("_seq")[key]) == sorted(tables[fact.name][key])
         return
     if built:  # issue 15: fact columns (their behaviour: tests/unit/columns/test_fact_columns.py)
         fact = tables[config.facts[0].name]
