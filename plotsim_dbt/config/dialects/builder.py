@@ -31,6 +31,7 @@ Everything in unsupported.py is validated and refused.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..errors import ConfigError
@@ -63,7 +64,8 @@ def translate_builder(data: dict, ctx: Context) -> dict:
     if isinstance(out.get("metrics"), list):
         out["metrics"] = [_metric(m, join("metrics", i), ctx) for i, m in enumerate(out["metrics"])]
     if isinstance(out.get("segments"), list):
-        out["segments"] = [_segment(s, join("segments", i), metrics) for i, s in enumerate(out["segments"])]
+        counts = {m.get("name") for m in listed(out.get("metrics")) if isinstance(m, dict) and _unranged_count(m)}
+        out["segments"] = [_segment(s, join("segments", i), metrics, counts) for i, s in enumerate(out["segments"])]
     translate_schema(out, data, ctx, metrics)
     return out
 
@@ -90,7 +92,12 @@ def _metric(metric: Any, path: str, ctx: Context) -> Any:
     return m
 
 
-def _segment(segment: Any, path: str, metrics: list) -> Any:
+def _unranged_count(metric: dict) -> bool:
+    """A count without a range: its mean has no range for a baseline third to narrow."""
+    return metric.get("range", metric.get("value_range")) is None and (metric.get("type") == "count" or metric.get("distribution") == "poisson")
+
+
+def _segment(segment: Any, path: str, metrics: list, counts: set) -> Any:
     if not isinstance(segment, dict):
         return segment
     s = dict(segment)
@@ -98,6 +105,11 @@ def _segment(segment: Any, path: str, metrics: list) -> Any:
         shapes.check(shapes.BaselineShape, {"baseline": s["baseline"]}, path)
         for metric in s["baseline"]:
             declared(metric, metrics, join(path, "baseline", metric))
+        # The reference skips a baseline on a count without a range; it loads here too, with a warning.
+        for metric in sorted(counts & s["baseline"].keys()):
+            warnings.warn(f"{join(path, 'baseline', metric)}: {metric!r} is a count without a range, so a baseline has nothing to "
+                          "narrow and is ignored; give the metric a range (range: [low, high]) to narrow it", UserWarning, stacklevel=2)
+        s["baseline"] = {k: v for k, v in s["baseline"].items() if k not in counts}
     elif "baseline" in s:
         del s["baseline"]  # the reference's templates write an empty or null baseline
     # baseline, arrival and treatment are written as ours: they pass through to the segment.

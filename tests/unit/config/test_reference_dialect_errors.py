@@ -365,6 +365,21 @@ def test_a_builder_baseline_narrows_that_segment_to_a_third_of_the_range():
     assert rising["visits"].between(2 / 3, 1.0).all() and rising["sales"].between(10.0, 10.0 + 490 / 3).all()
 
 
+def test_a_builder_baseline_on_a_count_without_range_is_ignored_with_a_warning_as_in_the_reference(tmp_path):
+    """The reference skips it (a count's mean has no range to narrow); all six of its templates do it."""
+    data = read(DATA / "built" / "builder" / "baseline.yaml")
+    data["metrics"].append({"name": "orders", "type": "count", "polarity": "positive"})
+    data["segments"][0]["baseline"]["orders"] = "high"
+    path = tmp_path / "count_baseline.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"segments\.0\.baseline\.orders: 'orders' is a count without a range"):
+        config = ps.load_config(path)
+    assert config.segments[0].baseline == {"visits": "high", "sales": "low"}
+    data["metrics"][-1]["range"] = [0, 30]  # with a range it narrows, as the others do
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert ps.load_config(path).segments[0].baseline["orders"] == "high"
+
+
 def test_an_engine_metric_override_range_narrows_its_archetypes_segment():
     config = ps.load_config(DATA / "built" / "engine" / "metric_overrides.yaml")  # up: visits in [0.5, 1.0]
     tables, state = ps.generate_tables_with_state(config)
