@@ -57,12 +57,7 @@ class QualityIssue(Frozen):
 
 
 def check_quality(config: Config) -> None:
-    faultable = {f.name for f in config.schema.facts if f.grain == "entity_period"} | {e.name for e in config.schema.events}
+    faultable = {*config.fact_tables, *(e.name for e in config.schema.events)}
     for i, issue in enumerate(config.quality):
         if issue.table not in faultable:
-            # Variable and child facts stay clean: a fault would break their children and sums.
-            grained = issue.table in config.fact_tables
-            what = (
-                "a variable or child fact; faults go into per-entity-per-period facts and events" if grained else "not a declared fact or event table"
-            )
-            raise ValueError(f"quality.{i}.table: {issue.table!r} is {what}")
+            raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared fact or event table; faults go into facts (any grain) and events, not dimensions or bridges")

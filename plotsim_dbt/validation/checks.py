@@ -13,6 +13,7 @@ from ..config import Config
 from ..plan.resolve import Plan, plan_of
 from ..plan.tables import VERSION_KEY, BridgeTable, DateTable, EventTable, FactTable
 from ..sql import ident, literal
+from .clean import clean_relations
 from .grains import CHECKS as GRAIN_CHECKS
 from .grains import grain_issues
 from .report import ValidationIssue, ValidationReport
@@ -152,6 +153,7 @@ def _places_sql(locales: tuple[str, ...], fields: list[str]) -> str:
 def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> ValidationReport:
     """Run every check against views named after the tables, already defined on ``con``."""
     issues: list[ValidationIssue] = []
+    clean = clean_relations(plan, con)  # references and children point at the clean rows
     for table in plan.tables.values():
         if not table.primary_key or table.faults:  # a change feed, or a raw source with faults: keys repeat by design
             continue
@@ -165,7 +167,7 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
                                  pk_columns=list(table.primary_key), duplicates=dupes, nulls=nulls))
     for table in plan.tables.values():
         for column, parent, parent_key in table.foreign_keys:
-            orphans = _count(con, f"select count(*) from {ident(table.name)} f anti join {ident(parent)} p "
+            orphans = _count(con, f"select count(*) from {ident(table.name)} f anti join {ident(clean.get(parent, parent))} p "
                                   f"on f.{ident(column)} = p.{ident(parent_key)} where f.{ident(column)} is not null")
             if orphans:
                 issues.append(_error("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}",
@@ -180,7 +182,7 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
                              f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
                              missing=len(missing), unexpected=len(extra), duplicated=duplicated, expected_rows=len(expected)))
     issues += _event_warnings(plan, con) + _fk_collapse_warnings(plan, con) + _scd_issues(plan, con) + _bridge_issues(plan, con)
-    issues += _geo_issues(plan, con) + grain_issues(plan, con)
+    issues += _geo_issues(plan, con) + grain_issues(plan, con, clean)
     return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)
 
 

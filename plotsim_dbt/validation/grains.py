@@ -18,15 +18,18 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchone()[0])
 
 
-def grain_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIssue]:
+def grain_issues(plan: Plan, con: duckdb.DuckDBPyConnection, clean: dict[str, str]) -> list[ValidationIssue]:
+    """Children against parents, each read from its clean rows when faulted (``clean``: table ->
+    relation): faults change the source as written, children are made from the clean rows."""
     issues = []
     for child in plan.tables_of(GrainFactTable):
         if child.parent is None:
             continue
+        child_rows, parent_rows = (ident(clean.get(name, name)) for name in (child.name, child.parent))
         on = " and ".join(f"c.{ident(mine)} = p.{ident(theirs)}" for mine, theirs in child.parent_keys)
         keys = ", ".join(f"p.{ident(theirs)}" for _, theirs in child.parent_keys)
-        tables = f"{ident(child.parent)} p left join {ident(child.name)} c on {on}"
-        orphans = _count(con, f"select count(*) from {ident(child.name)} c anti join {ident(child.parent)} p on {on}")
+        tables = f"{parent_rows} p left join {child_rows} c on {on}"
+        orphans = _count(con, f"select count(*) from {child_rows} c anti join {parent_rows} p on {on}")
         outside = _count(
             con,
             f"select count(*) from (select count(c.{ident(child.key)}) as n from {tables} group by {keys}) where n < {child.low} or n > {child.high}",
