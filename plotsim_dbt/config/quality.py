@@ -1,5 +1,5 @@
 """``quality``: source faults injected into fact and event tables (plotsim_dbt/quality), and the
-check that each names a table faults can go into."""
+check that each names a table faults can go into (a fact of any grain or an event)."""
 
 from __future__ import annotations
 
@@ -60,4 +60,7 @@ def check_quality(config: Config) -> None:
     faultable = {*config.fact_tables, *(e.name for e in config.schema.events)}
     for i, issue in enumerate(config.quality):
         if issue.table not in faultable:
-            raise ValueError(f"quality.{i}.table: {issue.table!r} is not a declared fact or event table; faults go into facts (any grain) and events, not dimensions or bridges")
+            raise ValueError(
+                f"quality.{i}.table: {issue.table!r} is not a declared fact or event table; "
+                "faults go into facts (any grain) and events, not dimensions or bridges"
+            )

@@ -32,8 +32,15 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 CHECKS = (
-    "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality",
-    "scd_integrity", "bridge_integrity", "geo_consistency", *GRAIN_CHECKS,
+    "pk_uniqueness",
+    "fk_integrity",
+    "date_spine",
+    "empty_event_table",
+    "cross_dim_fk_cardinality",
+    "scd_integrity",
+    "bridge_integrity",
+    "geo_consistency",
+    *GRAIN_CHECKS,
 )
 
 
@@ -58,14 +65,18 @@ def _scd_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
     for table in [*plan.tables_of(FactTable), *plan.tables_of(EventTable)]:
         if not table.versioned or table.date_column is None:
             continue
-        wrong = _count(con, f"""
+        wrong = _count(
+            con,
+            f"""
             select count(*) from {ident(table.name)} f join dim_date d on f.{ident(table.date_column)} = d.date_key
             left join {name} v on f.{VERSION_KEY} = v.{VERSION_KEY}
             where v.{VERSION_KEY} is null or v.{key} != f.{ident(table.entity_column)} or d.date < v.valid_from
-               or (not ({version_open_end}) and d.date >= v.valid_to)""")
+               or (not ({version_open_end}) and d.date >= v.valid_to)""",
+        )
         if wrong:
-            issues.append(_error("scd_integrity", table.name,
-                                 f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date", rows=wrong))
+            issues.append(
+                _error("scd_integrity", table.name, f"{wrong} row(s) whose {VERSION_KEY} is not the version in force at their date", rows=wrong)
+            )
     return issues
 
 
@@ -74,14 +85,24 @@ def _bridge_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Validatio
     key = ident(entity.key)
     issues = []
     for bridge in plan.tables_of(BridgeTable):
-        outside = _count(con, f"""
+        outside = _count(
+            con,
+            f"""
             select count(*) from (select e.{key}, count(b.{key}) as links from (select distinct {key} from {ident(entity.name)}) e
                                   left join {ident(bridge.name)} b on b.{key} = e.{key} group by e.{key})
-            where links < {bridge.low} or links > {bridge.high}""")
+            where links < {bridge.low} or links > {bridge.high}""",
+        )
         if outside:
-            issues.append(_error("bridge_integrity", bridge.name,
-                                 f"{outside} entities hold a number of links outside [{bridge.low}, {bridge.high}]",
-                                 entities=outside, min=bridge.low, max=bridge.high))
+            issues.append(
+                _error(
+                    "bridge_integrity",
+                    bridge.name,
+                    f"{outside} entities hold a number of links outside [{bridge.low}, {bridge.high}]",
+                    entities=outside,
+                    min=bridge.low,
+                    max=bridge.high,
+                )
+            )
     return issues
 
 
@@ -90,11 +111,22 @@ def _event_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Validati
     for table in plan.tables_of(EventTable):
         if _count(con, f"select count(*) from {ident(table.name)}") == 0:
             metric = plan.metrics[table.metric].name
-            rule = f"{metric} x {table.scale}" if table.scale is not None else (
-                f"{metric} {'above ' + str(table.above) if table.above is not None else 'below ' + str(table.below)}"
-                f" for {table.hold} period(s)")
-            issues.append(_warning("empty_event_table", table.name, f"no rows: the event never fired ({rule})",
-                                   driver=metric, kind="proportional" if table.scale is not None else "threshold"))
+            rule = (
+                f"{metric} x {table.scale}"
+                if table.scale is not None
+                else (
+                    f"{metric} {'above ' + str(table.above) if table.above is not None else 'below ' + str(table.below)} for {table.hold} period(s)"
+                )
+            )
+            issues.append(
+                _warning(
+                    "empty_event_table",
+                    table.name,
+                    f"no rows: the event never fired ({rule})",
+                    driver=metric,
+                    kind="proportional" if table.scale is not None else "threshold",
+                )
+            )
     return issues
 
 
@@ -115,10 +147,18 @@ def _fk_collapse_warnings(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[Va
                 continue
             parents = _count(con, f"select count(distinct {ident(parent_key)}) from {ident(parent)}")
             if parents > 1:
-                issues.append(_warning("cross_dim_fk_cardinality", table.name,
-                                       f"every {column} is {low}: the {rows} row(s) collapse onto one of {parents} {parent} rows",
-                                       column=column, parent=f"{parent}.{parent_key}", parent_row_count=parents,
-                                       child_unique_count=1, value=low))
+                issues.append(
+                    _warning(
+                        "cross_dim_fk_cardinality",
+                        table.name,
+                        f"every {column} is {low}: the {rows} row(s) collapse onto one of {parents} {parent} rows",
+                        column=column,
+                        parent=f"{parent}.{parent_key}",
+                        parent_row_count=parents,
+                        child_unique_count=1,
+                        value=low,
+                    )
+                )
     return issues
 
 
@@ -133,13 +173,22 @@ def _geo_issues(plan: Plan, con: duckdb.DuckDBPyConnection) -> list[ValidationIs
     issues = []
     for table, geo in tables:
         # try_cast: a CSV reader may have typed a column of numeric postcodes as numbers (02108 -> 2108)
-        match = " and ".join(f"(cast(t.{ident(c.name)} as varchar) = cast(p.{c.field} as varchar) "
-                             f"or try_cast(t.{ident(c.name)} as double) = try_cast(p.{c.field} as double))" for c in geo)
+        match = " and ".join(
+            f"(cast(t.{ident(c.name)} as varchar) = cast(p.{c.field} as varchar) "
+            f"or try_cast(t.{ident(c.name)} as double) = try_cast(p.{c.field} as double))"
+            for c in geo
+        )
         wrong = _count(con, f"select count(*) from {ident(table.name)} t where not exists (select 1 from {places} where {match})")
         if wrong:
             names = ", ".join(c.name for c in geo)
-            issues.append(_error("geo_consistency", table.name, f"{wrong} row(s) whose geo columns ({names}) are not one place of the "
-                                 f"locale(s) {', '.join(plan.config.locales)}", rows=wrong))
+            issues.append(
+                _error(
+                    "geo_consistency",
+                    table.name,
+                    f"{wrong} row(s) whose geo columns ({names}) are not one place of the locale(s) {', '.join(plan.config.locales)}",
+                    rows=wrong,
+                )
+            )
     return issues
 
 
@@ -163,24 +212,51 @@ def validate_relations(plan: Plan, con: duckdb.DuckDBPyConnection) -> Validation
         nulls = _count(con, f"select count(*) from {ident(table.name)} where " + " or ".join(f"{ident(c)} is null" for c in table.primary_key))
         if dupes or nulls:
             check = "bridge_integrity" if isinstance(table, BridgeTable) else "pk_uniqueness"
-            issues.append(_error(check, table.name, f"{dupes} duplicated and {nulls} null key(s) on ({cols})",
-                                 pk_columns=list(table.primary_key), duplicates=dupes, nulls=nulls))
+            issues.append(
+                _error(
+                    check,
+                    table.name,
+                    f"{dupes} duplicated and {nulls} null key(s) on ({cols})",
+                    pk_columns=list(table.primary_key),
+                    duplicates=dupes,
+                    nulls=nulls,
+                )
+            )
     for table in plan.tables.values():
         for column, parent, parent_key in table.foreign_keys:
-            orphans = _count(con, f"select count(*) from {ident(table.name)} f anti join {ident(clean.get(parent, parent))} p "
-                                  f"on f.{ident(column)} = p.{ident(parent_key)} where f.{ident(column)} is not null")
+            orphans = _count(
+                con,
+                f"select count(*) from {ident(table.name)} f anti join {ident(clean.get(parent, parent))} p "
+                f"on f.{ident(column)} = p.{ident(parent_key)} where f.{ident(column)} is not null",
+            )
             if orphans:
-                issues.append(_error("fk_integrity", table.name, f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}",
-                                     column=column, parent=f"{parent}.{parent_key}", orphans=orphans))
+                issues.append(
+                    _error(
+                        "fk_integrity",
+                        table.name,
+                        f"{orphans} row(s) whose {column} is not in {parent}.{parent_key}",
+                        column=column,
+                        parent=f"{parent}.{parent_key}",
+                        orphans=orphans,
+                    )
+                )
     keys = [r[0] for r in con.execute("select date_key from dim_date order by date_key").fetchall()]
     expected = plan.axis.date_keys.tolist()
     if keys != expected:
         missing = sorted(set(expected) - set(keys))
         extra = sorted(set(keys) - set(expected))
         duplicated = len(keys) - len(set(keys))
-        issues.append(_error("date_spine", "dim_date",
-                             f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
-                             missing=len(missing), unexpected=len(extra), duplicated=duplicated, expected_rows=len(expected)))
+        issues.append(
+            _error(
+                "date_spine",
+                "dim_date",
+                f"date keys differ from the window: missing {missing[:5]}, unexpected {extra[:5]}, {duplicated} duplicated",
+                missing=len(missing),
+                unexpected=len(extra),
+                duplicated=duplicated,
+                expected_rows=len(expected),
+            )
+        )
     issues += _event_warnings(plan, con) + _fk_collapse_warnings(plan, con) + _scd_issues(plan, con) + _bridge_issues(plan, con)
     issues += _geo_issues(plan, con) + grain_issues(plan, con, clean)
     return ValidationReport(tuple(issues), CHECKS, plan.config_sha256, plan.seed)

@@ -112,10 +112,10 @@ CASES = [
         "give the metric ratio decimals",
     ),
     (
-        "fault in a variable fact",
-        lambda kw: kw.update(quality=[{"issue": "duplicate_rows", "table": "fct_orders", "rate": 0.1}]),
+        "fault in a dimension",
+        lambda kw: kw.update(quality=[{"issue": "duplicate_rows", "table": "dim_company", "rate": 0.1}]),
         "quality.0.table",
-        "a variable or child fact",
+        "not dimensions or bridges",
     ),
     ("no period fact", lambda kw: kw["facts"].pop(0), "facts", "at least one fact table (per entity per period)"),
 ]

@@ -29,7 +29,10 @@ def config(quality: list[dict], entities: int = 1100) -> Config:
             {"name": "order_value", "type": "amount", "range": [10, 500], "decimals": 2},
             {"name": "basket", "type": "amount", "range": [1, 20], "decimals": 1},
         ],
-        segments=[{"name": "up", "count": entities // 2, "archetype": "growth"}, {"name": "down", "count": entities - entities // 2, "archetype": "decline"}],
+        segments=[
+            {"name": "up", "count": entities // 2, "archetype": "growth"},
+            {"name": "down", "count": entities - entities // 2, "archetype": "decline"},
+        ],
         dimensions=[{"name": "dim_shop", "columns": [{"shop_id": "id"}]}],
         facts=[
             {

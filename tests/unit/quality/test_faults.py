@@ -4,20 +4,17 @@ features are the clean ones."""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from fault_checks import restore, within
 
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.config import ConfigError, create
 from plotsim_dbt.pipeline import Views, generate_into
 from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.quality import without_faults
-from plotsim_dbt.quality.faults import EXTRA_ROW, MISSING_ROW
 from plotsim_dbt.quality.inject import row_keys
 from plotsim_dbt.quality.plan import ARRIVAL_COLUMN, DRIFT_SUFFIX
 from plotsim_dbt.sinks import MemorySink
@@ -78,26 +75,21 @@ def _faults(state, index: int) -> pa.Table:
     return faults.filter(pc.equal(faults["issue_index"], index))
 
 
-def _within(hits: int, n: int, rate: float) -> None:
-    sd = (n * rate * (1 - rate)) ** 0.5
-    assert abs(hits - n * rate) <= 4 * sd + 1, f"{hits} hits of {n} rows at rate {rate}"
-
-
 def test_each_fault_hits_the_declared_share(runs):
     _, (_, state), _, (clean, _) = runs
     facts, events = clean["fct_account"], clean["evt_visit"]
     n = facts.num_rows
     period = pc.index_in(facts["date_key"], clean["dim_date"]["date_key"]).to_numpy()
     dropped = _faults(state, 5).num_rows
-    _within(dropped, int((period == 1).sum()), 0.3)
+    within(dropped, int((period == 1).sum()), 0.3)
     kept = n - dropped  # the cell faults and late arrivals see the rows left after the drop
     for index in (0, 2, 3, 4):
-        _within(_faults(state, index).num_rows, kept, ISSUES[index]["rate"])
-    _within(_faults(state, 1).num_rows, kept, 0.05)
+        within(_faults(state, index).num_rows, kept, ISSUES[index]["rate"])
+    within(_faults(state, 1).num_rows, kept, 0.05)
     spiked = int(np.isin(period, [2, 3]).sum())
     spike = _faults(state, 6).num_rows
     assert 0 < spike and abs(spike - 0.2 * spiked) <= 4 * (spiked * 0.2 * 0.8) ** 0.5 + 0.05 * spiked * 0.2 + 1
-    _within(_faults(state, 7).num_rows, events.num_rows, 0.2)
+    within(_faults(state, 7).num_rows, events.num_rows, 0.2)
 
 
 def test_faults_change_the_rows_they_record(runs):
@@ -123,26 +115,6 @@ def test_faults_are_the_same_at_any_block_size(runs):
     assert small_state.truth["truth_quality_faults"].equals(large_state.truth["truth_quality_faults"])
 
 
-def _restore(raw: pa.Table, faults: pa.Table, clean_schema: pa.Schema, key: tuple[str, ...]) -> pa.Table:
-    """The clean table from the faulted one and its truth records, as the docs describe."""
-    faults = faults.to_pylist()
-    extra = Counter(f["row_key"] for f in faults if f["column_name"] == EXTRA_ROW)
-    cells = {(f["row_key"], f["column_name"]): f["clean_value"] for f in faults if f["issue"] in ("null_injection", "type_mismatch", "schema_drift")}
-    text = pa.table({name: pc.cast(raw[name], pa.string()) for name in clean_schema.names})
-    rows = []
-    for k, row in zip(row_keys(raw, key).to_pylist(), text.to_pylist()):
-        if extra[k] and rows and rows[-1][0] == k:  # a copy follows its row
-            extra[k] -= 1
-            continue
-        rows.append((k, {c: cells.get((k, c), v) for c, v in row.items()}))
-    restored = [row for _, row in rows]
-    restored += [
-        {c: None if v is None else str(v) for c, v in json.loads(f["clean_value"]).items()} for f in faults if f["column_name"] == MISSING_ROW
-    ]
-    table = pa.Table.from_pylist(restored, pa.schema([(n, pa.string()) for n in clean_schema.names])).cast(clean_schema)
-    return table.sort_by([(c, "ascending") for c in key])
-
-
 @pytest.mark.parametrize("table", ["fct_account", "evt_visit"])
 def test_the_truth_restores_the_clean_table(runs, table):
     config, (raw, state), _, (clean, _) = runs
@@ -150,7 +122,7 @@ def test_the_truth_restores_the_clean_table(runs, table):
     faults = state.truth["truth_quality_faults"]
     faults = faults.filter(pc.equal(faults["table_name"], table))
     key = plan.tables[table].primary_key
-    restored = _restore(raw[table], faults, plan.tables[table].clean_schema, key)
+    restored = restore(raw[table], faults, plan.tables[table].clean_schema, key)
     assert restored.equals(clean[table].sort_by([(c, "ascending") for c in key]))
 
 
