@@ -98,6 +98,18 @@ def _scale_of(plan: Plan, metric: str) -> MetricScale | None:
     return next((s for s in plan.scales if plan.metrics[s.metric].name == metric), None)
 
 
+def _loses_rows(plan: Plan, name: str) -> bool:
+    """A fault removes rows of the table (a volume drop): references into it find orphans by design."""
+    return any(f.kind == "volume_anomaly" and f.mode == "drop" for f in plan.tables[name].faults)
+
+
+def _reference_tests(plan: Plan, column: ColumnPlan, relation: Relation) -> list:
+    """The relationships test of a reference, unless its target is a raw source that drops rows."""
+    if column.foreign_key is None or _loses_rows(plan, column.foreign_key[0]):
+        return []
+    return [_relationship(relation, *column.foreign_key)]
+
+
 def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Relation) -> dict:
     """Description and tests of one column, from its plan's constraints."""
     tests: list = []
@@ -105,8 +117,7 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
         tests += ["unique", "not_null"]
     elif column.not_null:
         tests.append("not_null")
-    if column.foreign_key is not None:
-        tests.append(_relationship(relation, *column.foreign_key))
+    tests += _reference_tests(plan, column, relation)
     if column.accepted_values is not None:
         tests.append(_accepted_values(column.accepted_values))
     if column.metric is not None:
@@ -123,12 +134,26 @@ def _column_entry(plan: Plan, table: TablePlan, column: ColumnPlan, relation: Re
                     join_column=VERSION_KEY if table.versioned else table.entity_column,
                 )
             )
-    if isinstance(column, SharePlan):
-        tests.append(_test("children_sum_to_parent", to=relation(column.parent), parent_column=column.column,
-                           key_columns=[k for k, _ in table.parent_keys], parent_key_columns=[k for _, k in table.parent_keys]))
+    if isinstance(column, SharePlan) and not plan.tables[column.parent].faults:  # a faulted parent: on the staging model
+        tests.append(
+            _test(
+                "children_sum_to_parent",
+                to=relation(column.parent),
+                parent_column=column.column,
+                key_columns=[k for k, _ in table.parent_keys],
+                parent_key_columns=[k for _, k in table.parent_keys],
+            )
+        )
     if isinstance(column, NarrativePlan) and isinstance(table, FactTable) and table.date_column is not None:
-        tests.append(_test("narrative_matches_truth", entity_column=table.entity_column, date_column=table.date_column,
-                           bands=column.bands, patterns=column.patterns()))
+        tests.append(
+            _test(
+                "narrative_matches_truth",
+                entity_column=table.entity_column,
+                date_column=table.date_column,
+                bands=column.bands,
+                patterns=column.patterns(),
+            )
+        )
     if column.name == VERSION_KEY and column.foreign_key is not None and table.date_column is not None:
         tests.append(
             _test("fact_points_to_active_version", to=relation(column.foreign_key[0]), natural_key=table.entity_column, date_column=table.date_column)
@@ -200,11 +225,25 @@ def _table_tests(plan: Plan, table: TablePlan, relation: Relation = _ref) -> lis
         tests.append(_test("bridge_matches_truth", left_column=table.left_key, right_column=table.right_key))
     elif isinstance(table, GrainFactTable) and table.driver is not None:
         driver = plan.metrics[table.driver].name
-        source = next((f for f in plan.fact_tables if driver in f.metric_columns and (f.entity_column, f.date_column) ==
-                       (table.entity_column, table.date_column)), None)
+        source = next(
+            (
+                f
+                for f in plan.fact_tables
+                if driver in f.metric_columns and (f.entity_column, f.date_column) == (table.entity_column, table.date_column) and not f.faults
+            ),
+            None,
+        )
         if source is not None:  # the driver's realised values are the answer key of the row counts
-            tests.append(_test("rows_follow_driver", driver_model=relation(source.name), driver_column=driver, scale=table.scale,
-                               entity_column=table.entity_column, date_column=table.date_column))
+            tests.append(
+                _test(
+                    "rows_follow_driver",
+                    driver_model=relation(source.name),
+                    driver_column=driver,
+                    scale=table.scale,
+                    entity_column=table.entity_column,
+                    date_column=table.date_column,
+                )
+            )
     return tests
 
 
@@ -221,7 +260,7 @@ def _treatment_checkable(plan: Plan) -> set[str]:
 
 def _table_model(plan: Plan, table: TablePlan, settings: dict, relation: Relation = _ref) -> dict:
     if table.faults:
-        return _faulted_model(table, settings, relation)
+        return _faulted_model(plan, table, settings, relation)
     return {
         "name": table.name,
         "description": table.description,
@@ -241,7 +280,7 @@ def _recoverable(plan: Plan) -> set[str]:
     return {m.name for m in plan.metrics if plan.loadings[:, m.index].min() >= 0.5 and m.index not in scaled}
 
 
-def _faulted_model(table: TablePlan, settings: dict, relation: Relation) -> dict:
+def _faulted_model(plan: Plan, table: TablePlan, settings: dict, relation: Relation) -> dict:
     """A table with quality faults, as a raw source: tested only on what faults never touch (its
     references); the clean-data tests belong on the user's staging model (docs/quality.md)."""
     kinds = ", ".join(dict.fromkeys(f.kind for f in table.faults))
@@ -250,11 +289,20 @@ def _faulted_model(table: TablePlan, settings: dict, relation: Relation) -> dict
         "name": table.name,
         "description": f"{table.description} Raw source with quality faults ({kinds}); each is recorded in truth_quality_faults.",
         "config": _model_config(settings),
-        "columns": [{"name": c.name, "description": c.description,
-                     **({"data_tests": [_relationship(relation, *c.foreign_key)]} if c.foreign_key else {})}
-                    for c in table.columns]
-        + [{"name": name, "description": ADDED_COLUMNS.get(name, "Where schema drift moved the value of {column}.").format(
-            column=name.removesuffix(DRIFT_SUFFIX))} for name in table.schema.names if name not in own],
+        "columns": [
+            {"name": c.name, "description": c.description, **({"data_tests": tests} if (tests := _reference_tests(plan, c, relation)) else {})}
+            for c in table.columns
+        ]
+        + [
+            {
+                "name": name,
+                "description": ADDED_COLUMNS.get(name, "Where schema drift moved the value of {column}.").format(
+                    column=name.removesuffix(DRIFT_SUFFIX)
+                ),
+            }
+            for name in table.schema.names
+            if name not in own
+        ],
     }
 
 
