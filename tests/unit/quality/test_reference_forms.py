@@ -1,5 +1,6 @@
 """The reference generator's quality forms (builder `quality: [{issue: ...}]`, engine
-`quality: {quality_issues: [...]}`) translate to our list and generate their faults."""
+`quality: {quality_issues: [...]}`) translate to our list, generate their faults (on facts of any
+grain) and validate."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from plotsim_dbt.api import generate_arrow
+from plotsim_dbt.api import generate_arrow, validate
 from plotsim_dbt.config import load_config
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect" / "quality"
@@ -23,12 +24,17 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "reference_dialect" / "qua
             "engine_quality.yaml",
             [("duplicate_rows", None, None, ()), ("volume_anomaly", None, "drop", (4,)), ("volume_anomaly", None, "spike", (6, 7))],
         ),
+        (
+            "builder_quality_grain_facts.yaml",
+            [("late_arrival", None, None, ()), ("volume_anomaly", None, "drop", (3,)), ("duplicate_rows", None, None, ())],
+        ),
     ],
 )
 def test_reference_forms_translate_and_inject(name, expected):
     config = load_config(DATA / name)
     assert [(q.issue, q.column, q.mode, q.at_periods) for q in config.quality] == expected
-    _, state = generate_arrow(config)
+    tables, state = generate_arrow(config)
     faults = state.truth["truth_quality_faults"]
     # the fixtures have 8 entities: some fault hits rows, and only the declared kinds appear
     assert faults.num_rows > 0 and set(pc.unique(faults["issue"]).to_pylist()) <= {e[0] for e in expected}
+    assert validate(config, tables).ok
