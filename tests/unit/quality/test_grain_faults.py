@@ -14,7 +14,7 @@ from grain_quality_config import ITEM_FAULTS, ORDER_FAULTS, config
 
 from plotsim_dbt import validate
 from plotsim_dbt.api import generate_arrow
-from plotsim_dbt.config import ConfigError
+from plotsim_dbt.config import ConfigError, create
 from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.quality import clean_name
 from plotsim_dbt.quality.faults import EXTRA_ROW, MISSING_ROW
@@ -129,3 +129,18 @@ def test_a_dimension_is_refused_with_one_line(table):
     with pytest.raises(ConfigError) as err:
         config([{"issue": "duplicate_rows", "table": table, "rate": 0.1}])
     assert err.value.field == "quality.0.table" and "not dimensions or bridges" in err.value.message and "\n" not in err.value.message
+
+
+def test_a_faulted_per_period_parent_of_a_child_fact_validates():
+    row_faults = [{"issue": "duplicate_rows", "table": "fct_shop", "rate": 0.1}, {**FAULTS["fct_order"][5], "table": "fct_shop"}]
+    document = config(row_faults, entities=200).model_dump(mode="json")
+    visits = {
+        "name": "fct_visit",
+        "parent": "fct_shop",
+        "children_per_row": [1, 2],
+        "columns": [{"visit_id": "id"}, {"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}],
+    }
+    faulted = create(**{**document, "facts": [*document["facts"], visits]})
+    raw = generate_arrow(faulted)[0]
+    assert validate(faulted, raw).ok
+    assert [i.check for i in validate(faulted, {**raw, clean_name("fct_shop"): raw["fct_shop"]}).errors] == ["children_per_row"]
