@@ -15,6 +15,7 @@ from grain_quality_config import ITEM_FAULTS, ORDER_FAULTS, config
 from plotsim_dbt import validate
 from plotsim_dbt.api import generate_arrow
 from plotsim_dbt.config import ConfigError, create
+from plotsim_dbt.dbt.scaffold import model_properties
 from plotsim_dbt.plan.resolve import resolve_plan
 from plotsim_dbt.quality import clean_name
 from plotsim_dbt.quality.faults import EXTRA_ROW, MISSING_ROW
@@ -144,3 +145,24 @@ def test_a_faulted_per_period_parent_of_a_child_fact_validates():
     raw = generate_arrow(faulted)[0]
     assert validate(faulted, raw).ok
     assert [i.check for i in validate(faulted, {**raw, clean_name("fct_shop"): raw["fct_shop"]}).errors] == ["children_per_row"]
+
+
+def _tests(properties: dict, model: str) -> dict[str, list[str]]:
+    """column ('' for the model) -> names of its tests."""
+    entry = next(m for m in properties["models"] if m["name"] == model)
+    name = lambda test: test if isinstance(test, str) else next(iter(test)).removeprefix("plotsim_dbt.")  # noqa: E731
+    found = {"": [name(t) for t in entry.get("data_tests", [])]}
+    return found | {c["name"]: [name(t) for t in c.get("data_tests", [])] for c in entry["columns"]}
+
+
+@pytest.mark.parametrize("drop", [True, False])
+def test_the_scaffold_leaves_tests_that_fail_by_design_to_the_staging_model(drop):
+    faults = [f for f in ORDER_FAULTS if drop or f.get("mode") != "drop"]
+    properties = model_properties(config(faults), "orders.yaml")
+    orders, items, refunds = (_tests(properties, name) for name in ("fct_order", "fct_item", "fct_refund"))
+    # the raw orders: only their references (no unique id, no row count); the items' sums wait for the staging model
+    assert orders[""] == orders["order_id"] == [] and orders["shop_id"] == orders["date_key"] == ["relationships"]
+    assert "children_sum_to_parent" not in items["amount"]
+    assert ("relationships" in items["order_id"]) is not drop and ("relationships" in refunds["order_id"]) is not drop
+    clean = _tests(model_properties(config([]), "orders.yaml"), "fct_item")
+    assert "children_sum_to_parent" in clean["amount"] and "relationships" in clean["order_id"]
