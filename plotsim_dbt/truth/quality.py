@@ -42,7 +42,12 @@ declare(
     "Ground truth: every quality fault injected into a fact (any grain) or event table, with the row it hit and the clean value.",
     [
         ("table_name", pa.string(), "The faulted table."),
-        ("row_key", pa.string(), "The row's primary key values as text, joined by '|' in key order (a per-entity-per-period fact: date_key|entity id; a variable or child fact or an event: its id)."),
+        (
+            "row_key",
+            pa.string(),
+            "The row's primary key values as text, joined by '|' in key order "
+            "(a per-entity-per-period fact: date_key|entity id; a variable or child fact or an event: its id).",
+        ),
         ("entity_id", pa.int64(), "The row's entity."),
         (
             "column_name",
