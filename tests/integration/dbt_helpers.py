@@ -96,7 +96,9 @@ class Built:
 
 def keep_build(project: Path, work: Path, database: Path, done: subprocess.CompletedProcess, cwd: Path | None = None) -> Built:
     """Record the build that just ran in ``work`` on ``database`` (``done``) for fault proofs."""
-    clean = work / f"clean_{database.name}"
+    # the same file name keeps DuckDB's catalog name, which compiled SQL qualifies tables with
+    clean = work / "clean" / database.name
+    clean.parent.mkdir()
     shutil.copyfile(database, clean)
     return Built(project, work, database, clean, done, results(work), compiled(work), cwd)
 
