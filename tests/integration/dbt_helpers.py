@@ -7,6 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -56,6 +59,13 @@ def compiled(work: Path) -> dict[str, str]:
     return {r["unique_id"]: r["compiled_code"] for r in data["results"] if r.get("compiled_code")}
 
 
+def reads(work: Path) -> dict[str, set[str]]:
+    """unique_id -> names of the models, seeds and sources each test node of the last invocation's
+    manifest reads (its depends_on nodes)."""
+    nodes = json.loads((work / "target" / "manifest.json").read_text())["nodes"]
+    return {uid: {dep.split(".")[-1] for dep in node["depends_on"]["nodes"]} for uid, node in nodes.items() if uid.startswith("test.")}
+
+
 def copy_database(source: Path, target: Path, *statements: str) -> Path:
     """Copy a built DuckDB file and run ``statements`` (a fault) on the copy."""
     shutil.copyfile(source, target)
@@ -66,6 +76,45 @@ def copy_database(source: Path, target: Path, *statements: str) -> Path:
     finally:
         con.close()
     return target
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built project kept for fault proofs. ``clean`` is an untouched copy of ``database``;
+    ``statuses`` and ``sql`` are the build's results() and compiled(), taken before any later run
+    overwrites run_results.json in ``work``. ``cwd`` is the folder dbt ran from (None: the project)."""
+
+    project: Path
+    work: Path
+    database: Path
+    clean: Path
+    done: subprocess.CompletedProcess
+    statuses: dict[str, str]
+    sql: dict[str, str]
+    cwd: Path | None = None
+
+
+def keep_build(project: Path, work: Path, database: Path, done: subprocess.CompletedProcess, cwd: Path | None = None) -> Built:
+    """Record the build that just ran in ``work`` on ``database`` (``done``) for fault proofs."""
+    # the same file name keeps DuckDB's catalog name, which compiled SQL qualifies tables with
+    clean = work / "clean" / database.name
+    clean.parent.mkdir()
+    shutil.copyfile(database, clean)
+    return Built(project, work, database, clean, done, results(work), compiled(work), cwd)
+
+
+@contextmanager
+def faulted(built: Built, args: list[str], *statements: str) -> Iterator[subprocess.CompletedProcess]:
+    """Run dbt ``args`` on the built warehouse with ``statements`` (a fault) applied; the clean
+    warehouse is put back on exit. The fault stays at the build's database path and the run uses
+    its target folder: dbt re-parses the whole project (about 5 s) when either changes, and reuses
+    the build's parse otherwise. Inside the block ``built.database`` holds the fault, and results()
+    and compiled() of ``built.work`` read this run."""
+    copy_database(built.clean, built.database, *statements)
+    try:
+        yield dbt(args, built.project, built.work, built.database, cwd=built.cwd)
+    finally:
+        shutil.copyfile(built.clean, built.database)
 
 
 def copy_project(target: Path) -> Path:
@@ -91,10 +140,9 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def init_and_build(root: Path, name: str, config: str, files: dict[str, str] | None = None) -> tuple[Path, Path, Path]:
+def init_and_build(root: Path, name: str, config: str, files: dict[str, str] | None = None) -> Built:
     """`plotsim-dbt init --config` a project for the YAML text ``config`` under ``root``, add the
-    user's ``files`` (path in the project -> text), then `dbt deps` and `dbt build` it green:
-    (project, work folder, DuckDB file)."""
+    user's ``files`` (path in the project -> text), then `dbt deps` and `dbt build` it green."""
     from plotsim_dbt.cli.main import main
 
     (root / f"{name}.yaml").write_text(config, encoding="utf-8")
@@ -106,4 +154,4 @@ def init_and_build(root: Path, name: str, config: str, files: dict[str, str] | N
     assert dbt(["deps"], project, work, database).returncode == 0
     done = dbt(["build"], project, work, database)
     assert done.returncode == 0, done.stdout[-4000:]
-    return project, work, database
+    return keep_build(project, work, database, done)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 import yaml
-from dbt_helpers import copy_database, dbt, init_and_build, results
+from dbt_helpers import faulted, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +52,7 @@ def built(tmp_path_factory):
 
 
 def test_the_new_columns_build_green_described_and_tested(built):
-    project, work, database = built
-    found = results(work)
+    project, database, found = built.project, built.clean, built.statuses
     assert found and set(found.values()) <= {"pass", "success"}
     assert any("accepted_values" in node and "city" in node for node in found)
     assert {s for node, s in found.items() if "narrative_matches_truth" in node} == {"pass"}
@@ -67,12 +66,9 @@ def test_the_new_columns_build_green_described_and_tested(built):
     assert con.execute("select count(*) from fct_shop where review is null").fetchone()[0] == 0
 
 
-def test_the_geo_test_fails_on_a_city_of_no_configured_locale(built, tmp_path):
-    project, _, database = built
-    faulty = copy_database(database, tmp_path / "moved.duckdb", "update dim_shop set city = 'Berlin' where shop_id = 1")
-    work = tmp_path / "work"
-    dbt(["test", "--select", "dim_shop"], project, work, faulty)
-    found = results(work)
+def test_the_geo_test_fails_on_a_city_of_no_configured_locale(built):
+    with faulted(built, ["test", "--select", "dim_shop"], "update dim_shop set city = 'Berlin' where shop_id = 1"):
+        found = results(built.work)
     assert {s for node, s in found.items() if "accepted_values" in node and "city" in node} == {"fail"}
 
 
@@ -83,9 +79,6 @@ def test_the_geo_test_fails_on_a_city_of_no_configured_locale(built, tmp_path):
         "update fct_shop set review = review || '!' where shop_id = 3 and date_key = 20240301",  # not a phrase of the lexicon
     ],
 )
-def test_the_narrative_test_fails_on_text_outside_its_band(built, tmp_path, fault):
-    project, _, database = built
-    faulty = copy_database(database, tmp_path / "told.duckdb", fault)
-    work = tmp_path / "work"
-    dbt(["test", "--select", "test_name:narrative_matches_truth"], project, work, faulty)
-    assert set(results(work).values()) == {"fail"}
+def test_the_narrative_test_fails_on_text_outside_its_band(built, fault):
+    with faulted(built, ["test", "--select", "test_name:narrative_matches_truth"], fault):
+        assert set(results(built.work).values()) == {"fail"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 import yaml
-from dbt_helpers import copy_database, dbt, green, init_and_build, results
+from dbt_helpers import faulted, green, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -45,8 +45,7 @@ def built(tmp_path_factory):
 
 
 def test_period_dimension_and_bridge_columns_build_green_described_and_tested(built):
-    project, work, database = built
-    found = results(work)
+    project, database, found = built.project, built.clean, built.statuses
     assert green(found)
     assert any("relationships_fct_shop_campaign_id" in node for node in found)
     assert any("unique_dim_campaign_campaign_id" in node for node in found)
@@ -60,9 +59,6 @@ def test_period_dimension_and_bridge_columns_build_green_described_and_tested(bu
     assert con.execute(wrong).fetchone()[0] == 0  # the campaign row is the fact row's own period
 
 
-def test_the_bridge_truth_test_fails_on_a_dropped_uniform_link(built, tmp_path):
-    project, _, database = built
-    faulty = copy_database(database, tmp_path / "dropped.duckdb", "delete from bridge_shop_region where shop_id = 1")
-    work = tmp_path / "work"
-    dbt(["test", "--select", "test_name:bridge_matches_truth"], project, work, faulty)
-    assert set(results(work).values()) == {"fail"}
+def test_the_bridge_truth_test_fails_on_a_dropped_uniform_link(built):
+    with faulted(built, ["test", "--select", "test_name:bridge_matches_truth"], "delete from bridge_shop_region where shop_id = 1"):
+        assert set(results(built.work).values()) == {"fail"}

@@ -5,7 +5,7 @@ a fact whose phase lost its correlation fails its phase's test only."""
 from __future__ import annotations
 
 import pytest
-from dbt_helpers import copy_database, dbt, init_and_build, results
+from dbt_helpers import faulted, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -37,27 +37,23 @@ def correlation_nodes(statuses: dict[str, str]) -> dict[str, str]:
 
 
 def test_each_phase_and_the_base_connection_pass_on_clean_data(built):
-    _, work, _ = built
-    nodes = correlation_nodes(results(work))
+    nodes = correlation_nodes(built.statuses)
     assert len(nodes) == 3 and set(nodes.values()) == {"pass"}, nodes
 
 
-def test_a_phase_whose_correlation_is_shuffled_away_fails_alone(built, tmp_path):
-    project, _, database = built
+def test_a_phase_whose_correlation_is_shuffled_away_fails_alone(built):
     # Shuffle sales among the rows of the first phase (dates before 2023-09): its correlation goes
     # to about 0, far from -0.75; the other spans keep their rows.
-    broken = copy_database(
-        database,
-        tmp_path / "shuffled.duckdb",
+    with faulted(
+        built,
+        ["test", "--select", SELECTOR],
         "create or replace table fct_shop as "
         "with early as (select *, row_number() over (order by shop_id, date_key) as rn from fct_shop where date_key < 20230901), "
         "sales as (select sales, row_number() over (order by hash(shop_id * 7919 + date_key::bigint)) as rn "
         "from fct_shop where date_key < 20230901) "
         "select e.* exclude (rn) replace (s.sales as sales) from early e join sales s using (rn) "
         "union all select * from fct_shop where date_key >= 20230901",
-    )
-    work = tmp_path / "work"
-    dbt(["test", "--select", SELECTOR], project, work, broken)
-    nodes = correlation_nodes(results(work))
+    ):
+        nodes = correlation_nodes(results(built.work))
     failed = sorted(k for k, v in nodes.items() if v == "fail")
     assert len(nodes) == 3 and len(failed) == 1 and "phase" in failed[0], nodes

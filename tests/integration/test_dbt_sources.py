@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from dbt_helpers import compiled, copy_database, dbt, init_and_build, results
+from dbt_helpers import Built, compiled, faulted, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -64,22 +64,21 @@ def built(tmp_path_factory):
     return init_and_build(tmp_path_factory.mktemp("sources"), "systems", CONFIG, files)
 
 
-def checks(project, database, tmp_path) -> tuple[dict[str, str], dict[str, int]]:
-    """Status of each check, and the exact check's failing rows counted by violation."""
-    work = tmp_path / "work"
-    dbt(["test", "--select", "er_match"], project, work, database)
-    sql = next(code for node, code in compiled(work).items() if node.split(".")[2] == "er_exact")
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        violations = dict(con.execute(f"select violation, count(*) from ({sql}) group by 1").fetchall())
-    finally:
-        con.close()
-    return checks_on(results(work)), violations
+def checks(built: Built, fault: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Status of each check on the warehouse with ``fault`` applied, and the exact check's failing
+    rows counted by violation."""
+    with faulted(built, ["test", "--select", "er_match"], fault):
+        sql = next(code for node, code in compiled(built.work).items() if node.split(".")[2] == "er_exact")
+        con = duckdb.connect(str(built.database), read_only=True)
+        try:
+            violations = dict(con.execute(f"select violation, count(*) from ({sql}) group by 1").fetchall())
+        finally:
+            con.close()
+        return checks_on(results(built.work)), violations
 
 
 def test_the_source_tables_and_the_truth_build_with_their_tests(built):
-    _, work, database = built
-    found = results(work)
+    found = built.statuses
     for source in ("crm", "erp", "web"):
         assert found[f"model.systems.dim_company_{source}"] == "success"
         assert [s for n, s in found.items() if n.startswith(f"test.systems.unique_dim_company_{source}_source_key")] == ["pass"]
@@ -120,9 +119,8 @@ def checks_on(found: dict[str, str]) -> dict[str, str]:
         ("unmatched", "update er_match set entity_id = null", {"exact": "fail", "scores": "fail", "no_web": "fail"}, None),
     ],
 )
-def test_the_resolution_test_fails_on_wrong_matches(built, tmp_path, name, fault, expected, violations):
-    project, _, database = built
-    statuses, found = checks(project, copy_database(database, tmp_path / f"{name}.duckdb", fault), tmp_path)
+def test_the_resolution_test_fails_on_wrong_matches(built, name, fault, expected, violations):
+    statuses, found = checks(built, fault)
     assert statuses == expected
     if violations is None:  # every true pair missed, and nothing else
         assert set(found) == {"missed match"} and found["missed match"] > 100

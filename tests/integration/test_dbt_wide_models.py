@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from dbt_helpers import init_and_build, results
+from dbt_helpers import init_and_build
 
 import plotsim_dbt as ps
 
@@ -53,8 +53,8 @@ def rows(table: pa.Table) -> list[tuple]:
 
 
 def test_the_wide_model_equals_the_python_wide_table(built, tmp_path):
-    project, work, database = built
-    assert results(work)[f"model.wide.{WIDE}"] == "success"
+    project, database = built.project, built.database
+    assert built.statuses[f"model.wide.{WIDE}"] == "success"
     (sql_model,) = project.rglob(f"{WIDE}.sql")
     assert "valid_from" in sql_model.read_text()  # the as-of join by date, not the stored version key
     properties = yaml.safe_load(next(project.rglob("_plotsim__models.yml")).read_text())

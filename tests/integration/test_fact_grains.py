@@ -6,7 +6,7 @@ on the faults they guard against."""
 from __future__ import annotations
 
 import pytest
-from dbt_helpers import copy_database, dbt, init_and_build, results
+from dbt_helpers import Built, faulted, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -49,10 +49,9 @@ def built(tmp_path_factory):
     return init_and_build(tmp_path_factory.mktemp("grains"), "orders", CONFIG)
 
 
-def statuses(project, database, tmp_path) -> dict[str, str]:
-    work = tmp_path / "work"
-    dbt(["test", "--select", " ".join(f"test_name:{t}" for t in TESTS)], project, work, database)
-    return results(work)
+def statuses(built: Built, fault: str) -> dict[str, str]:
+    with faulted(built, ["test", "--select", " ".join(f"test_name:{t}" for t in TESTS)], fault):
+        return results(built.work)
 
 
 def nodes(found: dict[str, str], *words: str) -> set[str]:
@@ -60,8 +59,7 @@ def nodes(found: dict[str, str], *words: str) -> set[str]:
 
 
 def test_the_grain_tests_are_scaffolded_and_pass_on_clean_data(built):
-    _, work, _ = built
-    found = results(work)
+    found = built.statuses
     assert nodes(found, "children_sum_to_parent", "fct_order_items") == {"pass"}
     assert nodes(found, "rows_follow_driver", "fct_orders") == {"pass"}
     assert nodes(found, "relationships", "fct_order_items", "order_id") == {"pass"}
@@ -75,22 +73,19 @@ def test_the_grain_tests_are_scaffolded_and_pass_on_clean_data(built):
         "delete from fct_order_items where item_id = (select min(item_id) from fct_order_items)",  # an order loses its only or a share
     ],
 )
-def test_children_sum_to_parent_fails_when_items_leave_their_order_total(built, tmp_path, fault):
-    project, _, database = built
-    found = statuses(project, copy_database(database, tmp_path / "sum.duckdb", fault), tmp_path)
+def test_children_sum_to_parent_fails_when_items_leave_their_order_total(built, fault):
+    found = statuses(built, fault)
     assert nodes(found, "children_sum_to_parent", "fct_order_items") == {"fail"}
 
 
-def test_orphan_items_fail_the_parent_relationship(built, tmp_path):
-    project, _, database = built
+def test_orphan_items_fail_the_parent_relationship(built):
     fault = "update fct_order_items set order_id = order_id + 1000000 where item_id = (select max(item_id) from fct_order_items)"
-    found = statuses(project, copy_database(database, tmp_path / "orphan.duckdb", fault), tmp_path)
+    found = statuses(built, fault)
     assert nodes(found, "relationships", "fct_order_items", "order_id") == {"fail"}
     assert nodes(found, "children_sum_to_parent", "fct_order_items") == {"fail"}
 
 
-def test_rows_follow_driver_fails_on_a_dropped_order(built, tmp_path):
-    project, _, database = built
+def test_rows_follow_driver_fails_on_a_dropped_order(built):
     fault = "delete from fct_orders where order_id = (select max(order_id) from fct_orders)"
-    found = statuses(project, copy_database(database, tmp_path / "dropped.duckdb", fault), tmp_path)
+    found = statuses(built, fault)
     assert nodes(found, "rows_follow_driver", "fct_orders") == {"fail"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from dbt_helpers import copy_database, dbt, results
+from dbt_helpers import Built, dbt, faulted, keep_build, results
 
 from plotsim_dbt.cli.main import main
 
@@ -29,18 +29,17 @@ def built(tmp_path_factory):
     done = dbt(["build", *VARS, "--exclude", "test_name:archetype_recoverable"], project, work, database)
     print(f"dbt build of saas_raw with the staging example: {time.perf_counter() - began:.0f} s")
     assert done.returncode == 0, done.stdout[-4000:]
-    return project, work, database
+    return keep_build(project, work, database, done)
 
 
-def statuses(project, database, tmp_path) -> dict[str, str]:
-    work = tmp_path / "work"
-    dbt(["test", *VARS, "--select", " ".join(f"test_name:{t}" for t in TESTS)], project, work, database)
-    return {test: {s for node, s in results(work).items() if test in node} for test in TESTS}
+def statuses(built: Built, fault: str) -> dict[str, set[str]]:
+    with faulted(built, ["test", *VARS, "--select", " ".join(f"test_name:{t}" for t in TESTS)], fault):
+        found = results(built.work)
+    return {test: {s for node, s in found.items() if test in node} for test in TESTS}
 
 
 def test_the_staging_layer_passes_every_cleaning_test(built):
-    _, work, _ = built
-    found = results(work)
+    found = built.statuses
     assert {test: {s for node, s in found.items() if test in node} for test in TESTS} == {t: {"pass"} for t in TESTS}
 
 
@@ -58,7 +57,6 @@ def test_the_staging_layer_passes_every_cleaning_test(built):
         ("update stg_engagement set date_key = 20990101 where company_id < 200", "late_rows_accounted"),
     ],
 )
-def test_each_cleaning_test_fails_on_its_fault(built, tmp_path, fault, failing):
-    project, _, database = built
-    found = statuses(project, copy_database(database, tmp_path / "faulty.duckdb", fault), tmp_path)
+def test_each_cleaning_test_fails_on_its_fault(built, fault, failing):
+    found = statuses(built, fault)
     assert found[failing] == {"fail"}

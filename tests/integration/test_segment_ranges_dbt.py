@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import green, init_and_build, results
+from dbt_helpers import green, init_and_build
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +21,7 @@ def built(tmp_path_factory):
 
 
 def test_narrowed_segments_build_green_and_the_truth_holds_their_ranges(built):
-    _, work, database = built
-    statuses = results(work)
+    database, statuses = built.database, built.statuses
     assert green(statuses), {k: v for k, v in statuses.items() if v not in ("pass", "success")}
     assert any("metric_follows_archetype" in k for k in statuses) and any("correlation_near_target" in k for k in statuses)
     con = duckdb.connect(str(database), read_only=True)

@@ -5,7 +5,7 @@ on the clean warehouse and fail on the faults they guard against."""
 from __future__ import annotations
 
 import pytest
-from dbt_helpers import copy_database, dbt, init_and_build, results
+from dbt_helpers import Built, faulted, init_and_build, results
 
 pytestmark = pytest.mark.slow
 
@@ -42,10 +42,9 @@ def built(tmp_path_factory):
     return init_and_build(tmp_path_factory.mktemp("tiers"), "plans", CONFIG)
 
 
-def statuses(project, database, tmp_path) -> dict[str, str]:
-    work = tmp_path / "work"
-    dbt(["test", "--select", " ".join(f"test_name:{t}" for t in TESTS)], project, work, database)
-    return results(work)
+def statuses(built: Built, fault: str) -> dict[str, str]:
+    with faulted(built, ["test", "--select", " ".join(f"test_name:{t}" for t in TESTS)], fault):
+        return results(built.work)
 
 
 def nodes(found: dict[str, str], name: str, column: str) -> set[str]:
@@ -53,26 +52,25 @@ def nodes(found: dict[str, str], name: str, column: str) -> set[str]:
 
 
 def test_both_tests_are_scaffolded_and_pass_on_clean_data(built):
-    _, work, _ = built
-    found = results(work)
+    found = built.statuses
     assert nodes(found, "metric_scaled_by_dimension", "mrr") == {"pass"}
     assert nodes(found, "scd2_matches_truth", "stage") == {"pass"} and nodes(found, "scd2_matches_truth", "plan_tier") == {"pass"}
     assert not any("metric_follows_archetype" in node and "mrr" in node for node in found), "per-unit centres do not apply"
 
 
-@pytest.mark.parametrize("fault", [
-    "update fct_company set mrr = mrr * 2",  # the price list ignored
-    "update fct_company set mrr = 10 where dim_row_id in (select dim_row_id from dim_company where plan_tier = 'free')",  # free charged
-])
-def test_the_price_test_fails_when_values_leave_the_tier_price(built, tmp_path, fault):
-    project, _, database = built
-    found = statuses(project, copy_database(database, tmp_path / "priced.duckdb", fault), tmp_path)
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "update fct_company set mrr = mrr * 2",  # the price list ignored
+        "update fct_company set mrr = 10 where dim_row_id in (select dim_row_id from dim_company where plan_tier = 'free')",  # free charged
+    ],
+)
+def test_the_price_test_fails_when_values_leave_the_tier_price(built, fault):
+    found = statuses(built, fault)
     assert nodes(found, "metric_scaled_by_dimension", "mrr") == {"fail"}
 
 
-def test_the_stage_history_test_fails_on_a_wrong_stage(built, tmp_path):
-    project, _, database = built
-    fault = ("update dim_company set stage = 'trial' "
-             "where dim_row_id = (select min(dim_row_id) from dim_company where stage = 'champion')")
-    found = statuses(project, copy_database(database, tmp_path / "staged.duckdb", fault), tmp_path)
+def test_the_stage_history_test_fails_on_a_wrong_stage(built):
+    fault = "update dim_company set stage = 'trial' where dim_row_id = (select min(dim_row_id) from dim_company where stage = 'champion')"
+    found = statuses(built, fault)
     assert nodes(found, "scd2_matches_truth", "stage") == {"fail"} and nodes(found, "scd2_matches_truth", "plan_tier") == {"pass"}
