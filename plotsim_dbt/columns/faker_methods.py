@@ -189,7 +189,7 @@ class FakerColumn(ArgumentColumn):
         description=f"faker.<method>: keyword arguments of the Faker method (at most {MAX_ARGS}); YYYY-MM-DD text is a date, integer text an int.",
     )
     words = ("faker",)
-    roles = frozenset({"entity", "reference", "sub_entity", "period", "event", "bridge"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period", "fact", "event", "bridge"})
     argument_hint = "<method>"
     argument_field = "method"
     example = "job"

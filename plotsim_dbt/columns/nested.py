@@ -4,7 +4,8 @@ them as STRUCT / LIST and Parquet keeps them natively; CSV writes them as JSON t
 
 Values: ``string`` fields pick from ``options`` (default ``<field>_1`` .. ``<field>_9``), ``int``
 fields are in [0, 99], ``float`` fields in [0, 1), ``bool`` fields are true with the row's
-trajectory position as probability (the one place the position has an obvious reading).
+trajectory position as probability (the one place the position has an obvious reading; one half
+on a reference dimension, whose rows belong to no entity).
 """
 
 from __future__ import annotations

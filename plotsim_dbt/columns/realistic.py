@@ -45,7 +45,7 @@ class RealisticPlan(ColumnPlan):
 class RealisticColumn(ColumnSpec):
     word: str
     words = FAKE_KINDS
-    roles = frozenset({"entity", "reference", "sub_entity", "period", "event", "bridge"})
+    roles = frozenset({"entity", "reference", "sub_entity", "period", "fact", "event", "bridge"})
     encoded = ("word",)
 
     @classmethod

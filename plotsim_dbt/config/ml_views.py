@@ -45,6 +45,9 @@ def check_holdout(config: Config) -> None:
 def check_entity_features(config: Config) -> None:
     if config.entity_features is None:
         return
+    if not any(f.grain == "entity_period" for f in config.schema.facts):
+        # the features aggregate the metric columns of the facts with one row per entity and period
+        raise ValueError("entity_features: needs a fact table with one row per entity and period; add one or remove entity_features")
     names = [m.name for m in config.metrics]
     for metric in config.entity_features.metrics:
         if metric not in names:

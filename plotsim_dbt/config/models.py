@@ -147,8 +147,6 @@ def check_unit(config: Config) -> None:
 
 def check_tables(config: Config) -> None:
     """The tables, declared or automatic, and the columns added to dim_date."""
-    if config.declares_schema and not any(f.grain == "entity_period" for f in config.facts):
-        raise ValueError("facts: a declared schema needs at least one fact table (per entity per period)")
     schema = config.schema
     where = (lambda name: f"{table_path(schema, name)}.name") if config.declares_schema else (lambda name: "unit")
     check_table_names(schema, where, config.holdout is not None, "rename your table" if config.declares_schema else "choose another unit")

@@ -35,7 +35,7 @@ def dim_date(block: Block, table: DateTable) -> pa.RecordBatch:
         pa.array(np.arange(axis.count), pa.int32()),
     ]
     standard = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns[: len(arrays)]])
-    arrays += [c.from_calendar(standard) for c in table.columns[len(arrays):]]  # the config's date_columns
+    arrays += [c.from_calendar(standard) for c in table.columns[len(arrays) :]]  # the config's date_columns
     return pa.RecordBatch.from_arrays(arrays, schema=table.schema)
 
 
@@ -45,6 +45,10 @@ class ReferenceDraws(Block):
 
     def uniforms(self, rows: Rows, sub_key: tuple[str, ...], width: int = 1) -> np.ndarray:
         return stream(self.plan.seed, Purpose.REFERENCE, 0, name_key(*sub_key)).random((len(rows), width))
+
+    def position(self, rows: Rows) -> np.ndarray:
+        """A reference row belongs to no entity: the middle of the range (a nested bool is a coin flip)."""
+        return np.full(len(rows), 0.5)
 
 
 @builds(ReferenceTable)

@@ -30,6 +30,9 @@ def report(
     from . import data, html, sections
 
     plan: Plan = plan_of(config_or_plan, seed)
+    if not any(t.metric_columns for t in plan.fact_tables):
+        # every section reads the metrics off the facts with one row per entity and period
+        raise ValueError("report: needs a fact table with one row per entity and period carrying a metric column; this config has none")
     loaded = data.load(plan, max_entities or data.MAX_ENTITIES)
     present, absent = sections.build(loaded)
     config = plan.config

@@ -139,3 +139,24 @@ def test_nested_columns_go_through_change_feeds_and_quality_faults(tmp_path):
     assert faults and all(f["column_name"] == "scores" and len(json.loads(f["clean_value"])) == 3 for f in faults)
     assert tables["fct_shop"].column("scores").null_count == len(faults)
     assert len(tables["dim_shop_changes"]) >= len(tables["dim_shop"].filter(pc.field("is_current")))
+
+
+def test_a_struct_on_a_reference_dimension_generates_with_coin_flip_bools():
+    """A reference row belongs to no entity: its bool fields are true with probability one half,
+    within 4 binomial standard errors over the rows."""
+    kw = breadth_kwargs()
+    rows = 400
+    kw["dimensions"].append(
+        {
+            "name": "dim_aisle",
+            "grain": "reference",
+            "count": rows,
+            "columns": [{"aisle_id": "id"}, {"name": "layout", "type": "struct", "fields": {"zone": "string", "chilled": "bool"}}],
+        }
+    )
+    config = ps.create(**kw)
+    tables, _ = generate_arrow(config)
+    layouts = tables["dim_aisle"].column("layout").to_pylist()
+    assert len(layouts) == rows and all(v["zone"] in {f"zone_{k}" for k in range(1, 10)} for v in layouts)
+    share = np.mean([v["chilled"] for v in layouts])
+    assert abs(share - 0.5) < 4 * np.sqrt(0.25 / rows)

@@ -117,7 +117,12 @@ CASES = [
         "quality.0.table",
         "not dimensions or bridges",
     ),
-    ("no period fact", lambda kw: kw["facts"].pop(0), "facts", "at least one fact table (per entity per period)"),
+    (
+        "features without a period fact",
+        lambda kw: (kw["facts"].pop(0), kw.update(entity_features=True)),
+        "entity_features",
+        "needs a fact table with one row per entity and period",
+    ),
 ]
 
 

@@ -220,9 +220,16 @@ def test_a_fact_needs_its_date_and_entity_keys(drop, missing):
     assert "a fact needs ref.dim_date and ref.dim_account" in err.message
 
 
-def test_a_declared_schema_needs_a_fact():
-    err = fails({**base(), "facts": []})
-    assert err.field == "facts" and "at least one fact table" in err.message
+def test_a_declared_schema_without_facts_generates_its_dimensions_and_events():
+    config = ps.create(**{**base(), "facts": []})
+    tables = ps.generate_tables(config)
+    assert {"dim_account", "evt_login"} <= set(tables) and len(tables["evt_login"]) > 0
+    assert ps.validate(config, tables).ok
+
+
+def test_entity_features_need_a_fact_with_a_row_per_entity_and_period():
+    err = fails({**base(), "facts": [], "entity_features": True})
+    assert err.field == "entity_features" and "one row per entity and period" in err.message
 
 
 def test_an_event_needs_an_id():
@@ -266,8 +273,10 @@ def test_threshold_takes_exactly_one_of_above_or_below(sides):
 
 @pytest.mark.parametrize(
     "mechanism, field",
-    [({"proportional": {"driver": "logins", "scale": 1}}, "events.0.proportional.driver"),
-     ({"threshold": {"metric": "logins", "below": 0.2}}, "events.0.threshold.metric")],
+    [
+        ({"proportional": {"driver": "logins", "scale": 1}}, "events.0.proportional.driver"),
+        ({"threshold": {"metric": "logins", "below": 0.2}}, "events.0.threshold.metric"),
+    ],
 )
 def test_event_source_must_be_a_declared_metric(mechanism, field):
     kw = base()
@@ -391,8 +400,11 @@ def test_dimension_needs_exactly_one_id():
 
 @pytest.mark.parametrize(
     "column, words",
-    [({"d": "ref.dim_date"}, "use a timestamp column"), ({"u": "ref.dim_user"}, "only reference dimensions"),
-     ({"a": "ref.dim_account"}, "cannot reference itself")],
+    [
+        ({"d": "ref.dim_date"}, "use a timestamp column"),
+        ({"u": "ref.dim_user"}, "only reference dimensions"),
+        ({"a": "ref.dim_account"}, "cannot reference itself"),
+    ],
 )
 def test_dimension_references(column, words):
     err = fails(with_column("dimensions", 1, column))
@@ -449,8 +461,11 @@ def test_column_shorthand_parses_to_its_kind_with_name_and_type():
 
 
 def test_a_column_dumps_back_to_the_form_users_write():
-    for written in ({"name": "prev", "type": "lag.mrr:periods:2"}, {"name": "plan", "type": "ref.dim_plan"},
-                    {"name": "employees", "type": "range", "min": 1.0, "max": 9.0}):
+    for written in (
+        {"name": "prev", "type": "lag.mrr:periods:2"},
+        {"name": "plan", "type": "ref.dim_plan"},
+        {"name": "employees", "type": "range", "min": 1.0, "max": 9.0},
+    ):
         dumped = COLUMN.dump_python(COLUMN.validate_python(written), mode="json")
         assert {k: v for k, v in dumped.items() if v is not None} == written
         assert COLUMN.validate_python(dumped) == COLUMN.validate_python(written)
@@ -483,12 +498,16 @@ def test_no_tables_gives_the_automatic_schema():
     (dim,) = schema.dimensions
     assert dim.grain == "entity" and dim.scd_column is None
     assert [(c.name, c.type) for c in dim.columns] == [
-        ("account_id", "id"), ("account_name", "entity_name"), ("region", "pool.region"),
+        ("account_id", "id"),
+        ("account_name", "entity_name"),
+        ("region", "pool.region"),
     ]
     (fact,) = schema.facts
     assert [(c.name, c.type) for c in fact.columns] == [
-        ("date_key", "ref.dim_date"), ("account_id", "ref.dim_account"),
-        ("engagement", "metric.engagement"), ("mrr", "metric.mrr"),
+        ("date_key", "ref.dim_date"),
+        ("account_id", "ref.dim_account"),
+        ("engagement", "metric.engagement"),
+        ("mrr", "metric.mrr"),
     ]
     assert schema.events == [] and schema.bridges == []
     assert cfg.entity_table == "dim_account" and cfg.entity_key == "account_id" and cfg.fact_tables == ["fct_account"]
@@ -502,7 +521,9 @@ def test_the_bundled_templates_declare_valid_schemas():
 
 def test_a_pool_column_must_name_a_segment_attribute():
     data = {
-        "about": "x", "unit": "account", "window": ("2024-01", "2024-06"),
+        "about": "x",
+        "unit": "account",
+        "window": ("2024-01", "2024-06"),
         "metrics": [{"name": "m", "type": "score"}],
         "segments": [{"name": "a", "count": 5, "archetype": "flat", "attributes": {"region": "NA"}}],
         "dimensions": [{"name": "dim_account", "columns": [{"account_id": "id"}, {"region": "pool.regio"}]}],
@@ -515,10 +536,16 @@ def test_a_pool_column_must_name_a_segment_attribute():
 
 def test_a_malformed_lag_says_how_to_write_one():
     with pytest.raises(ps.ConfigError, match=r"lag.<metric>:periods:<n>"):
-        ps.create(**{
-            "about": "x", "unit": "account", "window": ("2024-01", "2024-06"),
-            "metrics": [{"name": "m", "type": "score"}],
-            "segments": [{"name": "a", "count": 5, "archetype": "flat"}],
-            "dimensions": [{"name": "dim_account", "columns": [{"account_id": "id"}]}],
-            "facts": [{"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"m_before": "lag.m:3"}]}],
-        })
+        ps.create(
+            **{
+                "about": "x",
+                "unit": "account",
+                "window": ("2024-01", "2024-06"),
+                "metrics": [{"name": "m", "type": "score"}],
+                "segments": [{"name": "a", "count": 5, "archetype": "flat"}],
+                "dimensions": [{"name": "dim_account", "columns": [{"account_id": "id"}]}],
+                "facts": [
+                    {"name": "fct_account", "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {"m_before": "lag.m:3"}]}
+                ],
+            }
+        )

@@ -70,3 +70,26 @@ def test_the_report_explains_a_missing_matplotlib(tmp_path, monkeypatch):
     with pytest.raises(ImportError, match=r"pip install 'plotsim-dbt\[plot\]'"):
         ps.report(ps.load_template("hr"), tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_config_without_metric_facts_gets_one_clear_error_and_no_file(tmp_path):
+    # only a variable fact: no fact with one row per entity and period to read the metrics from
+    config = ps.create(
+        about="no metric facts",
+        unit="shop",
+        window=("2023-01", "2023-06"),
+        metrics=[{"name": "footfall", "type": "count"}],
+        segments=[{"name": "busy", "count": 3, "archetype": "growth"}, {"name": "quiet", "count": 3, "archetype": "decline"}],
+        dimensions=[{"name": "dim_shop", "columns": [{"shop_id": "id"}]}],
+        facts=[
+            {
+                "name": "fct_sale",
+                "row_count_driver": "footfall",
+                "row_count_scale": 0.5,
+                "columns": [{"sale_id": "id"}, {"shop_id": "ref.dim_shop"}, {"date_key": "ref.dim_date"}],
+            }
+        ],
+    )
+    with pytest.raises(ValueError, match="needs a fact table with one row per entity and period"):
+        ps.report(config, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
