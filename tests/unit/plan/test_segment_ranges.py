@@ -92,7 +92,6 @@ def test_builder_and_our_spelling_of_a_baseline_give_the_same_data():
         ({"ranges": {"level": [50, 120]}}, "segments.0.ranges.level", "inside the range [0.0, 100.0]"),
         ({"ranges": {"level": [60, 40]}}, "segments.0.ranges.level", "low < high"),
         ({"ranges": {"visits": [1, 3]}}, "segments.0.ranges.visits", "no range to narrow"),
-        ({"baseline": {"visits": "high"}}, "segments.0.baseline.visits", "no range to narrow"),
         ({"baseline": {"level": "top"}}, "segments.0.baseline.level", "'high', 'mid' or 'low'"),
         ({"baseline": {"level": "high"}, "ranges": {"level": [1, 2]}}, "segments.0.baseline.level", "both a range and a baseline"),
     ],
@@ -102,3 +101,11 @@ def test_a_bad_segment_range_is_one_error_naming_the_field(segment, field, words
     with pytest.raises(ps.ConfigError) as info:
         config(metrics, **segment)
     assert info.value.field == field and words in info.value.message, (info.value.field, info.value.message)
+
+
+def test_a_baseline_on_a_count_without_a_range_warns_and_narrows_nothing():
+    """As the reference skips it: the count keeps its full range (a `ranges` entry there is still an error)."""
+    metrics = [{"name": "score", "type": "score"}, {"name": "level", "type": "score", "range": [0, 100]}, {"name": "visits", "type": "count"}]
+    with pytest.warns(UserWarning, match=r"segments\.0\.baseline\.visits: 'visits' is a count without a range"):
+        cfg = config(metrics, baseline={"visits": "high"})
+    assert cfg.segments[0].baseline == {}
