@@ -208,9 +208,7 @@ def reference_case(spec: dict[str, Any]) -> dict[str, Any]:
         ref_seconds, ref_tables, ref_runs = best_time(
             lambda: plotsim.generate_tables(theirs, np.random.default_rng(SEED)), spec["repeats"], spec["budget"]
         )
-    our_seconds, our_tables, our_runs = best_time(
-        lambda: generate_tables(ours, np.random.default_rng(SEED)), spec["repeats"], spec["budget"]
-    )
+    our_seconds, our_tables, our_runs = best_time(lambda: generate_tables(ours, np.random.default_rng(SEED)), spec["repeats"], spec["budget"])
     return {
         "version": getattr(plotsim, "__version__", "?"),
         "reference_rows": len(ref_tables[fact]),
@@ -377,13 +375,21 @@ def report(results: dict[str, Any]) -> str:
         f"plotsim_dbt {machine['plotsim_dbt']} on {machine['platform']}, {machine['cpus']} CPUs, "
         f"Python {machine['python']}, numpy {machine['numpy']}, pyarrow {machine['pyarrow']}",
         f"numpy ceiling (PCG64 standard_normal, 1 core, best of 3): {si(results['numpy_normal_per_s'])} draws/s",
-        f"{PERIODS} monthly periods, workers={results['settings']['workers']}; rates are fact rows/s; "
-        f"'n' = runs taken (best of n)",
+        f"{PERIODS} monthly periods, workers={results['settings']['workers']}; rates are fact rows/s; 'n' = runs taken (best of n)",
         "",
     ]
     headers = [
-        "metrics", "entities", "fact rows", "engine/s", "n", "e2e parquet/s", "n",
-        "cells/s / normal/s", "engine/s/core", "RSS engine MB", "RSS e2e MB",
+        "metrics",
+        "entities",
+        "fact rows",
+        "engine/s",
+        "n",
+        "e2e parquet/s",
+        "n",
+        "cells/s / normal/s",
+        "engine/s/core",
+        "RSS engine MB",
+        "RSS e2e MB",
     ]
     out.append(table(headers, [case_row(c) for c in cases]))
     out += [f"  {c['metrics']} metric(s) x {c['entities']:,}: e2e failed: {c['e2e']['error']}" for c in cases if "error" in c["e2e"]]

@@ -349,12 +349,16 @@ def report(results: dict[str, Any]) -> str:
     ]
     out += [f"    {line}" for line in run["generation_lines"]]
     if setup["streamed"]:
-        out.append(f"  {setup['fact_rows']:,} fact rows > stream_rows {setup['stream_rows']:,}: facts and events were spilled to Parquet "
-                   "during the one generation and streamed back by their models")
+        out.append(
+            f"  {setup['fact_rows']:,} fact rows > stream_rows {setup['stream_rows']:,}: facts and events were spilled to Parquet "
+            "during the one generation and streamed back by their models"
+        )
     if "dbt_build" in paths:
         b = paths["dbt_build"]
-        out.append(f"dbt build: {b.get('tests_passed', 0)}/{b.get('tests', 0)} tests passed, summing {b.get('test_seconds_sum', 0):.2f} s; "
-                   f"{b['generations']} generation line(s)")
+        out.append(
+            f"dbt build: {b.get('tests_passed', 0)}/{b.get('tests', 0)} tests passed, summing {b.get('test_seconds_sum', 0):.2f} s; "
+            f"{b['generations']} generation line(s)"
+        )
     out += [
         f"direct child wall time (interpreter start and imports included): {direct['child_seconds']:.2f} s",
         "",

@@ -92,8 +92,10 @@ def main() -> None:
         print(json.dumps(child(json.loads(args.case))))
         return
     print(f"run() split, {args.format}, 3 metrics x {PERIODS} periods, workers={args.workers}, {os.cpu_count()} CPUs")
-    header = f"{'fact rows':>12} {'total s':>8} {'engine s':>9} {'writing s':>10} {'manifest s':>11} {'manifest %':>10} " \
-             f"{'rows/s':>9} {'manifest MB':>11} {'peak RSS MB':>11} {'RSS x':>6}"
+    header = (
+        f"{'fact rows':>12} {'total s':>8} {'engine s':>9} {'writing s':>10} {'manifest s':>11} {'manifest %':>10} "
+        f"{'rows/s':>9} {'manifest MB':>11} {'peak RSS MB':>11} {'RSS x':>6}"
+    )
     print(header)
     first = None
     for rows in args.rows:
@@ -102,9 +104,11 @@ def main() -> None:
             print(f"{int(rows):>12,} failed: {r['error']}")
             continue
         first = first or r
-        print(f"{r['rows']:>12,} {r['total']:>8.1f} {r['engine']:>9.1f} {r['writing']:>10.1f} {r['manifest']:>11.2f} "
-              f"{100 * r['manifest'] / r['total']:>9.1f}% {r['rows'] / r['total'] / 1e6:>8.2f}M {r['manifest_mb']:>11.2f} "
-              f"{r['rss_mb']:>11.0f} {r['rss_mb'] / first['rss_mb']:>6.2f}")
+        print(
+            f"{r['rows']:>12,} {r['total']:>8.1f} {r['engine']:>9.1f} {r['writing']:>10.1f} {r['manifest']:>11.2f} "
+            f"{100 * r['manifest'] / r['total']:>9.1f}% {r['rows'] / r['total'] / 1e6:>8.2f}M {r['manifest_mb']:>11.2f} "
+            f"{r['rss_mb']:>11.0f} {r['rss_mb'] / first['rss_mb']:>6.2f}"
+        )
 
 
 if __name__ == "__main__":

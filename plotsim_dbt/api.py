@@ -140,9 +140,7 @@ def _config_and_tables(first, second) -> tuple[Source, Mapping]:
         return first, second
     if isinstance(first, Mapping) and isinstance(second, Config | Plan):
         return second, first
-    raise TypeError(
-        f"validate(config, tables) takes a Config (or Plan) and a dict of tables; got {type(first).__name__} and {type(second).__name__}"
-    )
+    raise TypeError(f"validate(config, tables) takes a Config (or Plan) and a dict of tables; got {type(first).__name__} and {type(second).__name__}")
 
 
 def _validate_sink(plan: Plan, sink: DirectorySink) -> ValidationReport:
@@ -214,8 +212,9 @@ def arrow_table(name: str, table, plan: Plan | None = None) -> pa.Table:
         if plan is None or name not in plan.tables:
             return arrow
         declared = plan.tables[name].schema
-        fields = [declared.field(f.name) if f.name in declared.names and pa.types.is_decimal(declared.field(f.name).type) else f
-                  for f in arrow.schema]
+        fields = [
+            declared.field(f.name) if f.name in declared.names and pa.types.is_decimal(declared.field(f.name).type) else f for f in arrow.schema
+        ]
         return arrow.cast(pa.schema(fields, arrow.schema.metadata))
     raise TypeError(f"tables[{name!r}] is a {type(table).__name__}; give pandas DataFrames or Arrow tables")
 

@@ -197,9 +197,7 @@ def timestamp_features(values, minutes: int = 60, discretize: bool = True, creat
     out = pd.DataFrame({"day_of_week": dow, "hour": hour}, index=s.index)
     if create_vocab:
         fractional = not discretize or minutes % 60 != 0
-        out["vocab"] = [
-            format_vocab(d, h, fractional) if pd.notna(d) and pd.notna(h) else None for d, h in zip(out["day_of_week"], out["hour"])
-        ]
+        out["vocab"] = [format_vocab(d, h, fractional) if pd.notna(d) and pd.notna(h) else None for d, h in zip(out["day_of_week"], out["hour"])]
     return out
 
 

@@ -116,8 +116,11 @@ def _rows(table, entities: int, periods: int) -> str:
     if isinstance(table, EventTable):
         return f"events, {'proportional' if table.scale is not None else 'threshold'}"
     if isinstance(table, GrainFactTable):
-        return f"round(driver x {table.scale:g}) rows per entity and period" if table.parent is None else \
-            f"{table.low}-{table.high} rows per {table.parent} row"
+        return (
+            f"round(driver x {table.scale:g}) rows per entity and period"
+            if table.parent is None
+            else f"{table.low}-{table.high} rows per {table.parent} row"
+        )
     return f"{table.low}-{table.high} links per entity"
 
 

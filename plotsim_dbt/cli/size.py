@@ -15,8 +15,10 @@ LARGE_CELLS = 2_000_000  # entities x periods above which the note is printed
 
 
 def summary(plan: Plan) -> str:
-    return (f"Config summary: {plan.entity_count:,} entities x {plan.periods} periods = {cells(plan):,} cells, "
-            f"{len(plan.metrics)} metrics, {len(plan.tables)} tables. Estimated peak memory: ~{peak_memory_mb(plan):,} MB.")
+    return (
+        f"Config summary: {plan.entity_count:,} entities x {plan.periods} periods = {cells(plan):,} cells, "
+        f"{len(plan.metrics)} metrics, {len(plan.tables)} tables. Estimated peak memory: ~{peak_memory_mb(plan):,} MB."
+    )
 
 
 def allowed_by_environment() -> bool:
@@ -28,5 +30,4 @@ def note_if_large(plan: Plan, allow_large: bool) -> None:
     if cells(plan) <= LARGE_CELLS or allow_large or allowed_by_environment():
         return
     print(summary(plan), file=sys.stderr)
-    print("Large dataset: no cap applies, it is generated block by block; --allow-large-dataset silences this note.",
-          file=sys.stderr)
+    print("Large dataset: no cap applies, it is generated block by block; --allow-large-dataset silences this note.", file=sys.stderr)

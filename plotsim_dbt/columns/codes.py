@@ -53,6 +53,8 @@ class CodeColumn(ColumnSpec):
     def resolve(self, ctx: Any) -> CodePlan:
         prefix = self.prefix or ctx.config.unit[:3].upper()
         width = self.width or default_width(ctx.config.entity_count)
-        text = self.description or (f"Display code of the {ctx.config.unit} ({prefix}-{'N' * width}): unique per {ctx.config.unit}, "
-                                    "shuffled so it reveals neither segment nor order.")
+        text = self.description or (
+            f"Display code of the {ctx.config.unit} ({prefix}-{'N' * width}): unique per {ctx.config.unit}, "
+            "shuffled so it reveals neither segment nor order."
+        )
         return CodePlan(self.name, pa.string(), text, not_null=True, prefix=prefix, width=width)

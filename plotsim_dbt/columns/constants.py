@@ -105,5 +105,11 @@ class RangeColumn(ColumnSpec):
 
     def resolve(self, ctx: Any) -> RangePlan:
         integer = float(self.min).is_integer() and float(self.max).is_integer()
-        return RangePlan(self.name, pa.int64() if integer else pa.float64(), self.description or "Uniform value within the configured range.",
-                         low=self.min, high=self.max, integer=integer)
+        return RangePlan(
+            self.name,
+            pa.int64() if integer else pa.float64(),
+            self.description or "Uniform value within the configured range.",
+            low=self.min,
+            high=self.max,
+            integer=integer,
+        )

@@ -139,8 +139,9 @@ class RefColumn(ArgumentColumn):
         if parent.grain == "entity":
             return EntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True)
         if parent.grain == "period":
-            return PeriodRefPlan(self.name, pa.int64(), self.description or f"Foreign key to {self.target}.{key}: the row of the row's own period.",
-                                 fk, not_null=True)
+            return PeriodRefPlan(
+                self.name, pa.int64(), self.description or f"Foreign key to {self.target}.{key}: the row of the row's own period.", fk, not_null=True
+            )
         if parent.grain == "sub_entity":
             return SubEntityRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, table=self.target, count=parent.count)
         return ReferenceRefPlan(self.name, pa.int64(), self._describe(key), fk, not_null=True, count=parent.rows, cdf=self._cdf(parent.rows))

@@ -99,8 +99,14 @@ class MetricColumn(ArgumentColumn):
         if ctx.role == "bridge":
             text = self.description or f"The {ctx.config.unit}'s mean realised {self.metric} over the periods it was observed."
             return MeanMetricPlan(self.name, pa.float64(), text, index=metric.index)
-        return MetricColumnPlan(self.name, metric_type(metric), self.description or ctx.metric_description(self.metric), metric=self.metric,
-                          index=metric.index, integer=metric.integer)
+        return MetricColumnPlan(
+            self.name,
+            metric_type(metric),
+            self.description or ctx.metric_description(self.metric),
+            metric=self.metric,
+            index=metric.index,
+            integer=metric.integer,
+        )
 
 
 @register

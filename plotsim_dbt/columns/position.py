@@ -32,5 +32,6 @@ class BucketColumn(ColumnSpec):
         return self
 
     def resolve(self, ctx: Any) -> BucketPlan:
-        return BucketPlan(self.name, pa.string(), self.description or "Label of the entity's trajectory position.",
-                          accepted_values=tuple(self.labels))
+        return BucketPlan(
+            self.name, pa.string(), self.description or "Label of the entity's trajectory position.", accepted_values=tuple(self.labels)
+        )

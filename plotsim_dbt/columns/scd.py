@@ -104,5 +104,16 @@ class ScdColumn(ColumnSpec):
     def resolve(self, ctx: Any) -> ScdPlan:
         metric = ctx.metric(self.tracks)
         text = self.description or f"SCD2 tier ({', '.join(self.tiers)}) following {self.tracks}; a new version starts when it changes."
-        return ScdPlan(self.name, pa.string(), text, accepted_values=tuple(self.tiers), not_null=True, index=metric.index,
-                       low=metric.low, high=metric.high, cuts=np.asarray(self.at, dtype=np.float64), monotonic=self.monotonic, hold=self.hold)
+        return ScdPlan(
+            self.name,
+            pa.string(),
+            text,
+            accepted_values=tuple(self.tiers),
+            not_null=True,
+            index=metric.index,
+            low=metric.low,
+            high=metric.high,
+            cuts=np.asarray(self.at, dtype=np.float64),
+            monotonic=self.monotonic,
+            hold=self.hold,
+        )

@@ -91,8 +91,10 @@ def check_arrival(arrival, count: int, periods: int) -> None:
     if isinstance(arrival, (UniformArrival, LinearArrival)):
         start, end = arrival_window(arrival, periods)
         if not start < end <= latest + 1:
-            raise ValueError(f"arrival.end: start periods are drawn from [start, end) with start < end <= {latest + 1} "
-                             f"(each entity needs {MIN_ACTIVE_PERIODS} active periods), got [{start}, {end})")
+            raise ValueError(
+                f"arrival.end: start periods are drawn from [start, end) with start < end <= {latest + 1} "
+                f"(each entity needs {MIN_ACTIVE_PERIODS} active periods), got [{start}, {end})"
+            )
     elif isinstance(arrival, StepArrival):
         late = [b.period for b in arrival.blocks if b.period > latest]
         if late:

@@ -24,8 +24,7 @@ def mixtures(plan: Plan, start: int, stop: int) -> np.ndarray:
     """[entities, components] mixture weights of entities [start, stop)."""
     alpha = plan.calendar.alpha
     segment = plan.entity_segment
-    parts = [dirichlet_rows(stream(plan.seed, Purpose.CALENDAR, block), alpha[segment[first:last]])
-             for block, first, last in key_blocks(start, stop)]
+    parts = [dirichlet_rows(stream(plan.seed, Purpose.CALENDAR, block), alpha[segment[first:last]]) for block, first, last in key_blocks(start, stop)]
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 

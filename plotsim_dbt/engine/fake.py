@@ -264,11 +264,7 @@ def _people(locale: str) -> _People:
         last_male = ([s + "son" for s in stems[0]], stems[1])
         last_female = ([s + "dóttir" for s in stems[0]], stems[1])
     gendered = (
-        first_male is not None
-        and first_female is not None
-        and last_male is not None
-        and last_female is not None
-        and last_male[0] != last_female[0]
+        first_male is not None and first_female is not None and last_male is not None and last_female is not None and last_male[0] != last_female[0]
     )
     if gendered:
         first = _vocab(first_male, first_female)
@@ -353,9 +349,7 @@ def _ascii_word(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
     return _NOT_ASCII_WORD.sub("", text.lower())
 
 
-def _ascii_array(
-    values: pa.Array, replacements: tuple[tuple[str, str], ...], fallback: str, latin: dict[str, str]
-) -> pa.Array:
+def _ascii_array(values: pa.Array, replacements: tuple[tuple[str, str], ...], fallback: str, latin: dict[str, str]) -> pa.Array:
     words = [_ascii_word(latin.get(v, v), replacements) or fallback for v in values.to_pylist()]
     return pa.array(words, pa.string())
 

@@ -78,10 +78,7 @@ def parse_archetype(spec: str, periods: int) -> tuple[Phase, ...]:
     except ValueError:
         raise ValueError(f"anchors after '@' must be whole period numbers in {spec!r}") from None
     if len(anchors) != len(shapes) - 1:
-        raise ValueError(
-            f"{spec!r} has {len(shapes)} shapes and {len(anchors)} anchors; write one '@ PERIOD' per '>', "
-            "e.g. 'growth > decline @ 6'"
-        )
+        raise ValueError(f"{spec!r} has {len(shapes)} shapes and {len(anchors)} anchors; write one '@ PERIOD' per '>', e.g. 'growth > decline @ 6'")
     if any(not 1 <= a <= periods - 1 for a in anchors) or anchors != sorted(set(anchors)):
         raise ValueError(f"anchors in {spec!r} must rise strictly and lie between 1 and {periods - 1}")
     bounds = [0, *anchors, periods]

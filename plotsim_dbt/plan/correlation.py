@@ -221,8 +221,9 @@ def coarsen_periods(effective: np.ndarray, lift: np.ndarray, weights: np.ndarray
     return effective[rows, picked], np.asarray(lift)[rows, picked], total
 
 
-def plan_copula(connections, metrics: list[MetricPlan], effective, lift, weights, ranges, noise: NoiseVariance,
-                phases=()) -> tuple[CopulaPlan, tuple[PhasePlan, ...]]:
+def plan_copula(
+    connections, metrics: list[MetricPlan], effective, lift, weights, ranges, noise: NoiseVariance, phases=()
+) -> tuple[CopulaPlan, tuple[PhasePlan, ...]]:
     """Solve copula correlations (and, where needed, loadings) for the declared connections and
     for each connection phase. ``effective`` and ``lift`` are [units, periods, metrics] fields of
     (pseudo-)entities, ``weights`` [units, periods] how many fact cells each stands for (0 where
@@ -283,8 +284,11 @@ class _Window:
         except Unplannable as err:
             i = next(i for i, (a, b, _) in enumerate(self.pairs) if frozenset((a, b)) == err.pair)
             conn = self.connections[i]
-            raise ConfigError(f"{self.path}.{i}", f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
-                              "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics") from None
+            raise ConfigError(
+                f"{self.path}.{i}",
+                f"{conn.metric_a} ~ {conn.metric_b} cannot be planned: their values overflow "
+                "float64 arithmetic; narrow the range (or the distribution parameters) of these metrics",
+            ) from None
 
 
 def _water_fill(moments: _Moments, pairs: list, m_count: int) -> np.ndarray:

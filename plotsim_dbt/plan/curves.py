@@ -49,6 +49,7 @@ def _sawtooth(u, period=3.0, amplitude=0.8, base=0.1):
 def _ramp(u, base_rate=0.05, acceleration=0.02):
     """The accumulated rate base_rate + acceleration * u (a quadratic), scaled to run from its lowest
     to its highest value on [0, 1]: the reference generator's ``compound`` curve."""
+
     def total(x):
         return base_rate * x + acceleration * x * x / 2.0
 

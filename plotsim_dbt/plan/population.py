@@ -64,9 +64,12 @@ def resolve_population(config: Config, seed: int, periods: int) -> tuple[Segment
             # A keyed affine permutation of the segment picks exactly round(fraction x count) entities,
             # decided entity by entity, so any block of entities knows its own arm.
             treatment = TreatmentPlan(
-                treated=round(t.fraction * segment.count), order=AffinePermutation.keyed(segment.count, stream(seed, Purpose.TREATMENT, s)),
-                lift=t.lift_log_odds, start_period=t.start_period,
-                target=None if t.target_metric is None else metric_index[t.target_metric], labels=(t.treatment_label, t.control_label),
+                treated=round(t.fraction * segment.count),
+                order=AffinePermutation.keyed(segment.count, stream(seed, Purpose.TREATMENT, s)),
+                lift=t.lift_log_odds,
+                start_period=t.start_period,
+                target=None if t.target_metric is None else metric_index[t.target_metric],
+                labels=(t.treatment_label, t.control_label),
             )
         variation = config.variation if segment.variation is None else segment.variation
         out.append(SegmentPopulation(parse_archetype(segment.archetype, periods), segment.count, variation, segment.arrival, treatment))

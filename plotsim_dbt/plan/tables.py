@@ -234,20 +234,32 @@ def _lifecycle(ctx: ResolveContext) -> LifecyclePlan:
     rule = "only forward" if lifecycle.enforce_order else "up or down"
     if lifecycle.downgrade_delay:
         rule += f"; a step back after {lifecycle.downgrade_delay} period(s) below the stage"
-    text = (f"Lifecycle stage ({', '.join(stages)}) following {lifecycle.track} ({rule}); a new version starts when it changes"
-            + ("; entering the last stage ends the entity." if lifecycle.ends_entity else "."))
-    return LifecyclePlan(lifecycle.column, pa.string(), text, accepted_values=tuple(stages), not_null=True, index=metric.index,
-                         low=metric.low, high=metric.high, enter=np.array([s.threshold for s in lifecycle.stages]),
-                         exit=np.array([s.exit or 0.0 for s in lifecycle.stages]) if lifecycle.hysteresis else None,
-                         enforce_order=lifecycle.enforce_order, downgrade_delay=lifecycle.downgrade_delay,
-                         ends_entity=lifecycle.ends_entity)
+    text = f"Lifecycle stage ({', '.join(stages)}) following {lifecycle.track} ({rule}); a new version starts when it changes" + (
+        "; entering the last stage ends the entity." if lifecycle.ends_entity else "."
+    )
+    return LifecyclePlan(
+        lifecycle.column,
+        pa.string(),
+        text,
+        accepted_values=tuple(stages),
+        not_null=True,
+        index=metric.index,
+        low=metric.low,
+        high=metric.high,
+        enter=np.array([s.threshold for s in lifecycle.stages]),
+        exit=np.array([s.exit or 0.0 for s in lifecycle.stages]) if lifecycle.hysteresis else None,
+        enforce_order=lifecycle.enforce_order,
+        downgrade_delay=lifecycle.downgrade_delay,
+        ends_entity=lifecycle.ends_entity,
+    )
 
 
 def _end_columns(ctx: ResolveContext, versioned: bool) -> tuple[ColumnPlan, ...]:
     """The columns an entity dimension gains when something can end its entities."""
     unit, labels = ctx.config.unit, _end_statuses(ctx.config)
-    status = (f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}"
-              + (" (the ending starts the last version, current from the end date)." if versioned else "."))
+    status = f"The {unit}'s status: {ACTIVE_STATUS} until an event ends it, then {' or '.join(labels)}" + (
+        " (the ending starts the last version, current from the end date)." if versioned else "."
+    )
     return (
         ColumnPlan("status", pa.string(), status, accepted_values=(ACTIVE_STATUS, *dict.fromkeys(labels)), not_null=True),
         ColumnPlan("ended_on", pa.date32(), f"Date of the period the {unit} ended in; NULL while it has not ended."),
@@ -269,18 +281,37 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
             rows=reference_rows(dim),
         )
     if dim.grain == "period":
-        return PeriodTable(name=dim.name, role="period", description=dim.description or f"One row per {ctx.config.window.every} period.",
-                           columns=columns, primary_key=(key,))
+        return PeriodTable(
+            name=dim.name,
+            role="period",
+            description=dim.description or f"One row per {ctx.config.window.every} period.",
+            columns=columns,
+            primary_key=(key,),
+        )
     if dim.grain == "sub_entity":
-        return SubEntityTable(name=dim.name, role="sub_entity", description=dim.description or f"{dim.count} rows per {unit}.",
-                              columns=columns, primary_key=(key,), key=key, count=dim.count)
+        return SubEntityTable(
+            name=dim.name,
+            role="sub_entity",
+            description=dim.description or f"{dim.count} rows per {unit}.",
+            columns=columns,
+            primary_key=(key,),
+            key=key,
+            count=dim.count,
+        )
     tracked = tuple(c for c in columns if isinstance(c, ScdPlan))
     if ctx.config.lifecycle is not None and dim.grain == "entity":
         tracked += (_lifecycle(ctx),)
         columns += tracked[-1:]
     if not tracked:
-        return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit}.",
-                           columns=columns + (_end_columns(ctx, False) if ends else ()), primary_key=(key,), key=key, ends=ends)
+        return EntityTable(
+            name=dim.name,
+            role="entity",
+            description=dim.description or f"One row per {unit}.",
+            columns=columns + (_end_columns(ctx, False) if ends else ()),
+            primary_key=(key,),
+            key=key,
+            ends=ends,
+        )
     open_end = "NULL" if dim.open_end == "null" else "9999-12-31"
     if next(c for c in dim.columns if c.name == key).description is None:  # the id repeats per version: not the key
         columns = tuple(
@@ -293,9 +324,17 @@ def _dimension(ctx: ResolveContext, dim: Dimension) -> TablePlan:
         ColumnPlan("valid_to", pa.date32(), f"Date the next version starts (exclusive); {open_end} while current."),
         ColumnPlan("is_current", pa.bool_(), "True on the version in force at the end of the window.", not_null=True),
     )
-    return EntityTable(name=dim.name, role="entity", description=dim.description or f"One row per {unit} per SCD2 version.",
-                       columns=columns + (_end_columns(ctx, True) if ends else ()) + added, primary_key=(VERSION_KEY,), key=key,
-                       tracked=tracked, open_end=dim.open_end, ends=ends)
+    return EntityTable(
+        name=dim.name,
+        role="entity",
+        description=dim.description or f"One row per {unit} per SCD2 version.",
+        columns=columns + (_end_columns(ctx, True) if ends else ()) + added,
+        primary_key=(VERSION_KEY,),
+        key=key,
+        tracked=tracked,
+        open_end=dim.open_end,
+        ends=ends,
+    )
 
 
 def _stage_column(ctx: ResolveContext, staged: bool) -> tuple[ColumnPlan, ...]:
@@ -303,8 +342,16 @@ def _stage_column(ctx: ResolveContext, staged: bool) -> tuple[ColumnPlan, ...]:
     if not staged:
         return ()
     lifecycle = ctx.config.lifecycle
-    return (FactStagePlan(lifecycle.column, pa.string(), f"The {ctx.config.unit}'s lifecycle stage in force in the period.",
-                          accepted_values=tuple(s.name for s in lifecycle.stages), not_null=True, attribute=lifecycle.column),)
+    return (
+        FactStagePlan(
+            lifecycle.column,
+            pa.string(),
+            f"The {ctx.config.unit}'s lifecycle stage in force in the period.",
+            accepted_values=tuple(s.name for s in lifecycle.stages),
+            not_null=True,
+            attribute=lifecycle.column,
+        ),
+    )
 
 
 def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None, staged: bool) -> FactTable:
@@ -313,7 +360,9 @@ def _fact(ctx: ResolveContext, fact: Fact, entity: str, scd_table: str | None, s
     versioned = scd_table is not None and ref_column(fact, scd_table) is not None
     unit = ctx.config.unit
     return FactTable(
-        name=fact.name, role="fact", columns=columns + ((_version_column(scd_table),) if versioned else ()) + _stage_column(ctx, staged),
+        name=fact.name,
+        role="fact",
+        columns=columns + ((_version_column(scd_table),) if versioned else ()) + _stage_column(ctx, staged),
         description=fact.description
         or f"One row per {unit} per {ctx.config.window.every} period; every metric is derived from the {unit}'s trajectory.",
         primary_key=(date_column, entity_column),
@@ -388,22 +437,32 @@ def resolve_tables(config: Config, metrics: tuple[MetricPlan, ...]) -> dict[str,
     """Every table in build order: dim_date, dimensions, facts, events, bridges."""
     schema = config.schema
     dimensions = {
-        d.name: DimensionInfo(d.name, d.grain, key_column(d), d.count,
-                              reference_rows(d) if d.grain == "reference" else config.window.periods if d.grain == "period" else None)
+        d.name: DimensionInfo(
+            d.name,
+            d.grain,
+            key_column(d),
+            d.count,
+            reference_rows(d) if d.grain == "reference" else config.window.periods if d.grain == "period" else None,
+        )
         for d in schema.dimensions
     }
     ctx = ResolveContext(config, metrics, dimensions)
     entity = schema.entity_dimension
     scd_table = entity.name if entity.scd_column is not None or config.lifecycle is not None else None
     # The reference puts the stage on the first fact carrying the tracked metric.
-    staged = None if config.lifecycle is None else next(
-        (f.name for f in schema.facts if f.grain == "entity_period" and any(c.name == config.lifecycle.track for c in f.columns)), None)
+    staged = (
+        None
+        if config.lifecycle is None
+        else next((f.name for f in schema.facts if f.grain == "entity_period" and any(c.name == config.lifecycle.track for c in f.columns)), None)
+    )
     from .grains import grain_fact  # variable and child facts build on these plans
 
     tables: list[TablePlan] = [date_table(config)]
     tables += [_dimension(ctx, d) for d in schema.dimensions]
-    tables += [_fact(ctx, f, entity.name, scd_table, f.name == staged) if f.grain == "entity_period" else grain_fact(ctx, f, entity.name)
-               for f in schema.facts]
+    tables += [
+        _fact(ctx, f, entity.name, scd_table, f.name == staged) if f.grain == "entity_period" else grain_fact(ctx, f, entity.name)
+        for f in schema.facts
+    ]
     tables += [_event(ctx, e, entity.name, scd_table) for e in schema.events]
     tables += [_bridge(ctx, b, key_column(entity)) for b in schema.bridges]
     from ..cdc.plan import change_tables  # the cdc package builds on these plans

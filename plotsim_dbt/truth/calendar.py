@@ -29,15 +29,17 @@ def _calendar_record(rows: pa.Table, plan) -> dict:
     if calendar is None:
         return {"calendar": None}
     probability = rows.column("probability").to_numpy().reshape(len(calendar.names), TIME_SLOTS)
-    return {"calendar": {
-        "slot_convention": SLOT_CONVENTION,
-        "concentration": calendar.concentration,
-        "components": [
-            {"name": name, "days": list(days), "hours": list(hours), "slot_probabilities": [round(float(p), 12) for p in probability[k]]}
-            for k, (name, (days, hours)) in enumerate(zip(calendar.names, calendar.boxes))
-        ],
-        "segment_priors": {s.name: [round(float(a), 12) for a in calendar.alpha[i]] for i, s in enumerate(plan.config.segments)},
-    }}
+    return {
+        "calendar": {
+            "slot_convention": SLOT_CONVENTION,
+            "concentration": calendar.concentration,
+            "components": [
+                {"name": name, "days": list(days), "hours": list(hours), "slot_probabilities": [round(float(p), 12) for p in probability[k]]}
+                for k, (name, (days, hours)) in enumerate(zip(calendar.names, calendar.boxes))
+            ],
+            "segment_priors": {s.name: [round(float(a), 12) for a in calendar.alpha[i]] for i, s in enumerate(plan.config.segments)},
+        }
+    }
 
 
 declare(
@@ -74,9 +76,13 @@ def _mixture_records(rows: pa.Table, plan) -> dict:
     ids = rows.column("entity_id").to_numpy()[::k]
     weights = rows.column("weight").to_numpy().reshape(-1, k)
     names = plan.names_of(ids - 1).to_pylist()
-    return {"calendar": {"entity_mixtures": [
-        {"entity": name, "entity_id": int(e), "weights": [round(float(w), 12) for w in row]} for name, e, row in zip(names, ids, weights)
-    ]}}
+    return {
+        "calendar": {
+            "entity_mixtures": [
+                {"entity": name, "entity_id": int(e), "weights": [round(float(w), 12) for w in row]} for name, e, row in zip(names, ids, weights)
+            ]
+        }
+    }
 
 
 declare(

@@ -51,10 +51,11 @@ def _entities(block) -> dict:
 
 
 def _assignments(rows: pa.Table, plan) -> dict:
-    return {"archetype_assignments": [
-        {"entity": r["entity_name"], "entity_id": r["entity_id"], "segment": r["segment"], "archetype": r["archetype"]}
-        for r in rows.to_pylist()
-    ]}
+    return {
+        "archetype_assignments": [
+            {"entity": r["entity_name"], "entity_id": r["entity_id"], "segment": r["segment"], "archetype": r["archetype"]} for r in rows.to_pylist()
+        ]
+    }
 
 
 declare(
@@ -96,9 +97,7 @@ def _samples(rows: pa.Table, plan) -> dict:
     names = plan.names_of(rows.column("entity_id").to_numpy() - 1).to_pylist()
     periods = rows.column("period_index").to_pylist()
     positions = rows.column("position").to_pylist()
-    return {"trajectory_samples": [
-        {"entity": name, "period_index": t, "position": round(p, 12)} for name, t, p in zip(names, periods, positions)
-    ]}
+    return {"trajectory_samples": [{"entity": name, "period_index": t, "position": round(p, 12)} for name, t, p in zip(names, periods, positions)]}
 
 
 declare(

@@ -37,10 +37,13 @@ def _firing_records(rows: pa.Table, plan, entities: np.ndarray) -> dict:
     for entity_id, table, period in zip(*(rows.column(c).to_pylist() for c in ("entity_id", "event_table", "period_index"))):
         fired.setdefault((entity_id, table), []).append(period)
     names = plan.names_of(entities).to_pylist()
-    return {"event_firings": [
-        {"entity": name, "table": table, "period_indices": fired.get((int(index) + 1, table), [])}
-        for index, name in zip(entities, names) for table in tables
-    ]}
+    return {
+        "event_firings": [
+            {"entity": name, "table": table, "period_indices": fired.get((int(index) + 1, table), [])}
+            for index, name in zip(entities, names)
+            for table in tables
+        ]
+    }
 
 
 declare(

@@ -47,8 +47,12 @@ declare(
         ("stage", pa.string(), "The stage."),
         ("stage_index", pa.int8(), "Position of the stage in the lifecycle, 0-based."),
         ("from_period_index", pa.int32(), "First period in the stage."),
-        ("to_period_index", pa.int32(), "Period after the last one in the stage (the next stage's first, or the one after the end); "
-                                        "NULL while the stage lasts to the end of the window."),
+        (
+            "to_period_index",
+            pa.int32(),
+            "Period after the last one in the stage (the next stage's first, or the one after the end); "
+            "NULL while the stage lasts to the end of the window.",
+        ),
         ("valid_from", pa.date32(), "Date the spell starts."),
         ("valid_to", pa.date32(), "Date the spell ends (exclusive); NULL while it lasts to the end of the window."),
     ],

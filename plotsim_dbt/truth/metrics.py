@@ -48,11 +48,19 @@ declare(
         ("effective_position", pa.float64(), "The position the metric reads after its lag (the driver's position delay periods earlier)."),
         ("seasonal_lift", pa.float64(), "Relative lift of the centre this period (segment x metric sensitivity included)."),
         ("centre", pa.float64(), "Centre of the cell distribution, lift included."),
-        ("centre_low", pa.float64(), "Low end of the range this segment's centre moves across: the metric's (truth_metrics.centre_low) "
-                                     "unless the segment narrows it (ranges, or a baseline third)."),
+        (
+            "centre_low",
+            pa.float64(),
+            "Low end of the range this segment's centre moves across: the metric's (truth_metrics.centre_low) "
+            "unless the segment narrows it (ranges, or a baseline third).",
+        ),
         ("centre_high", pa.float64(), "High end of that range."),
-        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre this period (1.0 = across the whole range): "
-                                             "truth_metrics.trajectory_loading, or a connection phase's own over its periods."),
+        (
+            "trajectory_loading",
+            pa.float64(),
+            "How far the trajectory moves the centre this period (1.0 = across the whole range): "
+            "truth_metrics.trajectory_loading, or a connection phase's own over its periods.",
+        ),
     ],
     per_run=_centres,
 )
@@ -86,19 +94,21 @@ def _metrics(plan, row_counts) -> dict:
 
 
 def _metric_records(rows: pa.Table, plan) -> dict:
-    return {"metrics": [
-        {
-            "name": r["metric"],
-            "family": r["family"],
-            "params": json.loads(r["params"]),
-            "centre_range": [r["centre_low"], r["centre_high"]],
-            "value_range": [r["min_value"], r["max_value"]],
-            "polarity": r["polarity"],
-            "trajectory_loading": round(r["trajectory_loading"], 12),
-            "seasonal_sensitivity": r["seasonal_sensitivity"],
-        }
-        for r in rows.to_pylist()
-    ]}
+    return {
+        "metrics": [
+            {
+                "name": r["metric"],
+                "family": r["family"],
+                "params": json.loads(r["params"]),
+                "centre_range": [r["centre_low"], r["centre_high"]],
+                "value_range": [r["min_value"], r["max_value"]],
+                "polarity": r["polarity"],
+                "trajectory_loading": round(r["trajectory_loading"], 12),
+                "seasonal_sensitivity": r["seasonal_sensitivity"],
+            }
+            for r in rows.to_pylist()
+        ]
+    }
 
 
 declare(
@@ -113,16 +123,26 @@ declare(
         ("centre_high", pa.float64(), "High end of that range."),
         ("min_value", pa.float64(), "Values are clamped to at least this (times the smallest factor when scaled)."),
         ("max_value", pa.float64(), "Values are clamped to at most this (times the largest factor when scaled); NULL for counts (no upper cap)."),
-        ("trajectory_loading", pa.float64(), "How far the trajectory moves the centre (1.0 = across the whole range) outside "
-                                             "the connection phases; truth_centres has each period's."),
+        (
+            "trajectory_loading",
+            pa.float64(),
+            "How far the trajectory moves the centre (1.0 = across the whole range) outside the connection phases; truth_centres has each period's.",
+        ),
         ("seasonal_sensitivity", pa.float64(), "The metric's multiplier of seasonal lift."),
         ("follows", pa.string(), "The metric it trails, if any."),
         ("delay", pa.int32(), "Periods it trails that metric."),
-        ("scaled_by", pa.string(), "The entity-dimension column whose label's factor multiplies the metric (truth_metric_scales); "
-                                   "NULL when not scaled. Centres and ranges above are per unit, before the factor."),
+        (
+            "scaled_by",
+            pa.string(),
+            "The entity-dimension column whose label's factor multiplies the metric (truth_metric_scales); "
+            "NULL when not scaled. Centres and ranges above are per unit, before the factor.",
+        ),
         ("noise_family", pa.string(), "The metric's noise distribution (its own noise, else the config's): gaussian, student_t or laplace."),
-        ("noise_sigma", pa.float64(), "Its noise scale: sd as a fraction of the value, or of position x range span when it scales "
-                                      "with the trajectory."),
+        (
+            "noise_sigma",
+            pa.float64(),
+            "Its noise scale: sd as a fraction of the value, or of position x range span when it scales with the trajectory.",
+        ),
         ("noise_scale_with_trajectory", pa.bool_(), "Whether its noise sd grows with the trajectory position (heteroscedastic)."),
         ("noise_outlier_rate", pa.float64(), "Share of its cells turned into outliers."),
         ("noise_mcar_rate", pa.float64(), "Share of its cells left missing (NULL)."),
@@ -130,6 +150,7 @@ declare(
     per_run=_metrics,
     manifest=_metric_records,
 )
+
 
 def _scales(plan, row_counts) -> dict:
     rows = [(plan.metrics[s.metric], s, label, factor) for s in plan.scales for label, factor in zip(s.labels, s.factors)]
@@ -160,9 +181,17 @@ declare(
 
 
 # truth_correlations column -> the planned pair's field
-_PAIR_FIELDS = {"metric_a": "metric_a", "metric_b": "metric_b", "word": "word", "declared": "declared",
-                "trajectory_contribution": "trajectory_contribution", "planned_copula": "planned", "copula": "copula",
-                "delivered": "delivered", "reachable": "reachable"}
+_PAIR_FIELDS = {
+    "metric_a": "metric_a",
+    "metric_b": "metric_b",
+    "word": "word",
+    "declared": "declared",
+    "trajectory_contribution": "trajectory_contribution",
+    "planned_copula": "planned",
+    "copula": "copula",
+    "delivered": "delivered",
+    "reachable": "reachable",
+}
 
 
 def _correlations(plan, row_counts) -> dict:
@@ -184,12 +213,17 @@ def _correlation_records(rows: pa.Table, plan) -> dict:
     records = rows.to_pylist()
     # The reference generator's list of pairs the matrix repair moved; null when nothing was repaired.
     adjustments = [
-        {"metric_a": r["metric_a"], "metric_b": r["metric_b"], "requested": r["planned_copula"], "achieved": r["copula"],
-         "adjustment": round(r["copula"] - r["planned_copula"], 6)}
-        for r in records if r["phase"] is None and round(r["copula"] - r["planned_copula"], 6) != 0
+        {
+            "metric_a": r["metric_a"],
+            "metric_b": r["metric_b"],
+            "requested": r["planned_copula"],
+            "achieved": r["copula"],
+            "adjustment": round(r["copula"] - r["planned_copula"], 6),
+        }
+        for r in records
+        if r["phase"] is None and round(r["copula"] - r["planned_copula"], 6) != 0
     ]
-    phases = [{"phase_index": k, "start_period": p.start, "end_period": p.end, "n_pairs": len(p.copula.pairs)}
-              for k, p in enumerate(plan.phases)]
+    phases = [{"phase_index": k, "start_period": p.start, "end_period": p.end, "n_pairs": len(p.copula.pairs)} for k, p in enumerate(plan.phases)]
     return {
         "correlations": [{**{_PAIR_FIELDS[k]: r[k] for k in _PAIR_FIELDS}, "phase_index": r["phase"]} for r in records],
         "correlation_phases": phases or None,
@@ -212,8 +246,12 @@ declare(
         ("copula", pa.float64(), "The copula correlation used, after any repair of the whole matrix."),
         ("delivered", pa.float64(), "The predicted table-wide Pearson with that copula value."),
         ("reachable", pa.bool_(), "Whether the target could be reached."),
-        ("phase", pa.int32(), "The connection phase (0-based, as declared) the row holds in; NULL for the base connections, which "
-                              "hold in every period outside the phases."),
+        (
+            "phase",
+            pa.int32(),
+            "The connection phase (0-based, as declared) the row holds in; NULL for the base connections, which "
+            "hold in every period outside the phases.",
+        ),
         ("start_period", pa.int32(), "First period of the phase (0-based); NULL for the base connections."),
         ("end_period", pa.int32(), "Last period of the phase (inclusive); NULL for the base connections."),
         ("from_date_key", pa.int32(), "date_key of the phase's first period; NULL for the base connections."),
@@ -225,8 +263,17 @@ declare(
 
 
 def _lags(plan, row_counts) -> dict:
-    columns: dict[str, list] = {"driver": [], "follower": [], "delay": [], "root_driver": [], "total_delay": [], "blend_weight": [],
-                                "decay_window": [], "decay_kernel": [], "kernel_weights": []}
+    columns: dict[str, list] = {
+        "driver": [],
+        "follower": [],
+        "delay": [],
+        "root_driver": [],
+        "total_delay": [],
+        "blend_weight": [],
+        "decay_window": [],
+        "decay_kernel": [],
+        "kernel_weights": [],
+    }
     metrics = {m.name: m for m in plan.config.metrics}
     for m in plan.metrics:
         if m.driver is None:
@@ -237,8 +284,17 @@ def _lags(plan, row_counts) -> dict:
             root = plan.metrics[root.driver]
         declared = metrics[m.name]
         window = declared.decay_window
-        values = (plan.metrics[m.driver].name, m.name, m.delay, root.name, total, m.blend, window,
-                  None if window is None else declared.decay_kernel, json.dumps([round(w, 12) for w in m.kernel]))
+        values = (
+            plan.metrics[m.driver].name,
+            m.name,
+            m.delay,
+            root.name,
+            total,
+            m.blend,
+            window,
+            None if window is None else declared.decay_kernel,
+            json.dumps([round(w, 12) for w in m.kernel]),
+        )
         for column, value in zip(columns, values):
             columns[column].append(value)
     return columns
@@ -249,9 +305,17 @@ def _lag_records(rows: pa.Table, plan) -> dict:
     return {
         "lags": [{"driver": r["driver"], "follower": r["follower"], "delay": r["delay"]} for r in records],
         # The reference generator's spelling.
-        "causal_graph": [{"driver": r["driver"], "target": r["follower"], "lag_periods": r["delay"], "blend_weight": r["blend_weight"],
-                          "decay_window": r["decay_window"], "decay_kernel": r["decay_kernel"]}
-                         for r in records],
+        "causal_graph": [
+            {
+                "driver": r["driver"],
+                "target": r["follower"],
+                "lag_periods": r["delay"],
+                "blend_weight": r["blend_weight"],
+                "decay_window": r["decay_window"],
+                "decay_kernel": r["decay_kernel"],
+            }
+            for r in records
+        ],
     }
 
 
@@ -284,9 +348,7 @@ def _seasonality(plan, row_counts) -> dict:
 
 
 def _seasonal_records(rows: pa.Table, plan) -> dict:
-    return {"seasonal_factors": [
-        {"period_index": r["period_index"], "month": r["month"], "lift": round(r["lift"], 12)} for r in rows.to_pylist()
-    ]}
+    return {"seasonal_factors": [{"period_index": r["period_index"], "month": r["month"], "lift": round(r["lift"], 12)} for r in rows.to_pylist()]}
 
 
 declare(
@@ -296,8 +358,11 @@ declare(
         ("period_index", pa.int32(), "Period, 0-based."),
         ("date_key", pa.int32(), "The period's date key."),
         ("month", pa.int8(), "Calendar month of the period, 1-12."),
-        ("lift", pa.float64(),
-         "Sum of the seasonality strengths of the month; a cell's centre is multiplied by 1 + lift x segment x metric sensitivity."),
+        (
+            "lift",
+            pa.float64(),
+            "Sum of the seasonality strengths of the month; a cell's centre is multiplied by 1 + lift x segment x metric sensitivity.",
+        ),
     ],
     per_run=_seasonality,
     manifest=_seasonal_records,

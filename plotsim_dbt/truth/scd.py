@@ -19,8 +19,22 @@ def _labels(attribute, found) -> pa.Array:
 def _versions(block) -> dict:
     table, found = block.plan.entity_table, block.versions
     if found is None:
-        return {name: [] for name in ("dim_table", "entity_id", "dim_row_id", "label", "stage", "valid_from", "valid_to", "is_current",
-                                      "status", "from_period_index", "to_period_index")}
+        return {
+            name: []
+            for name in (
+                "dim_table",
+                "entity_id",
+                "dim_row_id",
+                "label",
+                "stage",
+                "valid_from",
+                "valid_to",
+                "is_current",
+                "status",
+                "from_period_index",
+                "to_period_index",
+            )
+        }
     dates = pa.array(block.plan.axis.dates, pa.date32())
     current = found.end < 0
     stage = next((t for t in table.tracked if isinstance(t, LifecyclePlan)), None)
@@ -62,8 +76,20 @@ declare(
 def _changes(block) -> dict:
     table, found = block.plan.entity_table, block.versions
     if found is None:
-        return {name: [] for name in ("dim_table", "entity_id", "period_index", "date_key", "old_label", "new_label",
-                                      "old_dim_row_id", "new_dim_row_id", "trigger_position")}
+        return {
+            name: []
+            for name in (
+                "dim_table",
+                "entity_id",
+                "period_index",
+                "date_key",
+                "old_label",
+                "new_label",
+                "old_dim_row_id",
+                "new_dim_row_id",
+                "trigger_position",
+            )
+        }
     labels = pa.array(table.scd.accepted_values, pa.string())
     tier = found.bands[table.scd.name]
     # A change is a later version whose tier differs: not an entity's first version (its arrival)
@@ -88,12 +114,22 @@ def _changes(block) -> dict:
 
 def _change_records(rows: pa.Table, plan) -> dict:
     names = plan.names_of(rows.column("entity_id").to_numpy() - 1).to_pylist()
-    return {"scd_events": [
-        {"dim_table": r["dim_table"], "entity": name, "entity_id": r["entity_id"], "period_index": r["period_index"],
-         "old_label": r["old_label"], "new_label": r["new_label"], "old_dim_row_id": r["old_dim_row_id"],
-         "new_dim_row_id": r["new_dim_row_id"], "trigger_position": round(r["trigger_position"], 12)}
-        for r, name in zip(rows.to_pylist(), names)
-    ]}
+    return {
+        "scd_events": [
+            {
+                "dim_table": r["dim_table"],
+                "entity": name,
+                "entity_id": r["entity_id"],
+                "period_index": r["period_index"],
+                "old_label": r["old_label"],
+                "new_label": r["new_label"],
+                "old_dim_row_id": r["old_dim_row_id"],
+                "new_dim_row_id": r["new_dim_row_id"],
+                "trigger_position": round(r["trigger_position"], 12),
+            }
+            for r, name in zip(rows.to_pylist(), names)
+        ]
+    }
 
 
 declare(

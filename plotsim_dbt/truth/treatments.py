@@ -89,11 +89,17 @@ def _treatments(plan, row_counts) -> dict:
         config = plan.config.segments[s].treatment
         for (m, direct), effect, centre_effect in zip(lifted, effects, centre_effects):
             row = {
-                "segment": plan.config.segments[s].name, "metric": plan.metrics[m].name, "direct": direct,
-                "fraction": config.fraction, "treated": treatment.treated, "control": population.count - treatment.treated,
-                "lift_log_odds": treatment.lift, "start_period": treatment.start_period,
+                "segment": plan.config.segments[s].name,
+                "metric": plan.metrics[m].name,
+                "direct": direct,
+                "fraction": config.fraction,
+                "treated": treatment.treated,
+                "control": population.count - treatment.treated,
+                "lift_log_odds": treatment.lift,
+                "start_period": treatment.start_period,
                 "start_date_key": int(plan.axis.date_keys[treatment.start_period]),
-                "treatment_label": treatment.labels[0], "control_label": treatment.labels[1],
+                "treatment_label": treatment.labels[0],
+                "control_label": treatment.labels[1],
                 "expected_effect": None if np.isnan(effect) else float(effect),
                 "centre_effect": None if np.isnan(centre_effect) else float(centre_effect),
             }
@@ -103,9 +109,7 @@ def _treatments(plan, row_counts) -> dict:
 
 
 def _cohorts(rows: pa.Table, plan) -> dict:
-    return {"treatment_cohorts": [
-        {k: round(v, 12) if isinstance(v, float) else v for k, v in r.items()} for r in rows.to_pylist()
-    ]}
+    return {"treatment_cohorts": [{k: round(v, 12) if isinstance(v, float) else v for k, v in r.items()} for r in rows.to_pylist()]}
 
 
 TREATMENT_COLUMNS = [
@@ -120,12 +124,18 @@ TREATMENT_COLUMNS = [
     ("start_date_key", pa.int32(), "Its date key: rows at or after it are post-treatment."),
     ("treatment_label", pa.string(), "truth_entities.treatment_group of the treated arm."),
     ("control_label", pa.string(), "truth_entities.treatment_group of the control arm."),
-    ("expected_effect", pa.float64(),
-     "The effect a difference-in-differences estimates, in the metric's units: over treated entities that exist before "
-     "start_period, the mean of each one's post-period mean value with the lift minus without it (expected values before "
-     "noise and outliers); NULL when no treated entity exists before start_period."),
-    ("centre_effect", pa.float64(),
-     "The same average of the change of the cell centre (equal to expected_effect for families whose mean is their centre)."),
+    (
+        "expected_effect",
+        pa.float64(),
+        "The effect a difference-in-differences estimates, in the metric's units: over treated entities that exist before "
+        "start_period, the mean of each one's post-period mean value with the lift minus without it (expected values before "
+        "noise and outliers); NULL when no treated entity exists before start_period.",
+    ),
+    (
+        "centre_effect",
+        pa.float64(),
+        "The same average of the change of the cell centre (equal to expected_effect for families whose mean is their centre).",
+    ),
 ]
 
 declare(

@@ -52,8 +52,13 @@ def faker_columns(template: str) -> set[tuple[str, str]]:
     from plotsim_dbt.columns.realistic import RealisticColumn
 
     schema = load_template(template).schema
-    return {(t.name, c.name) for group in (schema.dimensions, schema.facts, schema.events) for t in group
-            for c in t.columns if isinstance(c, RealisticColumn)}
+    return {
+        (t.name, c.name)
+        for group in (schema.dimensions, schema.facts, schema.events)
+        for t in group
+        for c in t.columns
+        if isinstance(c, RealisticColumn)
+    }
 
 
 def record() -> dict:

@@ -26,9 +26,6 @@ def test_template_tables_match_their_golden_digests(template):
     ]
     rows = {t: (actual[t]["rows"], expected[t]["rows"]) for t in expected if actual[t]["rows"] != expected[t]["rows"]}
     assert not rows, f"row counts changed (actual, golden): {rows}"
-    assert not moved, (
-        f"data changed in {', '.join(moved)}; if deliberate, run `python tests/determinism/goldens.py` "
-        "and say why in CHANGELOG.md"
-    )
+    assert not moved, f"data changed in {', '.join(moved)}; if deliberate, run `python tests/determinism/goldens.py` and say why in CHANGELOG.md"
     for table in expected:
         assert list(actual[table]["columns"]) == list(expected[table]["columns"]), f"{table}: columns or their order changed"

@@ -178,8 +178,7 @@ def ranged_outcome(population: str, word: str) -> tuple[float, object]:
         unit="acct",
         window=("2024-01", "2024-12"),
         metrics=[{"name": "a", "type": "score"}, {"name": "b", "type": "amount", "range": [10, 500]}],
-        segments=[{"name": "grow", "count": 100, "archetype": "growth", **grow},
-                  {"name": "fall", "count": 100, "archetype": "decline", **fall}],
+        segments=[{"name": "grow", "count": 100, "archetype": "growth", **grow}, {"name": "fall", "count": 100, "archetype": "decline", **fall}],
         connections=[f"a {word} b"],
         seed=2024,
     )

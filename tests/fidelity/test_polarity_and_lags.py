@@ -29,10 +29,7 @@ def clamped_normal_mean(c: np.ndarray, sigma: float, lo: float, hi: float) -> np
     """E[clip(c + sigma Z, lo, hi)] in closed form."""
     a, b = (lo - c) / sigma, (hi - c) / sigma
     return (
-        lo * stats.norm.cdf(a)
-        + hi * stats.norm.sf(b)
-        + c * (stats.norm.cdf(b) - stats.norm.cdf(a))
-        + sigma * (stats.norm.pdf(a) - stats.norm.pdf(b))
+        lo * stats.norm.cdf(a) + hi * stats.norm.sf(b) + c * (stats.norm.cdf(b) - stats.norm.cdf(a)) + sigma * (stats.norm.pdf(a) - stats.norm.pdf(b))
     )
 
 

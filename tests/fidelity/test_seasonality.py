@@ -94,10 +94,7 @@ def run(seasonal: bool):
 def clamped_normal_mean(c: float, sigma: float, lo: float, hi: float) -> float:
     a, b = (lo - c) / sigma, (hi - c) / sigma
     return float(
-        lo * stats.norm.cdf(a)
-        + hi * stats.norm.sf(b)
-        + c * (stats.norm.cdf(b) - stats.norm.cdf(a))
-        + sigma * (stats.norm.pdf(a) - stats.norm.pdf(b))
+        lo * stats.norm.cdf(a) + hi * stats.norm.sf(b) + c * (stats.norm.cdf(b) - stats.norm.cdf(a)) + sigma * (stats.norm.pdf(a) - stats.norm.pdf(b))
     )
 
 

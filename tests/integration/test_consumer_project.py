@@ -22,8 +22,20 @@ def test_init_deps_build_in_a_consumer_project(tmp_path):
     assert build.returncode == 0, build.stdout[-4000:]
     statuses = results(work)
     assert green(statuses), {k: v for k, v in statuses.items() if v not in ("pass", "success")}
-    for table in ("dim_company", "dim_user", "dim_plan", "dim_feature", "fct_engagement", "fct_revenue", "fct_support",
-                  "evt_login", "evt_churn", "bridge_company_feature", "truth_scd_versions", "truth_bridge_links"):
+    for table in (
+        "dim_company",
+        "dim_user",
+        "dim_plan",
+        "dim_feature",
+        "fct_engagement",
+        "fct_revenue",
+        "fct_support",
+        "evt_login",
+        "evt_churn",
+        "bridge_company_feature",
+        "truth_scd_versions",
+        "truth_bridge_links",
+    ):
         assert f"model.analytics.{table}" in statuses, table
     for generic in ("scd2_valid_history", "scd2_matches_truth", "fact_points_to_active_version", "bridge_matches_truth"):
         assert any(k.startswith(f"test.analytics.plotsim_dbt_{generic}_") for k in statuses), generic

@@ -15,9 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "seed001"
 
 def run_example(name: str, tmp_path: Path) -> str:
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join([str(EXAMPLES), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / f"{name}.py")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
-    )
+    done = subprocess.run([sys.executable, str(EXAMPLES / f"{name}.py")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 

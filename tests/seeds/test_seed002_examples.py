@@ -51,8 +51,15 @@ def test_entity_features_table_and_the_documented_drop(tmp_path):
     # 7 metrics, the holdout target churn_risk left out: 6 x 6 aggregate columns.
     assert grab(r"X shape: (\d+) x (\d+)", out, int) == (rows, 36)
     counts = dict(re.findall(r"^metric (\w+): (\d) aggregate columns", out, re.M))
-    assert counts == {"engagement": "6", "feature_adoption": "6", "mrr": "6", "nps": "6",
-                      "support_tickets": "6", "churn_risk": "0", "expansion_revenue": "6"}
+    assert counts == {
+        "engagement": "6",
+        "feature_adoption": "6",
+        "mrr": "6",
+        "nps": "6",
+        "support_tickets": "6",
+        "churn_risk": "0",
+        "expansion_revenue": "6",
+    }
     assert "label columns left in X: []" in out and "non-numeric columns in X: []" in out
     assert "archetypes in y: 6" in out
     assert "final_trajectory_position within [0, 1]: True" in out
@@ -121,7 +128,8 @@ def test_scd2_facts_join_the_active_version_and_events_are_recorded(tmp_path):
     tiers = [float(v) for v in re.findall(r"^tier \w+: mean mrr (\S+)$", out, re.M)]
     assert len(tiers) >= 2 and tiers == sorted(tiers)  # higher tiers in force where MRR is higher
     events, diff, tier_moves, other_moves = grab(
-        r"scd_events: (\d+); versions - companies = (\d+) = tier changes (\d+) \+ stage or status changes (\d+)", out, int)
+        r"scd_events: (\d+); versions - companies = (\d+) = tier changes (\d+) \+ stage or status changes (\d+)", out, int
+    )
     assert events == tier_moves > 0 and diff == versions - companies == tier_moves + other_moves
     assert grab(r"events matching dim_company versions: (\d+) of", out, int) == events
     assert "upgrades only (monotonic ladder): True" in out

@@ -79,9 +79,21 @@ def test_clean_saas_output_passes_every_check(saas):
     cfg, tables, _ = saas
     report = ps.validate(tables, cfg)
     assert report.ok and report.issues == ()
-    assert report.checks_run == CHECKS == (
-        "pk_uniqueness", "fk_integrity", "date_spine", "empty_event_table", "cross_dim_fk_cardinality", "scd_integrity", "bridge_integrity",
-        "geo_consistency", "children_per_row", "children_sum",
+    assert (
+        report.checks_run
+        == CHECKS
+        == (
+            "pk_uniqueness",
+            "fk_integrity",
+            "date_spine",
+            "empty_event_table",
+            "cross_dim_fk_cardinality",
+            "scd_integrity",
+            "bridge_integrity",
+            "geo_consistency",
+            "children_per_row",
+            "children_sum",
+        )
     )
 
 
@@ -215,9 +227,7 @@ def test_overlapping_versions(saas):
 def test_gap_between_versions(saas):
     cfg, tables, _ = saas
     dim = tables["dim_company"]
-    (i, first), (_, second) = next(
-        v for v in versions(dim).values() if len(v) >= 2 and (v[1][1]["valid_from"] - v[0][1]["valid_from"]).days > 40
-    )[:2]
+    (i, first), (_, second) = next(v for v in versions(dim).values() if len(v) >= 2 and (v[1][1]["valid_from"] - v[0][1]["valid_from"]).days > 40)[:2]
     earlier = second["valid_from"] - dt.timedelta(days=10)
     assert first["valid_from"] < earlier
     report = ps.validate(broken(tables, "dim_company", set_cell(dim, "valid_to", i, earlier)), cfg)

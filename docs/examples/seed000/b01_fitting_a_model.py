@@ -1,4 +1,5 @@
 """Seed 000, "Fitting a Model" (latent_calendar -> plotsim_dbt.calendar)."""
+
 from plotsim_dbt.calendar.generate import wide_format_dataframe
 from plotsim_dbt.calendar import LatentCalendar
 

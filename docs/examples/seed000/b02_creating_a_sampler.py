@@ -1,4 +1,5 @@
 """Seed 000, "Creating a Sampler"."""
+
 from b01_fitting_a_model import model  # the block before
 
 sampler = model.create_sampler(random_state=42)

@@ -1,4 +1,5 @@
 """Seed 000, "Sampling a Single User"."""
+
 from b02_creating_a_sampler import sampler  # the block before
 
 df_weights, df_events = sampler.sample_events(n=10)

@@ -1,4 +1,5 @@
 """Seed 000, "Sampling Multiple Users"."""
+
 from b02_creating_a_sampler import sampler  # two blocks before
 
 df_weights, df_events = sampler.sample(n_samples=[10, 5, 20])

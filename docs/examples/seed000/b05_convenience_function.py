@@ -1,11 +1,10 @@
 """Seed 000, "Convenience Function"."""
+
 from b01_fitting_a_model import model  # "Fitting a Model"
 
 from plotsim_dbt.calendar.generate import sample_from_latent_calendar
 
-df_weights, df_events = sample_from_latent_calendar(
-    model, n_samples=[10, 5, 20], random_state=42
-)
+df_weights, df_events = sample_from_latent_calendar(model, n_samples=[10, 5, 20], random_state=42)
 
 # --- checks (not part of the seed) ---
 if __name__ == "__main__":

@@ -1,14 +1,11 @@
 """Seed 000, "Summarizing by Segment"."""
+
 from b05_convenience_function import df_events  # the block before
 
 from plotsim_dbt.calendar.segments import create_box_segment, stack_segments
 
-mornings = create_box_segment(
-    day_start=0, day_end=7, hour_start=6, hour_end=11, name="Mornings"
-)
-evenings = create_box_segment(
-    day_start=0, day_end=7, hour_start=17, hour_end=22, name="Evenings"
-)
+mornings = create_box_segment(day_start=0, day_end=7, hour_start=6, hour_end=11, name="Mornings")
+evenings = create_box_segment(day_start=0, day_end=7, hour_start=17, hour_end=22, name="Evenings")
 df_segments = stack_segments([mornings, evenings])
 
 # Count how many events each user had in each segment

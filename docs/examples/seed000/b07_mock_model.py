@@ -1,10 +1,9 @@
 """Seed 000, "Sampling Without Real Data (Mock Model)"."""
+
 from plotsim_dbt.calendar import DummyModel
 from plotsim_dbt.calendar.segments import create_box_segment
 
-mornings = create_box_segment(
-    day_start=0, day_end=5, hour_start=7, hour_end=10, name="Weekday mornings"
-)
+mornings = create_box_segment(day_start=0, day_end=5, hour_start=7, hour_end=10, name="Weekday mornings")
 
 model = DummyModel.from_prior(mornings)
 sampler = model.create_sampler(random_state=0)

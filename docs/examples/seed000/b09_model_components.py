@@ -1,4 +1,5 @@
 """Seed 000, "Defined Segments" -> model and its components."""
+
 from b08_multiple_segments import DummyModel, df_segments  # the block before
 
 model = DummyModel.from_segments(df_segments)

@@ -1,4 +1,5 @@
 """Seed 000, "Model Components" -> sampling six users."""
+
 from b09_model_components import df_segments, model  # the block before
 
 sampler = model.create_sampler(random_state=0)

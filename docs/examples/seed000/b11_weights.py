@@ -1,4 +1,5 @@
 """Seed 000, "Pass weights to make some segments more likely"."""
+
 from b08_multiple_segments import DummyModel, df_segments  # "Sampling from Multiple Segments"
 
 # Mornings 3x more likely, Afternoons 2x, Evenings 1x, Weekends 2x

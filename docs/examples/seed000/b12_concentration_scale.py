@@ -1,4 +1,5 @@
 """Seed 000, "Controlling Variance Across Users"."""
+
 from b11_weights import model  # the block before
 
 # Low variance — users closely reflect the population prior

@@ -5,8 +5,11 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from pathlib import Path
 from plotsim_dbt import (
-    create, generate_tables, generate_tables_with_state,
-    build_manifest, write_tables,
+    create,
+    generate_tables,
+    generate_tables_with_state,
+    build_manifest,
+    write_tables,
 )
 
 

@@ -1,6 +1,7 @@
 """How hard seed 001's fixtures are as `variation` rises: the models of sections 4 (KMeans ARI on
 entity features), 6 (logistic F1 with seasonality) and 7 (logistic F1 at 50 entities per segment),
 run on the same configs with every entity straying further from its archetype."""
+
 from _prelude import *  # noqa: F403
 from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
@@ -21,23 +22,38 @@ def features(cfg, out):
 
 
 def section4(variation):
-    cfg = fixed_seed(create(
-        about="Cluster recovery", unit="account", window=("2024-01", "2024-12", "monthly"), metrics=METRICS,
-        segments=[{"name": "stars", "count": 40, "archetype": "growth"},
-                  {"name": "fading", "count": 40, "archetype": "decline"},
-                  {"name": "steady", "count": 40, "archetype": "flat"}],
-        entity_features=True, variation=variation,
-    ))
+    cfg = fixed_seed(
+        create(
+            about="Cluster recovery",
+            unit="account",
+            window=("2024-01", "2024-12", "monthly"),
+            metrics=METRICS,
+            segments=[
+                {"name": "stars", "count": 40, "archetype": "growth"},
+                {"name": "fading", "count": 40, "archetype": "decline"},
+                {"name": "steady", "count": 40, "archetype": "flat"},
+            ],
+            entity_features=True,
+            variation=variation,
+        )
+    )
     X, y = features(cfg, "./out_difficulty_s4")
     return adjusted_rand_score(y, KMeans(n_clusters=3, n_init=10, random_state=42).fit_predict(X))
 
 
 def classifier_f1(variation, n, window, seasonality, out):
-    cfg = fixed_seed(create(
-        about="Classifier", unit="account", window=window, metrics=METRICS,
-        segments=[{"name": "stars", "count": n, "archetype": "growth"}, {"name": "fading", "count": n, "archetype": "decline"}],
-        seasonality=seasonality, entity_features=True, variation=variation,
-    ))
+    cfg = fixed_seed(
+        create(
+            about="Classifier",
+            unit="account",
+            window=window,
+            metrics=METRICS,
+            segments=[{"name": "stars", "count": n, "archetype": "growth"}, {"name": "fading", "count": n, "archetype": "decline"}],
+            seasonality=seasonality,
+            entity_features=True,
+            variation=variation,
+        )
+    )
     X, y = features(cfg, out)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
     return f1_score(y_te, LogisticRegression(max_iter=2000).fit(X_tr, y_tr).predict(X_te), average="macro")

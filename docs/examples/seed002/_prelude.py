@@ -4,9 +4,15 @@ import numpy as np
 import pandas as pd
 from pathlib import Path
 from plotsim_dbt import (
-    create, create_from_yaml, load_config, load_template,
-    generate_tables, generate_tables_with_state,
-    build_manifest, write_tables, run,
+    create,
+    create_from_yaml,
+    load_config,
+    load_template,
+    generate_tables,
+    generate_tables_with_state,
+    build_manifest,
+    write_tables,
+    run,
 )
 
 

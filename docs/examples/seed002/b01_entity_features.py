@@ -1,4 +1,5 @@
 """Seed 002, "Training-ready feature table": entity_features: true writes _entity_features.csv."""
+
 from _prelude import *  # noqa: F403
 
 cfg = write_saas("./data")  # the saas template sets entity_features: true
@@ -6,6 +7,7 @@ print(f"entity_features set: {cfg.entity_features is not None}")
 
 # --- the document's block, verbatim (module renamed) ---
 import pandas as pd
+
 features = pd.read_csv("data/_entity_features.csv")
 # Columns: <metric>_mean, <metric>_std, <metric>_slope,
 # <metric>_first, <metric>_last, <metric>_peak_period,

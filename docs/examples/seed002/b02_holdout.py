@@ -1,5 +1,6 @@
 """Seed 002, "Temporal train/holdout split": <fact>_train / <fact>_holdout files, leakage-free
 entity features, and manifest.holdout.cutoff_period_index."""
+
 from _prelude import *  # noqa: F403
 
 cfg = create(
@@ -33,8 +34,7 @@ train = pd.read_csv(out / "fct_account_train.csv")
 holdout = pd.read_csv(out / "fct_account_holdout.csv")
 train_p = train["date_key"].map(periods)
 hold_p = holdout["date_key"].map(periods)
-print(f"train periods: {train_p.min()}..{train_p.max()} ({train_p.nunique()}), "
-      f"holdout periods: {hold_p.min()}..{hold_p.max()} ({hold_p.nunique()})")
+print(f"train periods: {train_p.min()}..{train_p.max()} ({train_p.nunique()}), holdout periods: {hold_p.min()}..{hold_p.max()} ({hold_p.nunique()})")
 print(f"train rows + holdout rows = fact rows: {len(train) + len(holdout) == len(tables['fct_account'])}")
 
 features = pd.read_csv(out / "_entity_features.csv")

@@ -1,5 +1,6 @@
 """Seed 002, "Custom correlation magnitudes": a measured r in three shorthand forms; the manifest
 records the delivered value and the table realises it."""
+
 from _prelude import *  # noqa: F403
 from plotsim_dbt import ConfigError
 
@@ -33,11 +34,14 @@ for label, form in forms.items():
     print(f"form {label:<8} -> {conn.metric_a} ~ {conn.metric_b}: coefficient {conn.coefficient}")
 
 # One config using each form on its own pair of metrics.
-cfg = create(**base, connections=[
-    "engagement 0.42 mrr",
-    ["nps", -0.30, "churn_risk"],
-    {"metric_a": "seats", "coefficient": 0.65, "metric_b": "logins"},
-])
+cfg = create(
+    **base,
+    connections=[
+        "engagement 0.42 mrr",
+        ["nps", -0.30, "churn_risk"],
+        {"metric_a": "seats", "coefficient": 0.65, "metric_b": "logins"},
+    ],
+)
 tables, state = generate_tables_with_state(cfg)
 manifest = build_manifest(cfg, state.trajectories, tables)
 fct = tables["fct_account"]
@@ -45,8 +49,10 @@ n = len(fct)
 print(f"cells: {n}")
 for pair in manifest["correlations"]:
     realised = fct[pair["metric_a"]].corr(fct[pair["metric_b"]])
-    print(f"pair {pair['metric_a']}~{pair['metric_b']}: declared {pair['declared']:+.3f} "
-          f"delivered {pair['delivered']:+.3f} realised {realised:+.3f} reachable {pair['reachable']}")
+    print(
+        f"pair {pair['metric_a']}~{pair['metric_b']}: declared {pair['declared']:+.3f} "
+        f"delivered {pair['delivered']:+.3f} realised {realised:+.3f} reachable {pair['reachable']}"
+    )
 print(f"correlation_repair: {manifest['correlation_repair']}")
 
 # A set that cannot hold together (a~b and b~c strongly positive, a~c strongly negative) is

@@ -1,5 +1,6 @@
 """Seed 002, "SCD Type 2 dimensions for time-aware joins": dim_company keeps one row per plan_tier
 version; facts join to the version in force through dim_row_id; manifest.scd_events is the truth."""
+
 from _prelude import *  # noqa: F403
 
 cfg = load_template("saas")  # dim_company: {name: plan_tier, type: scd, tracks: engagement, ...} and a lifecycle stage
@@ -12,14 +13,15 @@ print(f"dim_company: {len(dim)} versions of {dim['company_id'].nunique()} compan
 print(f"fct_revenue columns: {list(fct.columns)}")
 
 # Each fact row joins to the active version via dim_row_id.
-joined = fct.merge(dim[["dim_row_id", "company_id", "plan_tier", "valid_from", "valid_to"]],
-                   on="dim_row_id", suffixes=("", "_dim"))
+joined = fct.merge(dim[["dim_row_id", "company_id", "plan_tier", "valid_from", "valid_to"]], on="dim_row_id", suffixes=("", "_dim"))
 period_start = pd.to_datetime(joined["date_key"].astype(str), format="%Y%m%d")
 valid_from = pd.to_datetime(joined["valid_from"])
 valid_to = pd.to_datetime(joined["valid_to"])
 active = (valid_from <= period_start) & (valid_to.isna() | (period_start < valid_to))
-print(f"fact rows joined: {len(joined)} of {len(fct)}; same company: {bool((joined['company_id'] == joined['company_id_dim']).all())}; "
-      f"version active at the fact's period: {int(active.sum())} of {len(joined)}")
+print(
+    f"fact rows joined: {len(joined)} of {len(fct)}; same company: {bool((joined['company_id'] == joined['company_id_dim']).all())}; "
+    f"version active at the fact's period: {int(active.sum())} of {len(joined)}"
+)
 print("mean mrr by plan tier in force:")
 LADDER = ["free", "starter", "pro", "enterprise"]
 tier_mrr = joined.groupby("plan_tier")["mrr"].mean().reindex(LADDER).dropna()
@@ -34,8 +36,10 @@ before = ordered.groupby("company_id")[["plan_tier", "stage", "status"]].shift()
 later = before["plan_tier"].notna()
 tier_moves = int((later & (ordered["plan_tier"] != before["plan_tier"])).sum())
 other_moves = int((later & (ordered["plan_tier"] == before["plan_tier"])).sum())
-print(f"scd_events: {len(events)}; versions - companies = {len(dim) - dim['company_id'].nunique()} "
-      f"= tier changes {tier_moves} + stage or status changes {other_moves}")
+print(
+    f"scd_events: {len(events)}; versions - companies = {len(dim) - dim['company_id'].nunique()} "
+    f"= tier changes {tier_moves} + stage or status changes {other_moves}"
+)
 print(f"first event: {events[0]}")
 by_row = dim.set_index("dim_row_id")
 periods = tables["dim_date"].set_index("period_index")["date_key"]

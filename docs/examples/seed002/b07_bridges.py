@@ -1,5 +1,6 @@
 """Seed 002, "Bridge tables for relationship features": manifest.bridge_associations is the answer
 key, and the bridge driver makes high-engagement companies hold more links."""
+
 from _prelude import *  # noqa: F403
 
 cfg = load_template("saas")  # bridge_company_feature: dim_company -> dim_feature, [1, 8], driver: engagement
@@ -13,8 +14,10 @@ print(f"bridge_associations: {len(assoc)} records, first: {manifest['bridge_asso
 links = tables[bridge.name]
 from_table = links.groupby("company_id")["feature_id"].apply(sorted)
 from_manifest = assoc.set_index("entity_id")["targets"].apply(sorted)
-print(f"records matching the bridge table: {int((from_table.loc[from_manifest.index] == from_manifest).sum())} of {len(assoc)}; "
-      f"bridge rows {len(links)} = sum of cardinality {int(assoc['cardinality'].sum())}")
+print(
+    f"records matching the bridge table: {int((from_table.loc[from_manifest.index] == from_manifest).sum())} of {len(assoc)}; "
+    f"bridge rows {len(links)} = sum of cardinality {int(assoc['cardinality'].sum())}"
+)
 print(f"links per company: min {assoc['cardinality'].min()}, max {assoc['cardinality'].max()}")
 
 # High-engagement companies hold more links.

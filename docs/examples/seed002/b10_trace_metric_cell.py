@@ -1,4 +1,5 @@
 """Seed 002, "Trace one weird cell — trace_metric_cell"."""
+
 from _prelude import *  # noqa: F403
 
 cfg = create(
@@ -21,14 +22,15 @@ cfg = create(
 
 # --- the document's block, verbatim (module renamed) ---
 from plotsim_dbt.inspect import trace_metric_cell
+
 result = trace_metric_cell(
-    cfg, seed=cfg.seed,
+    cfg,
+    seed=cfg.seed,
     entity_name="promising_client_0001",
     period_index=8,
     metric_name="mrr",
 )
-print(result.trajectory_position, result.distribution_center,
-      result.correlated_draw, result.noised_value, result.realized_cell)
+print(result.trajectory_position, result.distribution_center, result.correlated_draw, result.noised_value, result.realized_cell)
 # --- end of the document's block ---
 
 tables = generate_tables(cfg)
@@ -40,6 +42,8 @@ print(f"entity {result.entity} (dim_client id {client_id}, trace id {result.enti
 print(f"realized_cell {result.realized_cell!r}, table value {table_value!r}, equal: {result.realized_cell == table_value}")
 mf = build_manifest(cfg)
 sample = {(s["entity"], s["period_index"]): s["position"] for s in mf["trajectory_samples"]}
-print(f"trajectory_position equals the manifest's sample for promising_client_0001 at period 8: "
-      f"{abs(result.trajectory_position - sample[('promising_client_0001', 8)]) < 1e-9}")
+print(
+    f"trajectory_position equals the manifest's sample for promising_client_0001 at period 8: "
+    f"{abs(result.trajectory_position - sample[('promising_client_0001', 8)]) < 1e-9}"
+)
 print(f"distribution_center inside the mrr range [10, 5000]: {10 <= result.distribution_center <= 5000}")

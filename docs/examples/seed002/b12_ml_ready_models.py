@@ -2,6 +2,7 @@
 _train / _holdout files for time-series ML, manifest.json for ground truth. A scikit-learn
 classifier predicts the archetype; a per-company linear regression forecasts the holdout target.
 Run b11_ml_ready.sh first (this script runs it when ./data is missing)."""
+
 import subprocess
 from _prelude import *  # noqa: F403
 from sklearn.ensemble import RandomForestClassifier

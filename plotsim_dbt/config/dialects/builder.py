@@ -107,8 +107,12 @@ def _segment(segment: Any, path: str, metrics: list, counts: set) -> Any:
             declared(metric, metrics, join(path, "baseline", metric))
         # The reference skips a baseline on a count without a range; it loads here too, with a warning.
         for metric in sorted(counts & s["baseline"].keys()):
-            warnings.warn(f"{join(path, 'baseline', metric)}: {metric!r} is a count without a range, so a baseline has nothing to "
-                          "narrow and is ignored; give the metric a range (range: [low, high]) to narrow it", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"{join(path, 'baseline', metric)}: {metric!r} is a count without a range, so a baseline has nothing to "
+                "narrow and is ignored; give the metric a range (range: [low, high]) to narrow it",
+                UserWarning,
+                stacklevel=2,
+            )
         s["baseline"] = {k: v for k, v in s["baseline"].items() if k not in counts}
     elif "baseline" in s:
         del s["baseline"]  # the reference's templates write an empty or null baseline

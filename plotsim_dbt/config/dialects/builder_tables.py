@@ -13,7 +13,14 @@ from .dates import date_columns
 
 # Option keys of a column (ours and the reference's), to read the short form {column_name: type}.
 OPTION_KEYS = {f for kind in KINDS.values() for f in kind.model_fields} | {
-    "range", "template", "lexicons", "bands", "nested_schema", "array_element_type", "array_length"}
+    "range",
+    "template",
+    "lexicons",
+    "bands",
+    "nested_schema",
+    "array_element_type",
+    "array_length",
+}
 DATE_WORDS = ("date", "int", "string", "float")
 
 
@@ -34,8 +41,11 @@ def _dimensions(dims: list, ctx: Context, facts: dict, dated: list) -> list:
     """The dimensions in our form; a declared dim_date's extra columns go to ``dated``."""
     # Dimensions that are (or default to) one row per entity: a builder dimension referencing one
     # of them is a sub-entity dimension.
-    per_entity = {d.get("name") for d in dims if isinstance(d, dict) and d.get("grain", "entity") == "entity"
-                  and d.get("reference") is not True and d.get("per") != "period"}
+    per_entity = {
+        d.get("name")
+        for d in dims
+        if isinstance(d, dict) and d.get("grain", "entity") == "entity" and d.get("reference") is not True and d.get("per") != "period"
+    }
     names = [d.get("name") for d in dims if isinstance(d, dict)]
     out = []
     for i, dim in enumerate(dims):
@@ -100,8 +110,7 @@ def _with_columns(table: dict, path: str, ctx: Context, ours: str | None = None)
     (a dropped dim_date shifts the dimensions after it)."""
     if isinstance(table.get("columns"), list):
         columns = table["columns"]
-        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx)
-                                      for j, c in enumerate(columns)]}
+        table = {**table, "columns": [_column(c, join(path, "columns", j), join(ours or path, "columns", j), ctx) for j, c in enumerate(columns)]}
     return table
 
 

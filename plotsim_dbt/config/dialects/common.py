@@ -155,12 +155,16 @@ def check_manifest(value: Any, path: str) -> None:
     if unknown:
         raise ConfigError(join(path, sorted(unknown)[0]), "unknown key; manifest takes include (and trajectory_sample_rate in engine YAML)")
     if value.get("include", True) is not True:
-        raise ConfigError(join(path, "include"), "plotsim_dbt always writes manifest.json (the run's answer key); "
-                          "remove the key or set include: true")
+        raise ConfigError(
+            join(path, "include"), "plotsim_dbt always writes manifest.json (the run's answer key); remove the key or set include: true"
+        )
     rate = value.get("trajectory_sample_rate", 1.0)
     if rate != 1.0:
-        raise ConfigError(join(path, "trajectory_sample_rate"), "the manifest's sample rate is an argument of build_manifest(..., sample_rate=r), "
-                          "not a config key (by default every entity is sampled up to 20,000 cells); remove it or set it to 1")
+        raise ConfigError(
+            join(path, "trajectory_sample_rate"),
+            "the manifest's sample rate is an argument of build_manifest(..., sample_rate=r), "
+            "not a config key (by default every entity is sampled up to 20,000 cells); remove it or set it to 1",
+        )
 
 
 def translate_locale(value: Any, path: str, ctx: Context) -> Any:

@@ -61,11 +61,19 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     ranges = {a.name: _override_ranges(cfg, k, out["metrics"]) for k, a in enumerate(cfg.archetypes)}
     entities = Entities(cfg, ctx, names)
     out["segments"] = [
-        {"name": a.name, "count": len(members), "archetype": specs[a.name], "seasonal_sensitivity": members[0][1].seasonal_sensitivity,
-         **({"label": a.label} if a.label else {}),
-         # cold starts: each entity's start_period, in entity order, as an explicit arrival
-         **({"arrival": {"kind": "explicit", "start_periods": [e.start_period for _, e in members]}}
-            if any(e.start_period > 0 for _, e in members) else {})}
+        {
+            "name": a.name,
+            "count": len(members),
+            "archetype": specs[a.name],
+            "seasonal_sensitivity": members[0][1].seasonal_sensitivity,
+            **({"label": a.label} if a.label else {}),
+            # cold starts: each entity's start_period, in entity order, as an explicit arrival
+            **(
+                {"arrival": {"kind": "explicit", "start_periods": [e.start_period for _, e in members]}}
+                if any(e.start_period > 0 for _, e in members)
+                else {}
+            ),
+        }
         for a, members in entities.groups
     ]
     for g, (a, members) in enumerate(entities.groups):
@@ -86,8 +94,9 @@ def translate_engine(data: dict, ctx: Context) -> dict:
         ctx.trail.note("connections", "correlations")
     if cfg.correlation_phases:
         phases = [shapes.check(shapes.CorrelationPhase, phase, join("correlation_phases", i)) for i, phase in enumerate(cfg.correlation_phases)]
-        out["connection_phases"] = [{"start_period": p.start_period, "end_period": p.end_period,
-                                     "connections": [c.model_dump() for c in p.correlations]} for p in phases]
+        out["connection_phases"] = [
+            {"start_period": p.start_period, "end_period": p.end_period, "connections": [c.model_dump() for c in p.correlations]} for p in phases
+        ]
         ctx.trail.note("connection_phases", "correlation_phases")
         for i in range(len(phases)):
             ctx.trail.note(join("connection_phases", i, "connections"), join("correlation_phases", i, "correlations"))
@@ -105,8 +114,11 @@ def translate_engine(data: dict, ctx: Context) -> dict:
     if cfg.holdout is not None and cfg.holdout.enabled:
         if cfg.holdout.target_metric is None or cfg.holdout.holdout_periods < 1:
             raise ConfigError("holdout", "an enabled holdout needs target_metric and holdout_periods >= 1")
-        out["holdout"] = {"target": cfg.holdout.target_metric, "periods": cfg.holdout.holdout_periods,
-                          "min_training_periods": cfg.holdout.min_training_periods}
+        out["holdout"] = {
+            "target": cfg.holdout.target_metric,
+            "periods": cfg.holdout.holdout_periods,
+            "min_training_periods": cfg.holdout.min_training_periods,
+        }
         ctx.trail.note("holdout.target", "holdout.target_metric")
         ctx.trail.note("holdout.periods", "holdout.holdout_periods")
     if cfg.entity_features is not None and cfg.entity_features.enabled:
@@ -130,11 +142,18 @@ def _quality(quality: shapes.EngineQuality, cfg: E.EngineConfig, ctx: Context) -
         columns = issue.target_columns if issue.type in COLUMN_ISSUES else [None]
         for column in columns:
             ctx.trail.note(join("quality", len(out)), path, whole=True)
-            out.append({"issue": issue.type, "table": issue.target_table, "rate": issue.rate, "seed_offset": issue.seed_offset,
-                        **({"column": column} if column is not None else {}),
-                        **({"mode": issue.mode} if issue.mode is not None else {}),
-                        **({"period": issue.target_period} if issue.target_period is not None else {}),
-                        **({"periods": issue.target_periods} if issue.target_periods is not None else {})})
+            out.append(
+                {
+                    "issue": issue.type,
+                    "table": issue.target_table,
+                    "rate": issue.rate,
+                    "seed_offset": issue.seed_offset,
+                    **({"column": column} if column is not None else {}),
+                    **({"mode": issue.mode} if issue.mode is not None else {}),
+                    **({"period": issue.target_period} if issue.target_period is not None else {}),
+                    **({"periods": issue.target_periods} if issue.target_periods is not None else {}),
+                }
+            )
     return out
 
 
@@ -148,9 +167,13 @@ def _lifecycle(stages: shapes.StageSequence, names: list[str]) -> dict:
     if any(hysteresis) and not all(hysteresis):
         raise ConfigError("stages.sequence", "mix of legacy exits (above the entry) and hysteresis exits (at or below it); use one form")
     return {
-        "track": stages.field, "enforce_order": stages.enforce_order, "downgrade_delay": stages.downgrade_delay,
-        "stages": [{"name": s.name, "threshold": s.threshold_enter,
-                    **({"exit": s.threshold_exit} if any(hysteresis) and i > 0 else {})} for i, s in enumerate(stages.sequence)],
+        "track": stages.field,
+        "enforce_order": stages.enforce_order,
+        "downgrade_delay": stages.downgrade_delay,
+        "stages": [
+            {"name": s.name, "threshold": s.threshold_enter, **({"exit": s.threshold_exit} if any(hysteresis) and i > 0 else {})}
+            for i, s in enumerate(stages.sequence)
+        ],
     }
 
 
@@ -171,8 +194,11 @@ def _override_ranges(cfg: E.EngineConfig, k: int, metrics: list[dict]) -> dict[s
         i, metric = declared[name]
         for key, own in (("distribution", metric.distribution), ("params", metric.params)):
             if getattr(override, key) is not None and getattr(override, key) != own:
-                raise ConfigError(join(path, name, key), f"a per-archetype {key} is not supported: every segment draws {name!r} "
-                                  f"with the metric's own ({join('metrics', i, key)}); remove it (value_range narrows the segment)")
+                raise ConfigError(
+                    join(path, name, key),
+                    f"a per-archetype {key} is not supported: every segment draws {name!r} "
+                    f"with the metric's own ({join('metrics', i, key)}); remove it (value_range narrows the segment)",
+                )
         if override.value_range is not None:
             low, high = metrics[i]["range"]
             given = override.value_range
@@ -189,8 +215,14 @@ def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
         high = high if m.value_range.max is None else m.value_range.max
     if not low < high:
         raise ConfigError(where, f"{m.name!r} would move across [{low:g}, {high:g}]; give value_range {{min, max}} with min < max")
-    out: dict[str, Any] = {"name": m.name, "distribution": family, "distribution_params": params, "range": [low, high],
-                           "polarity": m.polarity, "seasonal_sensitivity": m.seasonal_sensitivity}
+    out: dict[str, Any] = {
+        "name": m.name,
+        "distribution": family,
+        "distribution_params": params,
+        "range": [low, high],
+        "polarity": m.polarity,
+        "seasonal_sensitivity": m.seasonal_sensitivity,
+    }
     if m.label:
         out["label"] = m.label
     ctx.trail.note(join(path, "range"), where, whole=m.value_range is None)
@@ -200,8 +232,13 @@ def _metric(m: E.Metric, path: str, ctx: Context) -> dict:
         out.update(follows=lag.driver, delay=lag.lag_periods, blend_weight=lag.blend_weight)
         if lag.decay:
             out.update(decay_window=lag.decay_window, decay_kernel=lag.decay_kernel)
-        for ours, theirs in (("follows", "driver"), ("delay", "lag_periods"), ("blend_weight", "blend_weight"),
-                             ("decay_window", "decay_window"), ("decay_kernel", "decay_kernel")):
+        for ours, theirs in (
+            ("follows", "driver"),
+            ("delay", "lag_periods"),
+            ("blend_weight", "blend_weight"),
+            ("decay_window", "decay_window"),
+            ("decay_kernel", "decay_kernel"),
+        ):
             ctx.trail.note(join(path, ours), join(path, "causal_lag", theirs))
     if m.noise_override is not None:
         out["noise"] = translate_noise(m.noise_override, join(path, "noise_override"), ctx)
@@ -215,8 +252,9 @@ def _archetype(archetype: E.Archetype, path: str, periods: int) -> str:
     edge = 0.0
     for j, segment in enumerate(segments):
         if abs(segment.start_pct - edge) > 1e-9 or segment.end_pct < segment.start_pct:
-            raise ConfigError(join(path, "curve_segments", j, "start_pct"),
-                              f"curve segments must tile [0, 1] in order: this one should start at {edge:g}")
+            raise ConfigError(
+                join(path, "curve_segments", j, "start_pct"), f"curve segments must tile [0, 1] in order: this one should start at {edge:g}"
+            )
         edge = segment.end_pct
     if abs(edge - 1.0) > 1e-9:
         raise ConfigError(join(path, "curve_segments", len(segments) - 1, "end_pct"), "the last curve segment must end at 1")

@@ -166,8 +166,11 @@ def _event_rule(table: E.Table, path: str, ours: str, ctx: Context, metrics: lis
         rules.append((join(path, "row_count_source"), table.row_count_source))
     rules += [(join(path, "columns", j, "source"), c.source) for j, c in enumerate(table.columns) if c.source.startswith("threshold:")]
     if not rules:
-        raise ConfigError(join(path, "row_count_source"), "an event needs row_count_source proportional:<metric>:scale:<x>, or a column "
-                          "with source threshold:<metric>:above|below:<value>:for:<n> (the reference writes such a table empty)")
+        raise ConfigError(
+            join(path, "row_count_source"),
+            "an event needs row_count_source proportional:<metric>:scale:<x>, or a column "
+            "with source threshold:<metric>:above|below:<value>:for:<n> (the reference writes such a table empty)",
+        )
     parsed = [(where, _rule(source, where, metrics)) for where, source in rules]
     if any(rule != parsed[0][1] for _, rule in parsed[1:]):
         raise ConfigError(parsed[1][0], "this event already has a different rule; one event table has one proportional or threshold rule")
@@ -193,8 +196,12 @@ def _bridge(bridge: E.Bridge, path: str, ctx: Context, tables: Tables) -> dict:
     ours = join("bridges", path.split(".")[1])
     for field, theirs in (("left", "connects.0"), ("right", "connects.1"), ("links", "trajectory_driven"), ("columns", "metrics")):
         ctx.trail.note(join(ours, field), join(path, theirs))
-    out = {"name": bridge.name, "left": bridge.connects[0], "right": bridge.connects[1],
-           "cardinality": [bridge.cardinality.min, bridge.cardinality.max]}
+    out = {
+        "name": bridge.name,
+        "left": bridge.connects[0],
+        "right": bridge.connects[1],
+        "cardinality": [bridge.cardinality.min, bridge.cardinality.max],
+    }
     if not bridge.trajectory_driven:
         out["links"] = "uniform"
     if bridge.metrics:

@@ -15,11 +15,13 @@ from ..errors import ConfigError
 
 # key -> (what the user asked for, what to write instead).
 UNSUPPORTED: dict[str, tuple[str, str]] = {
-    "treatment": ("per-entity treatment ({detail})",
+    "treatment": (
+        "per-entity treatment ({detail})",
         "treatment arms are drawn per segment: write segments.N.treatment {fraction, lift_log_odds, start_period, target_metric} "
         "in builder YAML, or remove the treatment fields",
     ),
-    "entity_overrides": ("a per-entity inflection_month",
+    "entity_overrides": (
+        "a per-entity inflection_month",
         "every entity of an archetype follows its curve (with the config's variation): give the entity an archetype of its own, or remove overrides",
     ),
     "cross_dim_fks": ("a pinned foreign key (cross_dim_fks)", "foreign keys follow the entity's trajectory; remove cross_dim_fks"),

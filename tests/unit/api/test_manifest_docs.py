@@ -15,9 +15,23 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "manifest.md"
 # Objects keyed by data (table names, segment names, family parameters), not by fixed field names.
 DATA_KEYED = {"table_row_counts", "calendar.segment_priors", "metrics.params"}
 RECORD_LISTS = {
-    "segments", "archetype_assignments", "trajectory_samples", "metrics", "correlations", "lags",
-    "seasonal_factors", "scd_events", "bridge_associations", "calendar.components", "calendar.entity_mixtures",
-    "event_firings", "causal_graph", "correlation_adjustments", "treatment_cohorts", "quality_injections", "outlier_injections",
+    "segments",
+    "archetype_assignments",
+    "trajectory_samples",
+    "metrics",
+    "correlations",
+    "lags",
+    "seasonal_factors",
+    "scd_events",
+    "bridge_associations",
+    "calendar.components",
+    "calendar.entity_mixtures",
+    "event_firings",
+    "causal_graph",
+    "correlation_adjustments",
+    "treatment_cohorts",
+    "quality_injections",
+    "outlier_injections",
     "source_entity_mappings",
 }
 OBJECTS = {"generator", "window", "correlation_repair", "noise", "holdout", "calendar", "noise_config"}
@@ -33,11 +47,19 @@ def build_repaired() -> dict:
     """Connections no correlation matrix can hold (so the repair moves them), student_t noise with
     outliers, a treatment, a quality fault and two sources: the sections the saas template leaves null or empty."""
     cfg = ps.create(
-        about="repair", unit="account", window=("2024-01", "2024-06"),
+        about="repair",
+        unit="account",
+        window=("2024-01", "2024-06"),
         metrics=[{"name": n, "type": "score"} for n in "abc"],
         connections=["a mirrors b", "a mirrors c", "b inverts c"],
-        segments=[{"name": "g", "count": 20, "archetype": "flat",
-                   "treatment": {"fraction": 0.5, "lift_log_odds": 0.5, "start_period": 2, "target_metric": "a"}}],
+        segments=[
+            {
+                "name": "g",
+                "count": 20,
+                "archetype": "flat",
+                "treatment": {"fraction": 0.5, "lift_log_odds": 0.5, "start_period": 2, "target_metric": "a"},
+            }
+        ],
         noise={"gaussian_sigma": 0.05, "family": "student_t", "degrees_of_freedom": 5, "outlier_rate": 0.05},
         quality=[{"issue": "null_injection", "table": "fct_account", "column": "b", "rate": 0.1}],
         sources=[{"name": "crm", "attribute_drift_rate": 0.5}, {"name": "erp", "key_scheme": "numeric"}],
@@ -136,7 +158,8 @@ def test_two_builds_are_byte_identical(manifest, repaired):
 
 def test_reference_keys_agree_with_ours(manifest, repaired):
     assert [(c["driver"], c["target"], c["lag_periods"]) for c in manifest["causal_graph"]] == [
-        (lag["driver"], lag["follower"], lag["delay"]) for lag in manifest["lags"]]
+        (lag["driver"], lag["follower"], lag["delay"]) for lag in manifest["lags"]
+    ]
     assert {c["blend_weight"] for c in manifest["causal_graph"]} == {1.0}
     pairs = {(p["metric_a"], p["metric_b"]): p for p in repaired["correlations"]}
     for adjustment in repaired["correlation_adjustments"]:
@@ -146,4 +169,5 @@ def test_reference_keys_agree_with_ours(manifest, repaired):
     events = ["evt_login", "evt_churn"]
     assert [(f["entity"], f["table"]) for f in manifest["event_firings"]] == [(e, t) for e in sampled for t in events]
     assert {k: repaired["noise"][k] for k in ("gaussian_sigma", "outlier_rate", "mcar_rate", "degrees_of_freedom")} == {
-        k: v for k, v in repaired["noise_config"].items() if k not in ("noise_family", "scale_with_trajectory", "per_metric_overrides")}
+        k: v for k, v in repaired["noise_config"].items() if k not in ("noise_family", "scale_with_trajectory", "per_metric_overrides")
+    }

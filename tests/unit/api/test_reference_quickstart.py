@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-QUICKSTART = '''
+QUICKSTART = """
 import os
 from pathlib import Path
 
@@ -61,7 +61,7 @@ try:
     write_single_table("../outside", fct, Path("qs_extra"), cfg)
 except ValueError as err:
     print("refused:", type(err).__name__)
-'''
+"""
 
 EXPECTED = """dim_date: 12 rows
 dim_account: 65 rows

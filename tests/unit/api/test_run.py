@@ -16,7 +16,9 @@ import plotsim_dbt.pipeline as pipeline
 
 def small_config(**changes):
     base = dict(
-        about="run", unit="account", window=("2024-01", "2024-06"),
+        about="run",
+        unit="account",
+        window=("2024-01", "2024-06"),
         metrics=[{"name": "engagement", "type": "score"}],
         segments=[{"name": "up", "count": 8, "archetype": "growth"}, {"name": "down", "count": 8, "archetype": "decline"}],
         seed=5,
@@ -62,8 +64,9 @@ def test_a_strict_failure_keeps_the_earlier_run(tmp_path, monkeypatch):
     ps.run(small_config(), out)
     before = snapshot(out)
     original = pipeline.global_tables
-    monkeypatch.setattr(pipeline, "global_tables",
-                        lambda plan, names=None: {**original(plan, names), "dim_date": original(plan, names)["dim_date"].slice(1)})
+    monkeypatch.setattr(
+        pipeline, "global_tables", lambda plan, names=None: {**original(plan, names), "dim_date": original(plan, names)["dim_date"].slice(1)}
+    )
     with pytest.raises(ValueError, match="fk_integrity"):
         ps.run(small_config(seed=6), out, strict=True)
     assert snapshot(out) == before

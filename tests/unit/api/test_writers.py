@@ -15,10 +15,14 @@ import plotsim_dbt as ps
 
 def small_config(**changes):
     base = dict(
-        about="writers", unit="account", window=("2024-01", "2024-08"),
+        about="writers",
+        unit="account",
+        window=("2024-01", "2024-08"),
         metrics=[{"name": "engagement", "type": "score"}, {"name": "spend", "type": "amount", "range": [10, 500]}],
         segments=[{"name": "up", "count": 10, "archetype": "growth"}, {"name": "down", "count": 10, "archetype": "decline"}],
-        entity_features=True, holdout={"target": "spend", "periods": 2}, seed=11,
+        entity_features=True,
+        holdout={"target": "spend", "periods": 2},
+        seed=11,
     )
     return ps.create(**{**base, **changes})
 
@@ -158,7 +162,18 @@ def test_reference_names_are_exported():
     assert (ps.SLIGHTLY_MESSY.gaussian_sigma, ps.SLIGHTLY_MESSY.outlier_rate, ps.SLIGHTLY_MESSY.mcar_rate) == (0.03, 0.01, 0.005)
     assert ps.PERFECTLY_CLEAN.gaussian_sigma == 0 and ps.DIRTY.mcar_rate == 0.03
     assert small_config(noise=ps.REALISTIC).noise == small_config(noise="Realistic").noise == ps.REALISTIC
-    for name in ("load_config", "dump_config", "generate_tables_with_state", "build_manifest", "write_manifest",
-                 "build_entity_features", "validate_tables", "ValidationReport", "ValidationIssue",
-                 "write_single_table", "write_config_copy", "write_validation_report"):
+    for name in (
+        "load_config",
+        "dump_config",
+        "generate_tables_with_state",
+        "build_manifest",
+        "write_manifest",
+        "build_entity_features",
+        "validate_tables",
+        "ValidationReport",
+        "ValidationIssue",
+        "write_single_table",
+        "write_config_copy",
+        "write_validation_report",
+    ):
         assert name in ps.__all__ and callable(getattr(ps, name)), name

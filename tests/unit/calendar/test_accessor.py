@@ -73,9 +73,7 @@ def test_sum_over_vocab_and_next_hours(wide):
 
 
 def test_aggregate_events_dataframe_and_series():
-    ts = pd.to_datetime(
-        ["2024-01-01 00:30:00", "2024-01-01 07:59:59", "2024-01-07 23:10:00", "2024-01-03 13:00:00", "2024-01-10 13:20:00", None]
-    )
+    ts = pd.to_datetime(["2024-01-01 00:30:00", "2024-01-01 07:59:59", "2024-01-07 23:10:00", "2024-01-03 13:00:00", "2024-01-10 13:20:00", None])
     events = pd.DataFrame({"user": ["u1", "u1", "u2", "u3", "u3", "u3"], "kind": list("aabbba"), "ts": ts})
     wide = events.cal.aggregate_events(by="user", timestamp_col="ts")
     assert wide.shape == (3, 168) and wide.columns.equals(FULL_VOCAB) and list(wide.index) == ["u1", "u2", "u3"]

@@ -18,8 +18,9 @@ def cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 def test_bad_config_is_one_line_naming_the_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("about: x\nunit: u\nwindow: [2024-01, 2024-06]\nmetrics: [{name: m, type: amount}]\n"
-                   "segments: [{name: s, count: 3, archetype: growth}]\n")
+    bad.write_text(
+        "about: x\nunit: u\nwindow: [2024-01, 2024-06]\nmetrics: [{name: m, type: amount}]\nsegments: [{name: s, count: 3, archetype: growth}]\n"
+    )
     done = cli("run", str(bad), "-o", str(tmp_path / "out"))
     assert done.returncode == 1  # as the reference: 1 for every error
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr

@@ -123,8 +123,17 @@ def test_connection_word_forms(connection):
 
 @pytest.mark.parametrize(
     "word, sign",
-    [("mirrors", 1), ("driven_by", 1), ("related", 1), ("hints_at", 1), ("independent", 0),
-     ("hints_against", -1), ("resists", -1), ("opposes", -1), ("inverts", -1)],
+    [
+        ("mirrors", 1),
+        ("driven_by", 1),
+        ("related", 1),
+        ("hints_at", 1),
+        ("independent", 0),
+        ("hints_against", -1),
+        ("resists", -1),
+        ("opposes", -1),
+        ("inverts", -1),
+    ],
 )
 def test_connection_words_have_the_promised_sign(word, sign):
     (conn,) = make(connections=[f"a {word} b"]).connections

@@ -121,8 +121,13 @@ def test_reference_dimension_without_count_or_list_has_one_row():
     lookup = [{"name": "lookup_id", "type": "id"}, {"name": "note", "type": "faker.city"}]
     builder = edited(BUILDER, lambda d: d["dimensions"].append({"name": "dim_lookup", "reference": True, "columns": lookup}))
     assert ps.create(**builder).dimensions[-1].count == 1
-    engine_lookup = {"name": "dim_lookup", "type": "dim", "grain": "per_reference", "primary_key": "lookup_id",
-                     "columns": [{"name": "lookup_id", "dtype": "id", "source": "pk"}]}
+    engine_lookup = {
+        "name": "dim_lookup",
+        "type": "dim",
+        "grain": "per_reference",
+        "primary_key": "lookup_id",
+        "columns": [{"name": "lookup_id", "dtype": "id", "source": "pk"}],
+    }
     engine = edited(ENGINE, lambda d: d["tables"].append(engine_lookup))
     assert load_quietly_data(engine).dimensions[-1].count == 1
 
@@ -136,7 +141,14 @@ def load_quietly_data(data: dict) -> Config:
 def test_builder_columns_become_our_kinds(builder_cfg):
     space = {c.name: c for c in builder_cfg.dimensions[0].columns}
     assert [space[n].type for n in ("space_name", "city", "country", "manager", "manager_first", "manager_last", "manager_email")] == [
-        "company", "city", "country", "name", "first_name", "last_name", "email"]
+        "company",
+        "city",
+        "country",
+        "name",
+        "first_name",
+        "last_name",
+        "email",
+    ]
     assert (space["desks"].type, space["desks"].min, space["desks"].max) == ("range", 20, 400)
     assert space["cohort_size"].type == "segment.count" and space["health"].labels == ["weak", "steady", "strong"]
     assert builder_cfg.events[1].columns[-1].type == "flag"
@@ -180,7 +192,9 @@ def test_engine_top_level_keys(engine_cfg):
     assert engine_cfg.about.startswith("Tenants of a hosted") and engine_cfg.unit == "tenant" and engine_cfg.seed == 90210
     assert (engine_cfg.window.start, engine_cfg.window.end, engine_cfg.window.every) == ("2023-01", "2024-12", "monthly")
     assert [(c.metric_a, c.metric_b, c.coefficient) for c in engine_cfg.connections] == [
-        ("revenue", "engagement", 0.55), ("latency", "session_minutes", -0.3)]
+        ("revenue", "engagement", 0.55),
+        ("latency", "session_minutes", -0.3),
+    ]
     assert [(s.months, s.strength) for s in engine_cfg.seasonality] == [([11, 12], 0.25), ([8], -0.1)]
     assert (engine_cfg.holdout.target, engine_cfg.holdout.periods) == ("tickets", 3)
     assert engine_cfg.entity_features.metrics == ["engagement", "revenue"]
@@ -215,7 +229,13 @@ def test_engine_tables_become_our_schema(engine_cfg):
     assert (dims["dim_region"].grain, dims["dim_region"].count) == ("reference", 6)
     tenant = {c.name: c for c in dims["dim_tenant"].columns}
     assert [tenant[n].type for n in ("cohort", "tenant_code", "display_name", "account_size", "plan", "health")] == [
-        "segment", "entity_name", "entity_name", "static.2", "pool.plan", "bucket"]
+        "segment",
+        "entity_name",
+        "entity_name",
+        "static.2",
+        "pool.plan",
+        "bucket",
+    ]
     tier = tenant["billing_tier"]
     assert (tier.tracks, tier.tiers, tier.at) == ("revenue", ["bronze", "silver", "gold"], [0.3, 0.6])
     assert tenant["owner"].description == "Synthetic person name"
@@ -273,9 +293,9 @@ def test_engine_curve_segments_give_the_reference_trajectories(engine_cfg):
     for s, archetype in enumerate(read(ENGINE)["archetypes"]):
         segments = archetype["curve_segments"]
         bounds = [0] + [int(np.floor(seg["end_pct"] * periods)) for seg in segments[:-1]] + [periods]
-        expected = np.concatenate([
-            np.clip(_reference_curve(seg["curve"], seg["params"], b - a), 0, 1) for seg, a, b in zip(segments, bounds, bounds[1:]) if b > a
-        ])
+        expected = np.concatenate(
+            [np.clip(_reference_curve(seg["curve"], seg["params"], b - a), 0, 1) for seg, a, b in zip(segments, bounds, bounds[1:]) if b > a]
+        )
         np.testing.assert_allclose(plan.positions[s], expected, atol=1e-12, err_msg=archetype["name"])
 
 
@@ -290,8 +310,7 @@ def test_ramp_is_the_reference_compound_on_its_grid():
 
 @pytest.mark.parametrize("granularity, periods", [("weekly", 9), ("daily", 60)])
 def test_engine_granularity_is_our_period_grain(granularity, periods):
-    data = edited(ENGINE, lambda d: d.update(time_window={"start": "2024-01", "end": "2024-02", "granularity": granularity},
-                                             holdout=None))
+    data = edited(ENGINE, lambda d: d.update(time_window={"start": "2024-01", "end": "2024-02", "granularity": granularity}, holdout=None))
     cfg = ps.create(**data)
     assert cfg.window.every == granularity and cfg.window.periods == periods
 
@@ -306,26 +325,48 @@ def test_our_templates_load_exactly_as_our_model_reads_them(name):
 
 
 def test_our_spelling_next_to_the_reference_words():
-    ours = dict(about="ours", unit="shop", window=("2024-01", "2024-12"), seed=3,
-                metrics=[{"name": "visits", "type": "score"}, {"name": "sales", "distribution": "beta", "range": [0, 9],
-                                                               "params": {"concentration": 5}}],
-                segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "plateau(level=0.3)"}],
-                noise={"gaussian_sigma": 0.02, "family": "laplace"}, quality=[],
-                dimensions=[{"name": "dim_shop", "columns": [{"shop_id": "id"}, {"owner": "name"}, {"size": "range", "min": 1, "max": 9}]},
-                            {"name": "dim_clerk", "grain": "sub_entity", "count": 2, "columns": [{"clerk_id": "id"}, {"shop_id": "ref.dim_shop"}]}],
-                facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"visits": "metric.visits"}]}],
-                events=[{"name": "evt_peak", "threshold": {"metric": "visits", "above": 0.7, "for": 2},
-                         "columns": [{"peak_id": "id"}, {"shop_id": "ref.dim_shop"}, {"peak": "flag"}]}])
+    ours = dict(
+        about="ours",
+        unit="shop",
+        window=("2024-01", "2024-12"),
+        seed=3,
+        metrics=[{"name": "visits", "type": "score"}, {"name": "sales", "distribution": "beta", "range": [0, 9], "params": {"concentration": 5}}],
+        segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "plateau(level=0.3)"}],
+        noise={"gaussian_sigma": 0.02, "family": "laplace"},
+        quality=[],
+        dimensions=[
+            {"name": "dim_shop", "columns": [{"shop_id": "id"}, {"owner": "name"}, {"size": "range", "min": 1, "max": 9}]},
+            {"name": "dim_clerk", "grain": "sub_entity", "count": 2, "columns": [{"clerk_id": "id"}, {"shop_id": "ref.dim_shop"}]},
+        ],
+        facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}, {"visits": "metric.visits"}]}],
+        events=[
+            {
+                "name": "evt_peak",
+                "threshold": {"metric": "visits", "above": 0.7, "for": 2},
+                "columns": [{"peak_id": "id"}, {"shop_id": "ref.dim_shop"}, {"peak": "flag"}],
+            }
+        ],
+    )
     assert ps.create(**ours) == Config.model_validate(ours)
 
 
 def test_flag_needs_a_threshold_event_in_our_spelling_too():
-    kw = dict(about="ours", unit="shop", window=("2024-01", "2024-12"), metrics=[{"name": "visits", "type": "score"}],
-              segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "decline"}],
-              dimensions=[{"name": "dim_shop", "columns": [{"shop_id": "id"}]}],
-              facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}]}],
-              events=[{"name": "evt_visit", "proportional": {"driver": "visits", "scale": 2},
-                       "columns": [{"visit_id": "id"}, {"shop_id": "ref.dim_shop"}, {"flagged": "flag"}]}])
+    kw = dict(
+        about="ours",
+        unit="shop",
+        window=("2024-01", "2024-12"),
+        metrics=[{"name": "visits", "type": "score"}],
+        segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "decline"}],
+        dimensions=[{"name": "dim_shop", "columns": [{"shop_id": "id"}]}],
+        facts=[{"name": "fct_shop", "columns": [{"date_key": "ref.dim_date"}, {"shop_id": "ref.dim_shop"}]}],
+        events=[
+            {
+                "name": "evt_visit",
+                "proportional": {"driver": "visits", "scale": 2},
+                "columns": [{"visit_id": "id"}, {"shop_id": "ref.dim_shop"}, {"flagged": "flag"}],
+            }
+        ],
+    )
     err = refused(kw)
     assert err.field == "events.0.columns.2.type" and "proportional event table" in err.message
 
@@ -334,8 +375,13 @@ def test_flag_needs_a_threshold_event_in_our_spelling_too():
 
 
 def _soft_warnings(**kw) -> list[str]:
-    base = dict(about="warn", unit="shop", window=("2023-01", "2024-12"), metrics=[{"name": "visits", "type": "score"}],
-                segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "decline"}])
+    base = dict(
+        about="warn",
+        unit="shop",
+        window=("2023-01", "2024-12"),
+        metrics=[{"name": "visits", "type": "score"}],
+        segments=[{"name": "a", "count": 3, "archetype": "growth"}, {"name": "b", "count": 3, "archetype": "decline"}],
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ps.create(**{**base, **kw})
@@ -347,16 +393,23 @@ def test_no_soft_warning_for_a_plain_config():
 
 
 def test_seasonal_archetype_over_a_short_window_warns():
-    short = _soft_warnings(window=("2024-01", "2024-12"), segments=[{"name": "a", "count": 3, "archetype": "growth > seasonal @ 4"},
-                                                                    {"name": "b", "count": 3, "archetype": "decline"}])
+    short = _soft_warnings(
+        window=("2024-01", "2024-12"),
+        segments=[{"name": "a", "count": 3, "archetype": "growth > seasonal @ 4"}, {"name": "b", "count": 3, "archetype": "decline"}],
+    )
     assert len(short) == 1 and "seasonal archetype over 12 periods" in short[0]
     assert _soft_warnings(segments=[{"name": "a", "count": 3, "archetype": "seasonal"}, {"name": "b", "count": 3, "archetype": "flat"}]) == []
 
 
 def test_one_segment_warns():
     with pytest.warns(UserWarning, match="only one segment"):
-        ps.create(about="warn", unit="shop", window=("2023-01", "2024-12"), metrics=[{"name": "visits", "type": "score"}],
-                  segments=[{"name": "a", "count": 3, "archetype": "growth"}])
+        ps.create(
+            about="warn",
+            unit="shop",
+            window=("2023-01", "2024-12"),
+            metrics=[{"name": "visits", "type": "score"}],
+            segments=[{"name": "a", "count": 3, "archetype": "growth"}],
+        )
 
 
 def test_mirrors_among_eight_metrics_warns():
@@ -376,8 +429,14 @@ def test_everything_files_raise_no_soft_warning(path):
 
 
 def test_engine_yaml_gets_no_soft_warnings():
-    one = edited(ENGINE, lambda d: d.update(entities=[{"name": "solo", "archetype": "wave", "size": 2}],
-                                            time_window={"start": "2024-01", "end": "2024-12", "granularity": "monthly"}, holdout=None))
+    one = edited(
+        ENGINE,
+        lambda d: d.update(
+            entities=[{"name": "solo", "archetype": "wave", "size": 2}],
+            time_window={"start": "2024-01", "end": "2024-12", "granularity": "monthly"},
+            holdout=None,
+        ),
+    )
     for table in one["tables"]:
         for column in table["columns"]:
             if column.get("value_pool"):

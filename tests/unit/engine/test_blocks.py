@@ -50,8 +50,11 @@ def test_same_seed_gives_identical_tables_across_block_sizes_and_workers(big_run
 def test_row_keys_are_computable_inside_their_key_block(big_runs):
     _, runs = big_runs
     tables, state = runs[(1, 1024)]
-    for name, key, entity in (("evt_login", "login_id", "account_id"), ("evt_power_user", "power_id", "account_id"),
-                              ("dim_account", "dim_row_id", "account_id")):
+    for name, key, entity in (
+        ("evt_login", "login_id", "account_id"),
+        ("evt_power_user", "power_id", "account_id"),
+        ("dim_account", "dim_row_id", "account_id"),
+    ):
         ids = np.array(tables[name].column(key).to_pylist())
         key_block = (np.array(tables[name].column(entity).to_pylist()) - 1) // KEY_BLOCK
         first_row = np.searchsorted(key_block, key_block, side="left")

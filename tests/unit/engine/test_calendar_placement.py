@@ -25,8 +25,13 @@ def config(scale: float, **calendar) -> ps.Config:
         segments=[{"name": "early", "count": 150, "archetype": "flat"}, {"name": "late", "count": 150, "archetype": "growth"}],
         dimensions=[{"name": "dim_user", "columns": [{"user_id": "id"}]}],
         facts=[{"name": "fct_user", "columns": [{"date_key": "ref.dim_date"}, {"user_id": "ref.dim_user"}, {"activity": "metric.activity"}]}],
-        events=[{"name": "evt_visit", "proportional": {"driver": "activity", "scale": scale},
-                 "columns": [{"visit_id": "id"}, {"user_id": "ref.dim_user"}, {"date_key": "ref.dim_date"}, {"seen_at": "timestamp"}]}],
+        events=[
+            {
+                "name": "evt_visit",
+                "proportional": {"driver": "activity", "scale": scale},
+                "columns": [{"visit_id": "id"}, {"user_id": "ref.dim_user"}, {"date_key": "ref.dim_date"}, {"seen_at": "timestamp"}],
+            }
+        ],
         calendar={
             "components": [
                 {"name": "mornings", "days": [0, 5], "hours": [7, 10]},

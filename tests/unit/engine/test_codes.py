@@ -18,16 +18,33 @@ SEGMENTS = [("grower", 1500, "growth"), ("fader", 1200, "decline"), ("steady", 3
 
 def config(code: dict | None = None, **changes) -> ps.Config:
     base = dict(
-        about="codes", unit="company", window=("2024-01", "2024-06"),
+        about="codes",
+        unit="company",
+        window=("2024-01", "2024-06"),
         metrics=[{"name": "mrr", "type": "amount", "range": [50, 5000]}],
         segments=[{"name": n, "count": c, "archetype": a} for n, c, a in SEGMENTS],
-        dimensions=[{"name": "dim_company", "columns": [
-            {"company_id": "id"}, {"name": "company_code", "type": "code", **(code or {})}, {"segment": "segment"},
-            {"name": "tier", "type": "scd", "tracks": "mrr", "tiers": ["low", "high"], "at": [0.5], "monotonic": False},
-        ]}],
-        facts=[{"name": "fct_revenue", "columns": [
-            {"date_key": "ref.dim_date"}, {"company_id": "ref.dim_company"}, {"mrr": "metric.mrr"}, {"company_code": "code"},
-        ]}],
+        dimensions=[
+            {
+                "name": "dim_company",
+                "columns": [
+                    {"company_id": "id"},
+                    {"name": "company_code", "type": "code", **(code or {})},
+                    {"segment": "segment"},
+                    {"name": "tier", "type": "scd", "tracks": "mrr", "tiers": ["low", "high"], "at": [0.5], "monotonic": False},
+                ],
+            }
+        ],
+        facts=[
+            {
+                "name": "fct_revenue",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"company_id": "ref.dim_company"},
+                    {"mrr": "metric.mrr"},
+                    {"company_code": "code"},
+                ],
+            }
+        ],
         seed=4,
     )
     return ps.create(**{**base, **changes})

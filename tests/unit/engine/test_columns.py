@@ -35,8 +35,17 @@ def next_month(day: np.datetime64) -> np.datetime64:
 def test_table_order_and_row_counts(star):
     _, tables, _ = star
     assert list(tables) == [
-        "dim_date", "dim_plan", "dim_feature", "dim_account", "dim_user", "fct_activity",
-        "evt_login", "evt_power_user", "evt_safe", "bridge_account_feature", "bridge_account_plan",
+        "dim_date",
+        "dim_plan",
+        "dim_feature",
+        "dim_account",
+        "dim_user",
+        "fct_activity",
+        "evt_login",
+        "evt_power_user",
+        "evt_safe",
+        "bridge_account_feature",
+        "bridge_account_plan",
     ]
     assert tables["dim_date"].num_rows == PERIODS
     assert tables["dim_plan"].num_rows == PLAN_ROWS
@@ -239,7 +248,7 @@ def test_bucket_labels_follow_the_trajectory_position(star):
     grower = plan.entity_segment == 0
     faller = plan.entity_segment == 2
     assert (index[grower, -1] > index[grower, 0]).all()  # a growth segment ends on higher labels
-    assert (index[grower, -3:].min() > index[grower, :3].max())
+    assert index[grower, -3:].min() > index[grower, :3].max()
     assert (index[faller, -1] < index[faller, 0]).all()
     # A dimension has no period: it reads the entity's mean position over its life.
     dim = current_rows(tables["dim_account"])
@@ -302,9 +311,17 @@ def test_segment_segment_count_and_entity_name(star):
 @pytest.mark.parametrize(
     "table, column",
     [
-        ("dim_account", "full_name"), ("dim_account", "first"), ("dim_account", "last"), ("dim_account", "email"),
-        ("dim_account", "company"), ("dim_account", "city"), ("dim_account", "country"),
-        ("dim_user", "user_name"), ("dim_user", "user_email"), ("dim_plan", "owner"), ("dim_plan", "hq"),
+        ("dim_account", "full_name"),
+        ("dim_account", "first"),
+        ("dim_account", "last"),
+        ("dim_account", "email"),
+        ("dim_account", "company"),
+        ("dim_account", "city"),
+        ("dim_account", "country"),
+        ("dim_user", "user_name"),
+        ("dim_user", "user_email"),
+        ("dim_plan", "owner"),
+        ("dim_plan", "hq"),
         ("evt_login", "city"),
     ],
 )

@@ -28,16 +28,27 @@ METRICS = [
 
 def config(**changes) -> ps.Config:
     base = dict(
-        about="decimals", unit="account", window=("2024-01", "2024-12"), metrics=METRICS,
+        about="decimals",
+        unit="account",
+        window=("2024-01", "2024-12"),
+        metrics=METRICS,
         segments=[{"name": "up", "count": 40, "archetype": "growth"}, {"name": "down", "count": 40, "archetype": "decline"}],
         # Outliers (x3 to x10) push many cells onto the upper clamp, noise onto the lower.
         noise={"gaussian_sigma": 0.3, "outlier_rate": 0.2, "mcar_rate": 0.05},
         dimensions=[{"name": "dim_account", "columns": [{"account_id": "id"}, {"segment": "segment"}]}],
-        facts=[{"name": "fct_account", "columns": [
-            {"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, *({m["name"]: f"metric.{m['name']}"} for m in METRICS),
-            {"spend_before": "lag.spend:periods:1"},
-        ]}],
-        entity_features=True, seed=8,
+        facts=[
+            {
+                "name": "fct_account",
+                "columns": [
+                    {"date_key": "ref.dim_date"},
+                    {"account_id": "ref.dim_account"},
+                    *({m["name"]: f"metric.{m['name']}"} for m in METRICS),
+                    {"spend_before": "lag.spend:periods:1"},
+                ],
+            }
+        ],
+        entity_features=True,
+        seed=8,
     )
     return ps.create(**{**base, **changes})
 
@@ -137,13 +148,23 @@ def test_bad_decimals_is_one_error_naming_the_field(decimals):
     assert "whole number from 0 to 9" in info.value.message and "more problem" not in info.value.message
 
 
-@pytest.mark.parametrize(("metric", "words"), [
-    ({"name": "visits", "type": "count", "decimals": 2}, "is a count"),
-    ({"name": "rating", "type": "index", "range": [0.121, 0.129], "decimals": 2}, "no value with 2 decimal places"),
-    ({"name": "revenue", "type": "amount", "range": [0, 1e17]}, "too few for the range"),
-])
+@pytest.mark.parametrize(
+    ("metric", "words"),
+    [
+        ({"name": "visits", "type": "count", "decimals": 2}, "is a count"),
+        ({"name": "rating", "type": "index", "range": [0.121, 0.129], "decimals": 2}, "no value with 2 decimal places"),
+        ({"name": "revenue", "type": "amount", "range": [0, 1e17]}, "too few for the range"),
+    ],
+)
 def test_decimals_that_cannot_hold_are_refused(metric, words):
     with pytest.raises(ps.ConfigError) as info:
-        config(metrics=[METRICS[0], metric], facts=[{"name": "fct_account", "columns": [
-            {"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {metric["name"]: f"metric.{metric['name']}"}]}])
+        config(
+            metrics=[METRICS[0], metric],
+            facts=[
+                {
+                    "name": "fct_account",
+                    "columns": [{"date_key": "ref.dim_date"}, {"account_id": "ref.dim_account"}, {metric["name"]: f"metric.{metric['name']}"}],
+                }
+            ],
+        )
     assert info.value.field == "metrics.1.decimals" and words in info.value.message

@@ -109,11 +109,14 @@ def test_without_terminal_events_nothing_ends_and_no_columns_are_added():
     assert "ended_on" not in tables["dim_account"].column_names
 
 
-@pytest.mark.parametrize("event, field", [
-    ({**EVENTS[0], "ends_entity": True}, "events.3.ends_entity"),
-    ({**EVENTS[1], "status": "gone"}, "events.3.status"),
-    ({**LAPSE, "status": "active"}, "events.3.status"),
-])
+@pytest.mark.parametrize(
+    "event, field",
+    [
+        ({**EVENTS[0], "ends_entity": True}, "events.3.ends_entity"),
+        ({**EVENTS[1], "status": "gone"}, "events.3.status"),
+        ({**LAPSE, "status": "active"}, "events.3.status"),
+    ],
+)
 def test_a_wrong_ending_is_one_clear_error(event, field):
     with pytest.raises(ConfigError, match=field.replace(".", r"\.")):
         ps.create(**ending_kwargs(event))

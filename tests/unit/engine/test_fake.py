@@ -168,9 +168,7 @@ def test_en_us_companies_follow_a_faker_format():
     assert sum(c.endswith(suffixes) for c in companies) > 500
 
 
-@pytest.mark.parametrize(
-    "locale, module", [("de_DE", "company.de_DE"), ("fr_FR", "company.fr_FR"), ("en_GB", "company")]
-)
+@pytest.mark.parametrize("locale, module", [("de_DE", "company.de_DE"), ("fr_FR", "company.fr_FR"), ("en_GB", "company")])
 def test_other_locales_use_their_own_company_suffixes(locale, module):
     provider = importlib.import_module(f"faker.providers.{module}").Provider  # en_GB has none: generic
     suffixes = tuple(" " + s for s in provider.company_suffixes)

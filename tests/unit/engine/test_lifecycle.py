@@ -123,14 +123,20 @@ def test_a_terminal_final_stage_ends_the_entity():
     assert (last.loc[ended.to_numpy(), "stage"] == "gone").all(), "the entity lives through the period it enters the final stage"
 
 
-@pytest.mark.parametrize("lifecycle, field, words", [
-    ({"track": "nope", "stages": [{"a": 0}, {"b": 0.5}]}, "lifecycle.track", "not a declared metric"),
-    ({"track": "engagement", "stages": [{"a": 0.5}, {"b": 0.2}]}, "lifecycle.stages", "rise strictly"),
-    ({"track": "engagement", "stages": [{"a": 0}, {"name": "b", "threshold": 0.5, "exit": 0.6}]}, "lifecycle.stages.1.exit", "above"),
-    ({"track": "engagement", "stages": [{"a": 0}, {"name": "b", "threshold": 0.5, "exit": 0.4}, {"c": 0.8}]}, "lifecycle.stages",
-     "every stage after the first"),
-    ({"track": "engagement", "stages": [{"a": 0}, {"tier": 0.5}], "column": "tier"}, "lifecycle.column", "already has a column"),
-])
+@pytest.mark.parametrize(
+    "lifecycle, field, words",
+    [
+        ({"track": "nope", "stages": [{"a": 0}, {"b": 0.5}]}, "lifecycle.track", "not a declared metric"),
+        ({"track": "engagement", "stages": [{"a": 0.5}, {"b": 0.2}]}, "lifecycle.stages", "rise strictly"),
+        ({"track": "engagement", "stages": [{"a": 0}, {"name": "b", "threshold": 0.5, "exit": 0.6}]}, "lifecycle.stages.1.exit", "above"),
+        (
+            {"track": "engagement", "stages": [{"a": 0}, {"name": "b", "threshold": 0.5, "exit": 0.4}, {"c": 0.8}]},
+            "lifecycle.stages",
+            "every stage after the first",
+        ),
+        ({"track": "engagement", "stages": [{"a": 0}, {"tier": 0.5}], "column": "tier"}, "lifecycle.column", "already has a column"),
+    ],
+)
 def test_bad_lifecycles_are_one_error_naming_the_field(lifecycle, field, words):
     with pytest.raises(ps.ConfigError) as info:
         ps.create(**star_kwargs(lifecycle=lifecycle))

@@ -39,17 +39,21 @@ def test_start_periods_follow_each_arrival_kind(arrived):
 
 
 def test_explicit_start_periods_are_used_as_given():
-    segments = [{"name": "a", "count": 4, "archetype": "growth", "arrival": {"kind": "explicit", "start_periods": [0, 3, 3, 7]}},
-                {"name": "b", "count": 2, "archetype": "decline"}]
-    _, state = ps.generate_tables_with_state(ps.create(about="x", unit="u", window=("2024-01", "2024-12"),
-                                                       metrics=[{"name": "m", "type": "score"}], segments=segments))
+    segments = [
+        {"name": "a", "count": 4, "archetype": "growth", "arrival": {"kind": "explicit", "start_periods": [0, 3, 3, 7]}},
+        {"name": "b", "count": 2, "archetype": "decline"},
+    ]
+    _, state = ps.generate_tables_with_state(
+        ps.create(about="x", unit="u", window=("2024-01", "2024-12"), metrics=[{"name": "m", "type": "score"}], segments=segments)
+    )
     assert starts(state).tolist() == [0, 3, 3, 7, 0, 0]
 
 
 def test_linear_increasing_arrival_loads_late_periods():
     segments = [{"name": "a", "count": 4000, "archetype": "flat", "arrival": {"kind": "linear", "direction": "increasing"}}]
-    _, state = ps.generate_tables_with_state(ps.create(about="x", unit="u", window=("2024-01", "2024-12"),
-                                                       metrics=[{"name": "m", "type": "score"}], segments=segments))
+    _, state = ps.generate_tables_with_state(
+        ps.create(about="x", unit="u", window=("2024-01", "2024-12"), metrics=[{"name": "m", "type": "score"}], segments=segments)
+    )
     first = starts(state)
     # start = floor(11 sqrt(u)): P(start < 6) = (6/11)^2
     expected = (6 / 11) ** 2
@@ -121,11 +125,20 @@ START = 6
 @pytest.fixture(scope="module")
 def trial():
     cfg = ps.create(
-        about="trial", unit="user", window=("2024-01", "2024-12"), seed=3,
+        about="trial",
+        unit="user",
+        window=("2024-01", "2024-12"),
+        seed=3,
         metrics=[{"name": "score", "type": "score"}, {"name": "other", "type": "score"}],
-        segments=[{"name": "cohort", "count": 2 * TREATED, "archetype": "flat",
-                   "treatment": {"fraction": 0.5, "lift_log_odds": LIFT, "start_period": START, "target_metric": "score"}},
-                  {"name": "rest", "count": 50, "archetype": "growth"}],
+        segments=[
+            {
+                "name": "cohort",
+                "count": 2 * TREATED,
+                "archetype": "flat",
+                "treatment": {"fraction": 0.5, "lift_log_odds": LIFT, "start_period": START, "target_metric": "score"},
+            },
+            {"name": "rest", "count": 50, "archetype": "growth"},
+        ],
     )
     tables, state = ps.generate_tables_with_state(cfg)
     return cfg, tables, state
@@ -157,8 +170,13 @@ def test_a_difference_in_differences_recovers_the_lift(trial):
     se = np.sqrt((change.var() / change.count()).sum())
     assert abs(did - LIFT) < 4 * se, (did, se)
     other = fact.copy()
-    other["logit"] = special.logit(tables["fct_user"].set_index(["user_id", "date_key"]).loc[
-        list(zip(fact["user_id"], fact["date_key"])), "other"].clip(1e-9, 1 - 1e-9).to_numpy())
-    placebo = (other.groupby(["user_id", "arm", "after"])["logit"].mean().unstack("after"))
+    other["logit"] = special.logit(
+        tables["fct_user"]
+        .set_index(["user_id", "date_key"])
+        .loc[list(zip(fact["user_id"], fact["date_key"])), "other"]
+        .clip(1e-9, 1 - 1e-9)
+        .to_numpy()
+    )
+    placebo = other.groupby(["user_id", "arm", "after"])["logit"].mean().unstack("after")
     placebo_change = (placebo[True] - placebo[False]).groupby(level="arm").mean()
     assert abs(placebo_change["treatment"] - placebo_change["control"]) < 4 * se, "a metric it does not target is not lifted"

@@ -100,17 +100,24 @@ def test_scaled_values_do_not_depend_on_the_block_size():
     assert whole["fct_activity"].equals(small["fct_activity"])
 
 
-@pytest.mark.parametrize("metric, field, words", [
-    ({**BILLED, "scaled_by": {"column": "tier", "factors": {"free": 0, "starter": 49}}}, "metrics.4.scaled_by.factors", "no factor for 'pro'"),
-    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "gold": 9}}}, "metrics.4.scaled_by.factors", "not a label"),
-    ({**BILLED, "scaled_by": {"column": "employees", "factors": {"1": 1}}}, "metrics.4.scaled_by.column", "fixed set of labels"),
-    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": float("nan")}}}, "metrics.4.scaled_by.factors.pro", "finite"),
-    ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": 1.25e17}}}, "metrics.4.scaled_by.factors", "DECIMAL"),
-    ({**METRICS[1], "scaled_by": {"column": "tier", "factors": PRICES}}, "metrics.1.scaled_by", "scd column tier reads it"),
-])
+@pytest.mark.parametrize(
+    "metric, field, words",
+    [
+        ({**BILLED, "scaled_by": {"column": "tier", "factors": {"free": 0, "starter": 49}}}, "metrics.4.scaled_by.factors", "no factor for 'pro'"),
+        ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "gold": 9}}}, "metrics.4.scaled_by.factors", "not a label"),
+        ({**BILLED, "scaled_by": {"column": "employees", "factors": {"1": 1}}}, "metrics.4.scaled_by.column", "fixed set of labels"),
+        ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": float("nan")}}}, "metrics.4.scaled_by.factors.pro", "finite"),
+        ({**BILLED, "scaled_by": {"column": "tier", "factors": {**PRICES, "pro": 1.25e17}}}, "metrics.4.scaled_by.factors", "DECIMAL"),
+        ({**METRICS[1], "scaled_by": {"column": "tier", "factors": PRICES}}, "metrics.1.scaled_by", "scd column tier reads it"),
+    ],
+)
 def test_bad_ties_are_one_error_naming_the_field(metric, field, words):
     metrics = [*METRICS, metric] if metric["name"] != "mrr" else [METRICS[0], metric, *METRICS[2:]]
     with pytest.raises(ps.ConfigError) as info:
-        ps.create(**star_kwargs(metrics=metrics, facts=[{**FACTS[0], "columns": [*FACTS[0]["columns"], {"billed": "metric.billed"}]}]
-                                if metric["name"] == "billed" else FACTS))
+        ps.create(
+            **star_kwargs(
+                metrics=metrics,
+                facts=[{**FACTS[0], "columns": [*FACTS[0]["columns"], {"billed": "metric.billed"}]}] if metric["name"] == "billed" else FACTS,
+            )
+        )
     assert info.value.field == field and words in info.value.message and "\n" not in str(info.value)

@@ -133,8 +133,16 @@ def test_single_period_phase_is_allowed():
 
 @pytest.mark.parametrize(
     "spec",
-    ["boom", "growth > decline", "growth > decline @ 12", "growth > decline > flat @ 6 @ 4", "sigmoid(speed=3)",
-     "sigmoid(direction=up)", "growth > decline @ x", "growth @ 3"],
+    [
+        "boom",
+        "growth > decline",
+        "growth > decline @ 12",
+        "growth > decline > flat @ 6 @ 4",
+        "sigmoid(speed=3)",
+        "sigmoid(direction=up)",
+        "growth > decline @ x",
+        "growth @ 3",
+    ],
 )
 def test_bad_specs_raise_value_error(spec):
     with pytest.raises(ValueError):

@@ -18,7 +18,10 @@ from plotsim_dbt.sinks.directory import DirectorySink
 
 def config(seed: int = 3, **changes) -> ps.Config:
     base = dict(
-        about="sinks", unit="account", window=("2024-01", "2024-06"), seed=seed,
+        about="sinks",
+        unit="account",
+        window=("2024-01", "2024-06"),
+        seed=seed,
         metrics=[{"name": "engagement", "type": "score"}, {"name": "spend", "type": "amount", "range": [10, 500]}],
         segments=[{"name": "up", "count": 40, "archetype": "growth"}, {"name": "down", "count": 40, "archetype": "decline"}],
         holdout={"target": "spend", "periods": 2},

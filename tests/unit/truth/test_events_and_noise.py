@@ -46,8 +46,13 @@ def test_firings_are_the_same_at_any_block_size(saas):
 
 
 def test_a_config_without_events_has_no_firings():
-    cfg = ps.create(about="x", unit="u", window=("2024-01", "2024-03"), metrics=[{"name": "m", "type": "score"}],
-                    segments=[{"name": "s", "count": 3, "archetype": "growth"}])
+    cfg = ps.create(
+        about="x",
+        unit="u",
+        window=("2024-01", "2024-03"),
+        metrics=[{"name": "m", "type": "score"}],
+        segments=[{"name": "s", "count": 3, "archetype": "growth"}],
+    )
     _, state = generate_arrow(cfg)
     assert state.truth["truth_event_firings"].num_rows == 0
     assert ps.build_manifest(cfg)["event_firings"] == []
@@ -61,23 +66,41 @@ def test_manifest_lists_every_sampled_entity_and_event_table(saas):
     firings = state.truth["truth_event_firings"].to_pylist()
     for record in manifest["event_firings"]:
         entity_id = next(a["entity_id"] for a in sampled if a["entity"] == record["entity"])
-        assert record["period_indices"] == [f["period_index"] for f in firings
-                                            if f["entity_id"] == entity_id and f["event_table"] == record["table"]]
+        assert record["period_indices"] == [f["period_index"] for f in firings if f["entity_id"] == entity_id and f["event_table"] == record["table"]]
     assert any(r["period_indices"] == [] for r in manifest["event_firings"]), "entities that never fired are kept"
 
 
 def test_noise_truth_and_manifest_sections():
-    cfg = ps.create(about="x", unit="u", window=("2024-01", "2024-03"), metrics=[{"name": "m", "type": "score"}],
-                    segments=[{"name": "s", "count": 3, "archetype": "growth"}],
-                    noise={"gaussian_sigma": 0.1, "outlier_rate": 0.02, "family": "laplace"})
+    cfg = ps.create(
+        about="x",
+        unit="u",
+        window=("2024-01", "2024-03"),
+        metrics=[{"name": "m", "type": "score"}],
+        segments=[{"name": "s", "count": 3, "archetype": "growth"}],
+        noise={"gaussian_sigma": 0.1, "outlier_rate": 0.02, "family": "laplace"},
+    )
     _, state = generate_arrow(cfg)
     assert state.truth["truth_noise"].to_pylist() == [
-        {"family": "laplace", "gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
-         "scale_with_trajectory": False}]
+        {
+            "family": "laplace",
+            "gaussian_sigma": 0.1,
+            "outlier_rate": 0.02,
+            "mcar_rate": 0.0,
+            "degrees_of_freedom": 4.0,
+            "scale_with_trajectory": False,
+        }
+    ]
     manifest = ps.build_manifest(cfg)
     assert manifest["noise"] == cfg.noise.model_dump(mode="json")
-    assert manifest["noise_config"] == {"gaussian_sigma": 0.1, "outlier_rate": 0.02, "mcar_rate": 0.0, "degrees_of_freedom": 4.0,
-                                        "noise_family": "laplace", "scale_with_trajectory": False, "per_metric_overrides": None}
+    assert manifest["noise_config"] == {
+        "gaussian_sigma": 0.1,
+        "outlier_rate": 0.02,
+        "mcar_rate": 0.0,
+        "degrees_of_freedom": 4.0,
+        "noise_family": "laplace",
+        "scale_with_trajectory": False,
+        "per_metric_overrides": None,
+    }
     outliers = [r for r in state.truth["truth_noise_faults"].to_pylist() if r["issue"] == "outlier"]
     listed = [{"entity": f"s_{r['entity_id'] - 1:04d}", "period_index": r["period_index"], "metric": "m"} for r in outliers]
     assert manifest["outlier_injections"] == listed

@@ -21,8 +21,14 @@ def config(treatment: dict | None, count: int = 1200, **segment) -> ps.Config:
     treated = {"name": "trial", "count": count, "archetype": "growth", **segment}
     if treatment is not None:
         treated["treatment"] = treatment
-    return ps.create(about="trial", unit="user", window=("2024-01", "2024-12"), seed=21, metrics=METRICS,
-                     segments=[treated, {"name": "rest", "count": 40, "archetype": "decline"}])
+    return ps.create(
+        about="trial",
+        unit="user",
+        window=("2024-01", "2024-12"),
+        seed=21,
+        metrics=METRICS,
+        segments=[treated, {"name": "rest", "count": 40, "archetype": "decline"}],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +66,7 @@ def test_expected_effect_is_what_a_difference_in_differences_estimates(every_met
 
 
 def test_a_target_moves_itself_and_its_followers_only():
-    treatment = {"fraction": 0.5, "lift_log_odds": 0.8, "start_period": 5, "target_metric": "score",
-                 "treatment_label": "B", "control_label": "A"}
+    treatment = {"fraction": 0.5, "lift_log_odds": 0.8, "start_period": 5, "target_metric": "score", "treatment_label": "B", "control_label": "A"}
     tables, state = ps.generate_tables_with_state(config(treatment, count=600))
     truth = state.truth["truth_treatments"].to_pandas()
     assert truth[["metric", "direct"]].values.tolist() == [["score", True], ["visits", False]]
@@ -74,8 +79,11 @@ def test_a_target_moves_itself_and_its_followers_only():
     cohorts = ps.build_manifest(config(treatment, count=600))["treatment_cohorts"]
     assert [(c["segment"], c["metric"], c["treated"], c["control"]) for c in cohorts] == [("trial", "score", 300, 300), ("trial", "visits", 300, 300)]
     fact = next(m for m in model_properties(config(treatment, count=600), "x")["models"] if m["name"] == "fct_user")
-    checked = [t["plotsim_dbt.treatment_effect_recovered"]["arguments"] for t in fact["data_tests"]
-               if isinstance(t, dict) and "plotsim_dbt.treatment_effect_recovered" in t]
+    checked = [
+        t["plotsim_dbt.treatment_effect_recovered"]["arguments"]
+        for t in fact["data_tests"]
+        if isinstance(t, dict) and "plotsim_dbt.treatment_effect_recovered" in t
+    ]
     assert checked == [{"metric": m, "entity_column": "user_id"} for m in ("score", "visits")], "the scaffold checks each moved metric"
 
 
