@@ -5,7 +5,7 @@ facts tested."""
 from __future__ import annotations
 
 import pytest
-from dbt_helpers import green, init_and_build, results
+from dbt_helpers import green, init_and_build
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,7 @@ facts:
 
 
 def test_variable_and_child_facts_alone_build_green_with_key_tests(tmp_path_factory):
-    _, work, _ = init_and_build(tmp_path_factory.mktemp("no_period_fact"), "sales", CONFIG)
-    found = results(work)
+    found = init_and_build(tmp_path_factory.mktemp("no_period_fact"), "sales", CONFIG).statuses
     assert green(found)
     assert any("unique_fct_sale_sale_id" in node for node in found)
     assert any("relationships_fct_sale_line_sale_id" in node for node in found)

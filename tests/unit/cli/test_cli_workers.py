@@ -14,13 +14,13 @@ import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("pgrep") is None or not os.path.isdir("/proc"), reason="needs pgrep and /proc")
 
-# Long enough (about 10 s on two cores) to be interrupted while both workers hold blocks.
+# Long enough (about 20 s on two quiet cores) to be interrupted while both workers hold blocks.
 CONFIG = """about: slow
 unit: shop
 window: ["2020-01", "2024-12"]
 seed: 4
 metrics: [{name: sales, type: amount, range: [1, 100]}, {name: visits, type: count, range: [0, 50]}]
-segments: [{name: s, count: 15000, archetype: growth}, {name: t, count: 15000, archetype: decline}]
+segments: [{name: s, count: 30000, archetype: growth}, {name: t, count: 30000, archetype: decline}]
 """
 
 
